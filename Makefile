@@ -1,0 +1,38 @@
+# Everything runs in a project-local virtual environment that the targets create themselves.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(STAMP)
+
+## run: scan this repository and print its summary
+run: $(STAMP)
+	$(BIN)/techlead scan .
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto
+
+## lint: ruff and mypy --strict
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy --strict src
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+## bench: scan benchmark against git log and PyDriller (REPO=path to a repository)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_scan.py $(REPO)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .techlead

@@ -1,0 +1,3 @@
+from techlead.cli import run
+
+run()

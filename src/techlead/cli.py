@@ -1,0 +1,74 @@
+"""The `techlead` command: one Typer app; each capability adds its commands here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from techlead import __version__, terminal
+from techlead.errors import TechleadError
+from techlead.history.cli import scan_command
+
+app = typer.Typer(
+    name="techlead",
+    help="A technical lead's workbench, built on the evidence in your repository.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        terminal.stdout.print(f"techlead {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Configuration file (default: techlead.toml or pyproject.toml at the repo root).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """A technical lead's workbench, built on the evidence in your repository."""
+    ctx.obj = {"config": config}
+
+
+app.command("scan")(scan_command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the process exit code (2 for a user error, 1 for a failed check)."""
+    try:
+        app(args=list(sys.argv[1:] if argv is None else argv), prog_name="techlead")
+    except SystemExit as done:  # Typer exits this way after --help, a usage error or success
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except TechleadError as error:
+        terminal.stderr.print(f"[bold red]error:[/] {escape(error.message)}", soft_wrap=True)
+        if error.hint:
+            terminal.stderr.print(f"hint: {escape(error.hint)}", soft_wrap=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        terminal.stderr.print("interrupted")
+        return 130
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Settings from `techlead.toml` or `[tool.techlead]` in pyproject.toml; all have defaults."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from techlead.errors import ConfigError
+
+CONFIG_FILE = "techlead.toml"
+
+DEFAULT_BOT_PATTERNS = (
+    r"\[bot\]",
+    r"^(dependabot|renovate|greenkeeper|snyk-bot|pre-commit-ci|github-actions|mergify)\b",
+    r"<(bot|bots|ci-bot|build-bot)@",
+)
+DEFAULT_AI_PATTERNS = (
+    r"\bclaude\b",
+    r"noreply@anthropic\.com",
+    r"\bcopilot\b",
+    r"\bcursor(agent)?\b",
+    r"\baider\b",
+    r"\bcodex\b",
+    r"\bchatgpt\b",
+    r"\bgemini\b",
+    r"\bdevin-ai-integration\b",
+)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_patterns(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+    return patterns
+
+
+class HistorySettings(_Section):
+    """How `techlead scan` mines a repository."""
+
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Where mined history is cached; default .techlead/cache in the repository.",
+    )
+    workers: int = Field(default=0, ge=0, description="Concurrent git processes; 0 = one per core.")
+    all_refs: bool = Field(default=False, description="Mine every ref, not only HEAD.")
+
+
+class IdentitySettings(_Section):
+    """Who is who: aliases beyond .mailmap, and which identities are bots or AI assistants."""
+
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Canonical "Name <email>" to the names or emails that are the same person.',
+    )
+    bots: list[str] = Field(
+        default_factory=list, description="Extra regular expressions marking bot identities."
+    )
+    ai_assistants: list[str] = Field(
+        default_factory=list,
+        description="Extra regular expressions marking AI assistants in Co-authored-by trailers.",
+    )
+
+    _valid_bots = field_validator("bots", "ai_assistants")(_check_patterns)
+
+    @field_validator("aliases")
+    @classmethod
+    def _canonical_has_email(cls, aliases: dict[str, list[str]]) -> dict[str, list[str]]:
+        for canonical in aliases:
+            if not re.fullmatch(r"[^<>]+<[^<>]+>", canonical.strip()):
+                raise ValueError(f'alias key {canonical!r} must look like "Name <email>"')
+        return aliases
+
+    def bot_patterns(self) -> list[str]:
+        return [*DEFAULT_BOT_PATTERNS, *self.bots]
+
+    def ai_patterns(self) -> list[str]:
+        return [*DEFAULT_AI_PATTERNS, *self.ai_assistants]
+
+
+class Settings(_Section):
+    """All of techlead's settings."""
+
+    history: HistorySettings = Field(default_factory=HistorySettings)
+    identities: IdentitySettings = Field(default_factory=IdentitySettings)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+def config_file_for(root: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration file that applies at `root` and its raw content, if there is one."""
+    own = root / CONFIG_FILE
+    if own.is_file():
+        return own, _read_toml(own)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        section = _read_toml(pyproject).get("tool", {}).get("techlead")
+        if isinstance(section, dict):
+            return pyproject, section
+    return None
+
+
+def load_settings(root: Path | None = None, explicit: Path | None = None) -> Settings:
+    """Settings from `explicit`, else from the files at `root`, else the defaults."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found")
+        found: tuple[Path, dict[str, Any]] | None = (explicit, _read_toml(explicit))
+    else:
+        found = config_file_for(root) if root is not None else None
+    if found is None:
+        return Settings()
+    path, raw = found
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc)}") from exc
+    if settings.history.cache_dir is not None and not settings.history.cache_dir.is_absolute():
+        settings.history.cache_dir = (path.parent / settings.history.cache_dir).resolve()
+    return settings

@@ -1,0 +1,211 @@
+"""`scan`: bring a repository's cached history up to date, mining only what is new."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import polars as pl
+
+from techlead.config import Settings, load_settings
+from techlead.errors import GitError
+from techlead.history.cache import CachedHistory, CorruptCacheError, HistoryCache, Manifest
+from techlead.history.git import (
+    Repository,
+    head_commit,
+    list_commits,
+    open_repository,
+    resolve_tips,
+    run_git,
+)
+from techlead.history.identities import apply_identities
+from techlead.history.miner import mine
+from techlead.history.tags import read_tags
+
+
+class ScanProgress(Protocol):
+    """Told how many commits a scan will mine, then as they are mined (from several threads)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+
+@dataclass
+class History:
+    """A repository's mined history as Polars frames (newest commit first)."""
+
+    repo: Repository
+    settings: Settings
+    raw_commits: pl.DataFrame
+    file_changes: pl.DataFrame
+    tags: pl.DataFrame
+    _commits: pl.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def commits(self) -> pl.DataFrame:
+        """Commits with identities resolved: .mailmap, configured aliases, bots, AI assistants."""
+        if self._commits is None:
+            self._commits = apply_identities(self.raw_commits, self.settings.identities)
+        return self._commits
+
+    @property
+    def head(self) -> str | None:
+        return self.raw_commits.item(0, "commit") if self.raw_commits.height else None
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What one scan did."""
+
+    history: History
+    head: str | None
+    new_commits: int
+    seconds: float
+    cache_dir: Path
+    rebuilt_because: str | None = None
+    history_rewritten: bool = False
+
+
+@dataclass
+class _Plan:
+    to_mine: list[str]
+    kept: CachedHistory | None
+    rewritten: bool
+
+
+def cache_directory(repo: Repository, settings: Settings) -> Path:
+    """Where a repository's history cache lives."""
+    configured = settings.history.cache_dir
+    if configured is not None:
+        key = hashlib.sha1(str(repo.git_dir).encode(), usedforsecurity=False).hexdigest()[:12]
+        return configured / f"{repo.root.name}-{key}" / "history"
+    base = repo.git_dir / "techlead" if repo.is_bare else repo.root / ".techlead"
+    return base / "cache" / "history"
+
+
+def _keep_out_of_git(repo: Repository, directory: Path) -> None:
+    """A `.techlead/.gitignore` of `*` so the cache never shows up as untracked files."""
+    top = repo.root / ".techlead"
+    if not repo.is_bare and top in directory.parents:
+        ignore = top / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+
+
+def identity_source(repo: Repository) -> str:
+    """A fingerprint of what `.mailmap` resolution depends on; a change forces a re-mine."""
+    digest = hashlib.sha256()
+    config = run_git(repo.root, ["config", "--get-regexp", r"^mailmap\."], check=False)
+    digest.update(config.stdout)
+    if repo.is_bare:
+        digest.update(run_git(repo.root, ["cat-file", "-p", "HEAD:.mailmap"], check=False).stdout)
+    else:
+        mailmap = repo.root / ".mailmap"
+        if mailmap.is_file():
+            digest.update(mailmap.read_bytes())
+    for line in config.stdout.decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(" ")
+        if key == "mailmap.file" and Path(value).expanduser().is_file():
+            digest.update(Path(value).expanduser().read_bytes())
+    return digest.hexdigest()
+
+
+def _still_contains(repo: Repository, old_tips: list[str], tips: list[str]) -> bool:
+    """True when everything reachable from `old_tips` is still reachable from `tips`."""
+    if not old_tips:
+        return True
+    if not tips:
+        return False
+    revs = "\n".join([*old_tips, *(f"^{tip}" for tip in tips)]) + "\n"
+    try:
+        result = run_git(repo.root, ["rev-list", "--count", "--stdin"], stdin=revs.encode())
+    except GitError:  # an old tip no longer exists: history was rewritten and collected
+        return False
+    return result.stdout.strip() == b"0"
+
+
+def _plan(repo: Repository, cached: CachedHistory | None, tips: list[str]) -> _Plan:
+    if cached is None:
+        return _Plan(list_commits(repo, tips), None, False)
+    old_tips = cached.manifest.tips
+    if _still_contains(repo, old_tips, tips):
+        return _Plan(list_commits(repo, tips, exclude=old_tips), cached, False)
+    reachable = list_commits(repo, tips)
+    kept_commits = cached.commits.filter(pl.col("commit").is_in(reachable))
+    kept_ids = set(kept_commits.get_column("commit").to_list())
+    kept = CachedHistory(
+        cached.manifest,
+        kept_commits,
+        cached.file_changes.filter(pl.col("commit").is_in(kept_ids)),
+    )
+    return _Plan([sha for sha in reachable if sha not in kept_ids], kept, True)
+
+
+def scan(
+    path: Path,
+    settings: Settings | None = None,
+    *,
+    all_refs: bool | None = None,
+    workers: int | None = None,
+    rebuild: bool = False,
+    progress: ScanProgress | None = None,
+) -> ScanResult:
+    """Mine `path`'s repository into its cache (incrementally) and return the whole history."""
+    started = time.perf_counter()
+    repo = open_repository(path)
+    settings = settings or load_settings(repo.root)
+    all_refs = settings.history.all_refs if all_refs is None else all_refs
+    cache = HistoryCache(cache_directory(repo, settings))
+    with cache.locked():
+        _keep_out_of_git(repo, cache.directory)
+        tips = resolve_tips(repo, all_refs)
+        source = identity_source(repo)
+        cached, reason = _load_cache(cache, source, rebuild)
+        plan = _plan(repo, cached, tips)
+        if progress is not None:
+            progress.start(len(plan.to_mine))
+        new_commits, new_changes = mine(
+            repo,
+            plan.to_mine,
+            workers if workers is not None else settings.history.workers,
+            progress.advance if progress is not None else None,
+        )
+        manifest = Manifest(all_refs=all_refs, tips=tips, identity_source=source)
+        tags = read_tags(repo)
+        if plan.kept is not None and not plan.rewritten:
+            manifest.parts = plan.kept.manifest.parts
+            cache.save(manifest, new_commits, new_changes, tags)
+        else:
+            kept = (plan.kept.commits, plan.kept.file_changes) if plan.kept else None
+            cache.save(manifest, new_commits, new_changes, tags, replace_all=kept)
+    if plan.kept is not None:
+        new_commits = pl.concat([new_commits, plan.kept.commits])
+        new_changes = pl.concat([new_changes, plan.kept.file_changes])
+    history = History(repo, settings, new_commits, new_changes, tags)
+    return ScanResult(
+        history=history,
+        head=head_commit(repo),
+        new_commits=len(plan.to_mine),
+        seconds=time.perf_counter() - started,
+        cache_dir=cache.directory,
+        rebuilt_because=reason,
+        history_rewritten=plan.rewritten,
+    )
+
+
+def _load_cache(
+    cache: HistoryCache, source: str, rebuild: bool
+) -> tuple[CachedHistory | None, str | None]:
+    if rebuild:
+        return None, "a rebuild was asked for"
+    try:
+        cached = cache.load()
+    except CorruptCacheError as exc:
+        return None, f"the cache was unusable ({exc})"
+    if cached is not None and cached.manifest.identity_source != source:
+        return None, "the .mailmap changed"
+    return cached, None

@@ -1,0 +1,110 @@
+"""What `techlead scan` prints: how much history, by whom, when, in which languages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+import polars as pl
+
+from techlead.history.git import Repository, run_git
+from techlead.history.scan import ScanResult
+
+
+@dataclass(frozen=True)
+class LanguageShare:
+    language: str
+    files: int
+    share: float
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    """A repository's history in numbers, as `techlead scan` reports it."""
+
+    repo: str
+    head: str | None
+    commits: int
+    new_commits: int
+    merges: int
+    file_changes: int
+    authors: int
+    bots: int
+    ai_assisted_commits: int
+    files: int
+    first_commit_at: datetime | None
+    last_commit_at: datetime | None
+    seconds: float
+    languages: list[LanguageShare] = field(default_factory=list)
+    cache_dir: str = ""
+    history_rewritten: bool = False
+    rebuilt_because: str | None = None
+
+
+@lru_cache(maxsize=4096)
+def language_of(filename: str) -> str | None:
+    """The language a file name suggests (Pygments' lexer names), None for unknown or plain text."""
+    from pygments.lexers import find_lexer_class_for_filename
+
+    lexer = find_lexer_class_for_filename(filename)
+    if lexer is None or lexer.name == "Text only":
+        return None
+    return str(lexer.name)
+
+
+def _language_key(path: str) -> str:
+    name = PurePosixPath(path).name
+    suffix = PurePosixPath(name).suffix
+    return f"x{suffix.lower()}" if suffix else name
+
+
+def files_at_head(repo: Repository, head: str | None) -> list[str]:
+    if head is None:
+        return []
+    output = run_git(repo.root, ["ls-tree", "-r", "-z", "--name-only", head]).stdout
+    return [name for name in output.decode("utf-8", "backslashreplace").split("\0") if name]
+
+
+def top_languages(paths: list[str], limit: int = 5) -> list[LanguageShare]:
+    """The most common languages among `paths` by number of files."""
+    counts = Counter(_language_key(path) for path in paths)
+    by_language: Counter[str] = Counter()
+    for key, count in counts.items():
+        language = language_of(key)
+        if language is not None:
+            by_language[language] += count
+    total = sum(counts.values()) or 1
+    ranked = sorted(by_language.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [LanguageShare(name, count, round(count / total, 4)) for name, count in ranked]
+
+
+def summarize(result: ScanResult) -> ScanSummary:
+    """Summarise one scan."""
+    history = result.history
+    commits = history.commits
+    people = commits.filter(~pl.col("is_bot")).get_column("author_email").str.to_lowercase()
+    bots = commits.filter(pl.col("is_bot")).get_column("author_email").str.to_lowercase()
+    paths = files_at_head(history.repo, result.head)
+    times = commits.get_column("author_time")
+    return ScanSummary(
+        repo=str(history.repo.root),
+        head=result.head,
+        commits=commits.height,
+        new_commits=result.new_commits,
+        merges=int(commits.get_column("is_merge").sum()),
+        file_changes=history.file_changes.height,
+        authors=people.n_unique(),
+        bots=bots.n_unique(),
+        ai_assisted_commits=int(commits.get_column("is_ai_assisted").sum()),
+        files=len(paths),
+        first_commit_at=times.min() if commits.height else None,  # type: ignore[arg-type]
+        last_commit_at=times.max() if commits.height else None,  # type: ignore[arg-type]
+        seconds=round(result.seconds, 3),
+        languages=top_languages(paths),
+        cache_dir=str(result.cache_dir),
+        history_rewritten=result.history_rewritten,
+        rebuilt_because=result.rebuilt_because,
+    )

@@ -1,0 +1,61 @@
+"""The terminal: Rich consoles for results (stdout) and for progress and errors (stderr)."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+stdout = Console(highlight=False, soft_wrap=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+class ProgressBar:
+    """A Rich progress bar on stderr, silent when quiet or when stderr is not a terminal."""
+
+    def __init__(self, description: str, quiet: bool = False) -> None:
+        self.enabled = not quiet and stderr.is_terminal
+        self._description = description
+        self._lock = threading.Lock()
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=stderr,
+            transient=True,
+            disable=not self.enabled,
+        )
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> ProgressBar:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._progress.__exit__(kind, error, trace)
+
+    def start(self, total: int) -> None:
+        with self._lock:
+            self._task = self._progress.add_task(self._description, total=total)
+
+    def advance(self, count: int) -> None:
+        with self._lock:
+            if self._task is not None:
+                self._progress.advance(self._task, count)
