@@ -102,33 +102,32 @@ def mine_reader(
         return True
 
     ids = segment.commits if from_top else segment.commits[::-1]
-    with tempfile.TemporaryFile() as listing:
+    # stdin and stderr are files: nothing can block on them while stdout is being read
+    with tempfile.TemporaryFile() as listing, tempfile.TemporaryFile() as errors:
         listing.write(("\n".join(ids) + "\n").encode())
         listing.seek(0)
         process = subprocess.Popen(
             git_command(repo.root, *DIFF_TREE_ARGS),
             stdin=listing,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=errors,
             env=git_environment(),
         )
         assert process.stdout is not None
-        assert process.stderr is not None
         _widen_pipe(process.stdout)
-        try:
-            parse(tokens(_read_blocks(process.stdout)), out, claim)
-        except (ValueError, StopIteration) as exc:
-            raise GitError(f"cannot read git output in {repo.root}: {exc}") from exc
-        finally:
-            finished = process.poll() is not None or _drained(process.stdout)
-            if not finished:
-                process.kill()
-            stderr = process.stderr.read()
-            code = process.wait()
-            process.stdout.close()
-            process.stderr.close()
-        if finished and code != 0:
-            lines = stderr.decode("utf-8", "replace").strip().splitlines()
+        with process.stdout:
+            try:
+                parse(tokens(_read_blocks(process.stdout)), out, claim)
+            except (ValueError, StopIteration) as exc:
+                raise GitError(f"cannot read git output in {repo.root}: {exc}") from exc
+            finally:
+                stopped_early = process.poll() is None and not _drained(process.stdout)
+                if stopped_early:
+                    process.kill()
+                code = process.wait()
+        if code != 0 and not stopped_early:
+            errors.seek(0)
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
             raise GitError(f"git diff-tree failed in {repo.root}: {lines[0] if lines else code}")
     return out, order
 

@@ -52,10 +52,6 @@ class History:
             self._commits = apply_identities(self.raw_commits, self.settings.identities)
         return self._commits
 
-    @property
-    def head(self) -> str | None:
-        return self.raw_commits.item(0, "commit") if self.raw_commits.height else None
-
 
 @dataclass(frozen=True)
 class ScanResult:
