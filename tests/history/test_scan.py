@@ -269,3 +269,22 @@ def test_tags_point_at_commits(repo: GitRepo) -> None:
         ("v1.1", first, True),
     ]
     assert head not in tags.get_column("commit").to_list()
+
+
+def test_all_refs_leaves_out_stashes(repo: GitRepo) -> None:
+    repo.commit("base", {"a": "a\n"})
+    repo.write("a", "work in progress\n")
+    repo.git("stash", "-q")
+    mined = scan(repo.path, all_refs=True).history.commits
+    assert mined.height == 1
+
+
+def test_bare_repository_keeps_its_cache_in_the_git_directory(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.commit("one", {"a": "1\n"})
+    bare = tmp_path / "bare.git"
+    repo.git("clone", "-q", "--bare", repo.path, bare)
+    result = scan(bare)
+    assert result.history.commits.height == 1
+    assert result.cache_dir.is_relative_to(bare)

@@ -49,11 +49,21 @@ class CachedHistory:
     file_changes: pl.DataFrame
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(Path(temporary))
+        os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; cache files follow the umask
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -90,7 +90,9 @@ def summary_table(summary: ScanSummary) -> Table:
     languages = ", ".join(f"{item.language} {_share(item.share)}" for item in summary.languages)
     table.add_row("languages", languages or "—")
     if summary.history_rewritten:
-        table.add_row("note", "history was rewritten since the last scan; cache reconciled")
+        table.add_row(
+            "note", "cached commits no longer reachable (rewritten history or deleted refs) dropped"
+        )
     if summary.rebuilt_because:
         table.add_row("note", f"cache rebuilt: {summary.rebuilt_because}")
     table.add_row("time", f"{summary.seconds:.2f} s")

@@ -97,11 +97,16 @@ def lines(output: bytes) -> list[str]:
 
 
 def resolve_tips(repo: Repository, all_refs: bool) -> list[str]:
-    """The commits a scan starts from: HEAD or every ref; none in a repository without commits."""
-    if all_refs:
-        return sorted(set(lines(run_git(repo.root, ["rev-list", "--no-walk", "--all"]).stdout)))
+    """The commits a scan starts from: HEAD, or every branch, tag and remote-tracking branch.
+
+    Stashes, notes and other private refs are never mined. Empty before the first commit.
+    """
     head = run_git(repo.root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], check=False)
-    return lines(head.stdout) if head.returncode == 0 else []
+    tips = lines(head.stdout) if head.returncode == 0 else []
+    if all_refs:
+        refs = run_git(repo.root, ["rev-list", "--no-walk", "--branches", "--tags", "--remotes"])
+        tips = sorted(set(tips) | set(lines(refs.stdout)))
+    return tips
 
 
 def head_commit(repo: Repository) -> str | None:
