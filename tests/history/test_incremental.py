@@ -185,3 +185,13 @@ def test_cache_directory_default_is_inside_the_repository(repo: GitRepo) -> None
     assert result.cache_dir == cache_directory(result.history.repo, result.history.settings)
     assert result.cache_dir.is_relative_to(repo.path / ".techlead")
     assert pl.read_parquet(next(result.cache_dir.glob("commits-*.parquet"))).height == 1
+
+
+def test_manifest_with_wrong_types_is_rebuilt(repo: GitRepo) -> None:
+    repo.commit("one", {"a": "1\n"})
+    first = scan(repo.path)
+    (first.cache_dir / MANIFEST).write_text('{"format": 1, "tips": 5}', encoding="utf-8")
+    result = scan(repo.path)
+    assert result.rebuilt_because is not None
+    assert "invalid manifest" in result.rebuilt_because
+    frames_equal(result.history, first.history)

@@ -14,10 +14,11 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from techlead.errors import CacheError
 from techlead.history import schema
@@ -27,15 +28,16 @@ MANIFEST = "manifest.json"
 _MAX_PARTS = 8
 
 
-@dataclass
-class Manifest:
+class Manifest(BaseModel):
     """What the cache holds: which tips it was mined from and which part files hold the rows."""
 
+    model_config = ConfigDict(extra="forbid", strict=True)
+
     format: int = FORMAT_VERSION
-    all_refs: bool = False
-    tips: list[str] = field(default_factory=list)
-    identity_source: str = ""
-    parts: list[str] = field(default_factory=list)
+    all_refs: bool
+    tips: list[str]
+    identity_source: str
+    parts: list[str] = Field(default_factory=list)
 
 
 class CorruptCacheError(Exception):
@@ -102,11 +104,14 @@ class HistoryCache:
             return None
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            manifest = Manifest(**raw)
-        except (OSError, ValueError, TypeError) as exc:
+        except (OSError, ValueError) as exc:
             raise CorruptCacheError(f"unreadable manifest: {exc}") from exc
-        if manifest.format != FORMAT_VERSION:
-            raise CorruptCacheError(f"cache format {manifest.format}, expected {FORMAT_VERSION}")
+        if isinstance(raw, dict) and raw.get("format") != FORMAT_VERSION:
+            raise CorruptCacheError(f"cache format {raw.get('format')}, expected {FORMAT_VERSION}")
+        try:
+            manifest = Manifest.model_validate(raw)
+        except ValidationError as exc:
+            raise CorruptCacheError(f"invalid manifest ({exc.error_count()} errors)") from exc
         return manifest
 
     def load(self) -> CachedHistory | None:
@@ -120,7 +125,7 @@ class HistoryCache:
             commits = _read_parts(commit_files, schema.COMMITS)
             changes = _read_parts(change_files, schema.FILE_CHANGES)
         except (OSError, pl.exceptions.PolarsError) as exc:
-            raise CorruptCacheError(f"unreadable part: {exc}") from exc
+            raise CorruptCacheError(f"unreadable part: {str(exc).splitlines()[0][:80]}") from exc
         return CachedHistory(manifest, commits, changes)
 
     def read_tags(self) -> pl.DataFrame:
@@ -172,16 +177,10 @@ class HistoryCache:
             with contextlib.suppress(OSError):
                 path.unlink()
 
-    def clear(self) -> None:
-        """Forget everything cached (the next scan mines from scratch)."""
-        with contextlib.suppress(FileNotFoundError):
-            (self.directory / MANIFEST).unlink()
-        self._remove_orphans(Manifest())
-
 
 def _manifest_writer(manifest: Manifest) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        path.write_text(json.dumps(asdict(manifest), indent=1, sort_keys=True), encoding="utf-8")
+        path.write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
 
     return write
 
