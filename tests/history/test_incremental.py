@@ -9,7 +9,7 @@ import pytest
 
 from gitrepo import GitRepo
 from techlead.history import cache_directory, scan
-from techlead.history.cache import MANIFEST
+from techlead.history.cache import FORMAT_VERSION, MANIFEST
 from techlead.history.scan import History
 
 
@@ -190,7 +190,8 @@ def test_cache_directory_default_is_inside_the_repository(repo: GitRepo) -> None
 def test_manifest_with_wrong_types_is_rebuilt(repo: GitRepo) -> None:
     repo.commit("one", {"a": "1\n"})
     first = scan(repo.path)
-    (first.cache_dir / MANIFEST).write_text('{"format": 1, "tips": 5}', encoding="utf-8")
+    garbled = json.dumps({"format": FORMAT_VERSION, "tips": 5})
+    (first.cache_dir / MANIFEST).write_text(garbled, encoding="utf-8")
     result = scan(repo.path)
     assert result.rebuilt_because is not None
     assert "invalid manifest" in result.rebuilt_because

@@ -34,6 +34,7 @@ def test_scan_records_author_committer_times_and_time_zones(repo: GitRepo) -> No
     assert row["author_time"] == datetime(2024, 3, 5, 5, 0, tzinfo=UTC)
     assert row["author_tz"] == 330
     assert row["subject"] == "Add parser"
+    assert row["body"] == "Longer body."
     assert row["parents"] == []
     assert row["is_merge"] is False
 

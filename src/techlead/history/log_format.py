@@ -23,6 +23,7 @@ _HEADER_FIELDS = (
     "%cE",
     "%cd",
     "%s",
+    "%b",
     "%(trailers:key=Co-authored-by,valueonly,unfold,separator=%x1f)",
 )
 HEADER_FIELD_COUNT = len(_HEADER_FIELDS)
@@ -61,6 +62,7 @@ class MinedColumns:
     committer_time: list[int] = field(default_factory=list)
     committer_tz: list[int] = field(default_factory=list)
     subject: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
     co_authors: list[list[str]] = field(default_factory=list)
     # file changes
     fc_commit: list[str] = field(default_factory=list)
@@ -137,7 +139,8 @@ def _add_commit(out: MinedColumns, header: list[str]) -> None:
     out.committer_time.append(seconds)
     out.committer_tz.append(tz)
     out.subject.append(header[8])
-    trailers = header[9].strip()
+    out.body.append(header[9].strip())
+    trailers = header[10].strip()
     out.co_authors.append(
         [item.strip() for item in trailers.split(COAUTHOR_SEPARATOR) if item.strip()]
     )

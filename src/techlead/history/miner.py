@@ -155,6 +155,7 @@ def to_frames(mined: MinedColumns, order: list[int]) -> tuple[pl.DataFrame, pl.D
             "committer_time": _seconds_to_time(mined.committer_time),
             "committer_tz": pl.Series(mined.committer_tz, dtype=pl.Int16),
             "subject": mined.subject,
+            "body": mined.body,
             "co_authors": pl.Series(mined.co_authors, dtype=pl.List(pl.String)),
             "_order": pl.Series(order, dtype=pl.Int64),
         },

@@ -20,6 +20,7 @@ _COMMIT_COLUMNS: dict[str, DataType] = {
     "committer_time": UTC_TIME,
     "committer_tz": pl.Int16(),
     "subject": _TEXT,
+    "body": _TEXT,
     "co_authors": pl.List(_TEXT),
     "is_merge": pl.Boolean(),
 }
