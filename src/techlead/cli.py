@@ -11,8 +11,10 @@ import typer
 from rich.markup import escape
 
 from techlead import __version__, terminal
+from techlead.debt.cli import app as debt_app
 from techlead.errors import TechleadError
 from techlead.history.cli import scan_command
+from techlead.team.cli import app as team_app
 
 app = typer.Typer(
     name="techlead",
@@ -50,6 +52,8 @@ def root(
 
 
 app.command("scan")(scan_command)
+app.add_typer(debt_app, name="debt")
+app.add_typer(team_app, name="team")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

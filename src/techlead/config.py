@@ -87,11 +87,65 @@ class IdentitySettings(_Section):
         return [*DEFAULT_AI_PATTERNS, *self.ai_assistants]
 
 
+DEFAULT_EXCLUDES = (
+    "vendor/",
+    "third_party/",
+    "third-party/",
+    "node_modules/",
+    "*.min.js",
+    "*.min.css",
+    "*.map",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "uv.lock",
+    "Pipfile.lock",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "go.sum",
+    "*_pb2.py",
+    "*_pb2_grpc.py",
+    "*.pb.go",
+    "*.generated.*",
+)
+
+
+class FileSettings(_Section):
+    """Which files the analyses leave out (vendored, generated, lock files)."""
+
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Extra gitignore-style patterns of files to leave out of analyses.",
+    )
+    use_default_excludes: bool = Field(
+        default=True, description="Also leave out vendored, generated and lock files."
+    )
+
+    def patterns(self) -> list[str]:
+        return [*(DEFAULT_EXCLUDES if self.use_default_excludes else ()), *self.exclude]
+
+
+class DebtSettings(_Section):
+    """Defaults of `techlead debt`."""
+
+    since: str = Field(default="12m", description="Window of change frequency for hotspots.")
+    ticket_pattern: str = Field(
+        default=r"\b[A-Z][A-Z0-9]+-\d+\b|#\d+\b",
+        description="Regular expression of ticket ids in commit messages (coupling by ticket).",
+    )
+
+    _valid_ticket = field_validator("ticket_pattern")(lambda value: _check_patterns([value])[0])
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
     history: HistorySettings = Field(default_factory=HistorySettings)
     identities: IdentitySettings = Field(default_factory=IdentitySettings)
+    files: FileSettings = Field(default_factory=FileSettings)
+    debt: DebtSettings = Field(default_factory=DebtSettings)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -1,12 +1,17 @@
-"""Machine-readable output shared by every listing command."""
+"""How commands print results: a Rich table, JSON, CSV or Markdown, the same for every listing."""
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import io
 import json
+import sys
 from datetime import date, datetime
 from typing import Any
+
+import polars as pl
+from rich.table import Table
 
 
 class OutputFormat(enum.StrEnum):
@@ -14,6 +19,8 @@ class OutputFormat(enum.StrEnum):
 
     table = "table"
     json = "json"
+    csv = "csv"
+    markdown = "markdown"
 
 
 def _plain(value: Any) -> Any:
@@ -31,3 +38,71 @@ def _plain(value: Any) -> Any:
 def to_json(value: Any) -> str:
     """Dataclasses, dates and containers as indented, key-stable JSON."""
     return json.dumps(_plain(value), indent=2, ensure_ascii=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def frame_table(frame: pl.DataFrame, title: str | None = None) -> Table:
+    """A frame as a Rich table; numbers right-aligned."""
+    table = Table(title=title, title_justify="left")
+    first_text = True
+    for name, dtype in frame.schema.items():
+        if dtype.is_numeric() or dtype.is_temporal() or dtype == pl.Boolean:
+            table.add_column(name.replace("_", " "), justify="right", no_wrap=True)
+        else:
+            lengths = frame.get_column(name).cast(pl.String).str.len_chars()
+            longest = int(lengths.max() or 8) if lengths.len() else 8  # type: ignore[arg-type]
+            width = min(longest, 40 if first_text else 20)
+            table.add_column(name.replace("_", " "), overflow="fold", min_width=width)
+            first_text = False
+    for row in frame.iter_rows():
+        table.add_row(*(_cell(value) for value in row))
+    return table
+
+
+def frame_markdown(frame: pl.DataFrame) -> str:
+    """A frame as a GitHub-flavoured Markdown table."""
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---:" if t.is_numeric() else "---" for t in frame.dtypes) + "|"
+    rows = [
+        "| " + " | ".join(_cell(value).replace("|", "\\|") for value in row) + " |"
+        for row in frame.iter_rows()
+    ]
+    return "\n".join([header, rule, *rows])
+
+
+def frame_csv(frame: pl.DataFrame) -> str:
+    buffer = io.StringIO()
+    frame.write_csv(buffer)
+    return buffer.getvalue()
+
+
+def frame_json(frame: pl.DataFrame) -> str:
+    return to_json(frame.to_dicts())
+
+
+def render_frame(frame: pl.DataFrame, output: OutputFormat, title: str | None = None) -> None:
+    """Print a result frame to stdout in the chosen format."""
+    from techlead import terminal
+
+    if output is OutputFormat.table:
+        terminal.stdout.print(frame_table(frame, title))
+        return
+    text = {
+        OutputFormat.json: frame_json,
+        OutputFormat.csv: frame_csv,
+        OutputFormat.markdown: frame_markdown,
+    }[output](frame)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")

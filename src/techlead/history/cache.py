@@ -60,7 +60,7 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
-def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -158,11 +158,11 @@ class HistoryCache:
             if new_commits.height or not manifest.parts:
                 part = secrets.token_hex(6)
                 commits_path, changes_path = self._part_paths(part)
-                _atomic_write(commits_path, new_commits.write_parquet)
-                _atomic_write(changes_path, new_changes.write_parquet)
+                atomic_write(commits_path, new_commits.write_parquet)
+                atomic_write(changes_path, new_changes.write_parquet)
                 manifest.parts = [part, *manifest.parts]
-            _atomic_write(self.directory / "tags.parquet", tags.write_parquet)
-            _atomic_write(self.directory / MANIFEST, _manifest_writer(manifest))
+            atomic_write(self.directory / "tags.parquet", tags.write_parquet)
+            atomic_write(self.directory / MANIFEST, _manifest_writer(manifest))
         except OSError as exc:
             raise CacheError(f"{self.directory}: cannot write the cache: {exc.strerror}") from exc
         self._remove_orphans(manifest)

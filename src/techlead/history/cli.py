@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from techlead import terminal
 from techlead.config import load_settings
+from techlead.history.files import CurrentFiles, current_files
 from techlead.history.git import open_repository
 from techlead.history.scan import scan
 from techlead.history.summary import ScanSummary, summarize
@@ -51,10 +53,27 @@ def scan_command(
         summaries.append(summarize(result))
     if output is OutputFormat.json:
         shown: object = summaries[0] if len(summaries) == 1 else summaries
-        terminal.stdout.print_json(to_json(shown))
+        sys.stdout.write(to_json(shown) + "\n")
         return
     for summary in summaries:
         terminal.stdout.print(summary_table(summary))
+
+
+RepoOption = Annotated[
+    Path,
+    typer.Option("--repo", "-C", help="The repository (or a path inside it). Default: here."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+
+
+def load_files(ctx: typer.Context, repo_path: Path, quiet: bool) -> CurrentFiles:
+    """Scan (incrementally, with a progress bar) and return the files at HEAD and their changes."""
+    config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
+    repo = open_repository(repo_path)
+    settings = load_settings(repo.root, config_file)
+    with terminal.ProgressBar(f"Mining {repo.root.name}", quiet=quiet) as bar:
+        result = scan(repo_path, settings, progress=bar)
+    return current_files(result)
 
 
 def _count(number: int, one: str, many: str) -> str:

@@ -1,0 +1,1 @@
+"""Where technical debt slows the team: hotspots, change coupling, code age, complexity trend."""

@@ -1,0 +1,116 @@
+"""`techlead debt ...`: the CLI shell over techlead.debt."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from techlead import terminal
+from techlead.debt.age import directory_age, file_age
+from techlead.debt.complexity import measure_files
+from techlead.debt.coupling import CouplingOptions, coupling
+from techlead.debt.hotspots import hotspots
+from techlead.debt.trend import complexity_trend
+from techlead.history.cli import QuietOption, RepoOption, load_files
+from techlead.history.files import CurrentFiles
+from techlead.history.periods import since as parse_since
+from techlead.output import OutputFormat, render_frame
+
+app = typer.Typer(help="Where technical debt slows the team down.", no_args_is_help=True)
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table, json, csv or markdown.")
+]
+DepthOption = Annotated[int, typer.Option(min=1, help="Directory levels to group by.")]
+
+
+def measured(files: CurrentFiles, quiet: bool) -> pl.DataFrame:
+    """Files at HEAD with their complexity; unmeasured blobs get measured with a progress bar."""
+    with terminal.ProgressBar("Measuring complexity", quiet=quiet) as bar:
+        return measure_files(
+            files.history.repo, files.files, files.cache_dir, bar.advance, bar.start
+        )
+
+
+@app.command("hotspots")
+def hotspots_command(
+    ctx: typer.Context,
+    repo: RepoOption = Path("."),
+    since: Annotated[
+        str | None, typer.Option(help="Count changes since a date or span (default: config, 12m).")
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="Show this many files.")] = 20,
+    path: Annotated[
+        str | None, typer.Option(help="Only files matching this gitignore-style pattern.")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Complex files that change often: where debt costs the most."""
+    files = load_files(ctx, repo, quiet)
+    window = parse_since(since or files.history.settings.debt.since)
+    frame = hotspots(files, measured(files, quiet), window, path, top)
+    render_frame(frame, output, f"Hotspots since {window:%Y-%m-%d}")
+
+
+@app.command("trend")
+def trend_command(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="A file at HEAD, relative to the repository root.")],
+    repo: RepoOption = Path("."),
+    samples: Annotated[int, typer.Option(min=2, help="Revisions to measure.")] = 12,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Size and complexity of one file over its history: is a hotspot getting better?"""
+    files = load_files(ctx, repo, quiet)
+    render_frame(complexity_trend(files, file, samples), output, f"Trend of {file}")
+
+
+@app.command("coupling")
+def coupling_command(
+    ctx: typer.Context,
+    repo: RepoOption = Path("."),
+    min_revs: Annotated[int, typer.Option(help="Least average revisions of a pair.")] = 5,
+    min_shared: Annotated[int, typer.Option(help="Least shared revisions.")] = 5,
+    min_degree: Annotated[int, typer.Option(help="Least degree of coupling, in %.")] = 30,
+    max_changeset: Annotated[
+        int, typer.Option(help="Ignore change sets touching more files than this.")
+    ] = 30,
+    window: Annotated[
+        float | None,
+        typer.Option(help="One author's commits within this many hours form one change set."),
+    ] = None,
+    by_ticket: Annotated[
+        bool, typer.Option("--by-ticket", help="Commits naming the same ticket form one set.")
+    ] = False,
+    top: Annotated[int | None, typer.Option(min=1, help="Show this many pairs.")] = None,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Files that keep changing together (change coupling)."""
+    files = load_files(ctx, repo, quiet)
+    options = CouplingOptions(min_revs, min_shared, min_degree, max_changeset, window, by_ticket)
+    frame = coupling(files, options)
+    render_frame(frame.head(top) if top else frame, output, "Change coupling")
+
+
+@app.command("age")
+def age_command(
+    ctx: typer.Context,
+    repo: RepoOption = Path("."),
+    by_directory: Annotated[bool, typer.Option("--by-directory", help="Per directory.")] = False,
+    depth: DepthOption = 1,
+    top: Annotated[int | None, typer.Option(min=1, help="Show this many rows.")] = None,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Months since each file last changed; old, complex code nobody touches is marked."""
+    files = load_files(ctx, repo, quiet)
+    ages = file_age(files, measured(files, quiet), datetime.now(UTC))
+    frame = directory_age(ages, depth) if by_directory else ages
+    render_frame(frame.head(top) if top else frame, output, "Code age")

@@ -1,0 +1,144 @@
+"""Complexity of files at a revision, measured once per blob id and cached."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+import polars as pl
+
+from techlead.debt.measure import Measure, measure_batch
+from techlead.errors import CacheError, GitError
+from techlead.history.cache import atomic_write
+from techlead.history.git import Repository, git_command, git_environment
+from techlead.history.miner import default_workers
+
+MEASURES = pl.Schema(
+    {
+        "blob": pl.String(),
+        "loc": pl.Int64(),
+        "complexity": pl.Int64(),
+        "functions": pl.Int64(),
+        "method": pl.String(),
+    }
+)
+_CACHE_FILE = "complexity.parquet"
+_BATCH = 32
+_PARALLEL_FROM = 64  # fewer blobs than this are measured in-process
+
+
+def read_blobs(repo: Repository, blobs: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    """Contents of `blobs` from one `git cat-file --batch`, streamed in order."""
+    with tempfile.TemporaryFile() as listing:
+        listing.write("".join(f"{blob}\n" for blob in blobs).encode())
+        listing.seek(0)
+        process = subprocess.Popen(
+            git_command(repo.root, "cat-file", "--batch"),
+            stdin=listing,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=git_environment(),
+        )
+        assert process.stdout is not None
+        with process.stdout as out:
+            for blob in blobs:
+                header = out.readline().split()
+                if len(header) != 3 or header[1] != b"blob":
+                    process.kill()
+                    raise GitError(f"cannot read blob {blob} in {repo.root}")
+                data = out.read(int(header[2]))
+                out.read(1)
+                yield blob, data
+        process.wait()
+
+
+class ComplexityCache:
+    """Measures per blob id in one Parquet file next to the history cache."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / _CACHE_FILE
+
+    def load(self) -> pl.DataFrame:
+        """Cached measures; empty when missing or unreadable (they are rebuilt)."""
+        try:
+            frame = pl.read_parquet(self.path) if self.path.exists() else None
+        except (OSError, pl.exceptions.PolarsError):
+            frame = None
+        if frame is None or frame.schema != MEASURES:
+            return pl.DataFrame(schema=MEASURES)
+        return frame
+
+    def save(self, frame: pl.DataFrame) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, frame.write_parquet)
+        except OSError as exc:
+            raise CacheError(f"{self.path}: cannot write: {exc.strerror}") from exc
+
+
+def _measure(
+    repo: Repository,
+    wanted: list[tuple[str, str]],
+    progress: Callable[[int], None] | None,
+) -> list[tuple[str, Measure]]:
+    blobs = [blob for blob, _ in wanted]
+    names = dict(wanted)
+    batches: list[list[tuple[str, str, bytes]]] = [[]]
+    results: list[tuple[str, Measure]] = []
+    workers = default_workers()
+    if len(wanted) < _PARALLEL_FROM or workers == 1:
+        for blob, data in read_blobs(repo, blobs):
+            results.extend(measure_batch([(blob, names[blob], data)]))
+            if progress:
+                progress(1)
+        return results
+    context = multiprocessing.get_context("spawn")
+    futures: list[Future[list[tuple[str, Measure]]]] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for blob, data in read_blobs(repo, blobs):
+            batches[-1].append((blob, names[blob], data))
+            if len(batches[-1]) == _BATCH:
+                futures.append(pool.submit(measure_batch, batches[-1]))
+                batches.append([])
+        if batches[-1]:
+            futures.append(pool.submit(measure_batch, batches[-1]))
+        for future in futures:
+            done = future.result()
+            results.extend(done)
+            if progress:
+                progress(len(done))
+    return results
+
+
+def measure_files(
+    repo: Repository,
+    files: pl.DataFrame,
+    cache_dir: Path,
+    progress: Callable[[int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> pl.DataFrame:
+    """`files` (`path`, `blob`) with `loc`, `complexity`, `functions`, `method` added.
+
+    Only blobs never measured before are read and measured; the rest come from the cache.
+    """
+    cache = ComplexityCache(cache_dir)
+    known = cache.load()
+    missing = (
+        files.select("blob", "path")
+        .unique("blob", keep="first", maintain_order=True)
+        .join(known.select("blob"), on="blob", how="anti")
+    )
+    if missing.height:
+        if on_start:
+            on_start(missing.height)
+        measured = _measure(repo, list(missing.iter_rows()), progress)
+        new = pl.DataFrame(
+            [(blob, *measure) for blob, measure in measured], schema=MEASURES, orient="row"
+        )
+        known = pl.concat([known, new])
+        cache.save(known)
+    return files.join(known, on="blob", how="left", maintain_order="left")

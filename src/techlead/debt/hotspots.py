@@ -1,0 +1,68 @@
+"""Hotspots: complex code that changes often, where debt costs the most.
+
+score = (revisions / most revisions) x (complexity / highest complexity), over the files
+analysed, so it runs from 0 to 1; a file needs both frequent change and complexity to rank high.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from techlead.history.exclusions import matching
+from techlead.history.files import CurrentFiles
+
+HOTSPOT_COLUMNS = (
+    "path",
+    "score",
+    "revisions",
+    "complexity",
+    "loc",
+    "churn",
+    "authors",
+    "last_change",
+    "method",
+)
+
+
+def change_frequency(files: CurrentFiles, since: datetime) -> pl.DataFrame:
+    """Per file at HEAD: revisions, churn and authors since `since`, and its last change."""
+    recent = files.changes.filter(pl.col("author_time") >= since)
+    window = recent.group_by("file").agg(
+        revisions=pl.col("commit").n_unique(),
+        churn=(pl.col("added").fill_null(0) + pl.col("deleted").fill_null(0)).sum(),
+        authors=pl.col("author").filter(~pl.col("is_bot")).n_unique(),
+    )
+    last = files.changes.group_by("file").agg(last_change=pl.col("author_time").max())
+    return (
+        files.files.select(pl.col("path").alias("file"))
+        .join(window, on="file", how="left")
+        .join(last, on="file", how="left")
+        .with_columns(pl.col("revisions", "churn", "authors").fill_null(0))
+        .rename({"file": "path"})
+    )
+
+
+def hotspots(
+    files: CurrentFiles,
+    measures: pl.DataFrame,
+    since: datetime,
+    path: str | None = None,
+    top: int | None = None,
+) -> pl.DataFrame:
+    """Files at HEAD ranked by hotspot score; `measures` has `path`, `loc`, `complexity`."""
+    frame = change_frequency(files, since).join(
+        measures.select("path", "loc", "complexity", "method"), on="path", how="left"
+    )
+    if path is not None:
+        frame = frame.filter(pl.Series(matching(frame.get_column("path").to_list(), path)))
+    most_revisions = max(frame.get_column("revisions").max() or 0, 1)
+    most_complex = max(frame.get_column("complexity").max() or 0, 1)
+    ranked = frame.with_columns(
+        score=(
+            pl.col("revisions") / most_revisions * pl.col("complexity").fill_null(0) / most_complex
+        ).round(4)
+    ).sort(["score", "revisions", "path"], descending=[True, True, False])
+    ranked = ranked.select(HOTSPOT_COLUMNS)
+    return ranked.head(top) if top is not None else ranked

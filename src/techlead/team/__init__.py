@@ -1,0 +1,1 @@
+"""Who knows what: ownership, truck factor and what leaving people would orphan."""

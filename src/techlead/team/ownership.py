@@ -1,0 +1,83 @@
+"""Ownership per file and per directory, from lines added and revisions by each developer.
+
+fragmentation = 1 - sum(share^2) over the developers' shares of added lines: 0 when one
+person wrote everything, approaching 1 when many wrote a little each.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from techlead.debt.age import directory_of
+from techlead.history.files import CurrentFiles
+
+OWNERSHIP_COLUMNS = (
+    "main_developer",
+    "ownership",
+    "main_developer_by_revisions",
+    "revision_share",
+    "contributors",
+    "fragmentation",
+    "added",
+    "revisions",
+)
+
+
+def _ownership(contributions: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Per `key`: contributions has `key`, `author`, `added`, `revisions` per (key, author)."""
+    totals = contributions.group_by(key).agg(
+        total_added=pl.col("added").sum(),
+        total_revisions=pl.col("revisions").sum(),
+        contributors=pl.col("author").n_unique(),
+    )
+    shares = contributions.join(totals, on=key).with_columns(
+        share=pl.when(pl.col("total_added") > 0)
+        .then(pl.col("added") / pl.col("total_added"))
+        .otherwise(0.0),
+        revision_share=pl.col("revisions") / pl.col("total_revisions"),
+    )
+    by_lines = (
+        shares.sort([key, "added", "revisions", "author"], descending=[False, True, True, False])
+        .group_by(key, maintain_order=True)
+        .agg(
+            main_developer=pl.col("author").first(),
+            ownership=pl.col("share").first().round(3),
+            fragmentation=(1 - (pl.col("share") ** 2).sum()).round(3),
+        )
+    )
+    by_revisions = (
+        shares.sort([key, "revisions", "added", "author"], descending=[False, True, True, False])
+        .group_by(key, maintain_order=True)
+        .agg(
+            main_developer_by_revisions=pl.col("author").first(),
+            revision_share=pl.col("revision_share").first().round(3),
+        )
+    )
+    return (
+        by_lines.join(by_revisions, on=key)
+        .join(totals, on=key)
+        .rename({"total_added": "added", "total_revisions": "revisions"})
+        .select(key, *OWNERSHIP_COLUMNS)
+        .sort(key)
+    )
+
+
+def _contributions(files: CurrentFiles) -> pl.DataFrame:
+    return files.human_changes.group_by("file", "author").agg(
+        added=pl.col("added").fill_null(0).sum(), revisions=pl.col("commit").n_unique()
+    )
+
+
+def file_ownership(files: CurrentFiles) -> pl.DataFrame:
+    """Per file at HEAD changed by people: main developer by lines and by revisions, shares."""
+    return _ownership(_contributions(files), "file").rename({"file": "path"})
+
+
+def directory_ownership(files: CurrentFiles, depth: int = 1) -> pl.DataFrame:
+    """The same per directory (its first `depth` levels), over all files beneath it."""
+    per_directory = (
+        files.human_changes.with_columns(directory=directory_of("file", depth))
+        .group_by("directory", "author")
+        .agg(added=pl.col("added").fill_null(0).sum(), revisions=pl.col("commit").n_unique())
+    )
+    return _ownership(per_directory, "directory")
