@@ -54,9 +54,17 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+TABLE_ROWS = 50
+
+
 def frame_table(frame: pl.DataFrame, title: str | None = None) -> Table:
-    """A frame as a Rich table; numbers right-aligned."""
-    table = Table(title=title, title_justify="left")
+    """A frame as a Rich table (its first TABLE_ROWS rows); numbers right-aligned."""
+    hidden = frame.height - TABLE_ROWS
+    caption = (
+        f"{hidden:,} more rows: use --top, or --format json|csv|markdown" if hidden > 0 else None
+    )
+    frame = frame.head(TABLE_ROWS)
+    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
     first_text = True
     for name, dtype in frame.schema.items():
         if dtype.is_numeric() or dtype.is_temporal() or dtype == pl.Boolean:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from techlead.debt.measure import Measure, measure_batch
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 from techlead.errors import CacheError, GitError
 from techlead.history.cache import atomic_write
 from techlead.history.git import Repository, git_command, git_environment
@@ -96,6 +98,9 @@ def _measure(
             if progress:
                 progress(1)
         return results
+    import multiprocessing  # process pools only for cold measurements: keep start-up light
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn")
     futures: list[Future[list[tuple[str, Measure]]]] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -128,6 +128,8 @@ def _plan(repo: Repository, cached: CachedHistory | None, tips: list[str]) -> _P
     if cached is None:
         return _Plan(list_commits(repo, tips), None, False)
     old_tips = cached.manifest.tips
+    if old_tips == tips:
+        return _Plan([], cached, False)
     if _still_contains(repo, old_tips, tips):
         return _Plan(list_commits(repo, tips, exclude=old_tips), cached, False)
     reachable = list_commits(repo, tips)
@@ -172,7 +174,15 @@ def scan(
         )
         manifest = Manifest(all_refs=all_refs, tips=tips, identity_source=source)
         tags = read_tags(repo)
-        if plan.kept is not None and not plan.rewritten:
+        if (
+            plan.kept is not None
+            and not plan.to_mine
+            and plan.kept.manifest
+            == manifest.model_copy(update={"parts": plan.kept.manifest.parts})
+        ):
+            if not tags.equals(cache.read_tags()):
+                cache.save(plan.kept.manifest, new_commits, new_changes, tags)
+        elif plan.kept is not None and not plan.rewritten:
             manifest.parts = plan.kept.manifest.parts
             cache.save(manifest, new_commits, new_changes, tags)
         else:
@@ -184,7 +194,7 @@ def scan(
     history = History(repo, settings, new_commits, new_changes, tags)
     return ScanResult(
         history=history,
-        head=head_commit(repo),
+        head=tips[0] if tips and not all_refs else head_commit(repo),
         new_commits=len(plan.to_mine),
         seconds=time.perf_counter() - started,
         cache_dir=cache.directory,
