@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -38,6 +39,10 @@ class Manifest(BaseModel):
     tips: list[str]
     identity_source: str
     parts: list[str] = Field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        """Changes whenever the cached history does."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
 
 class CorruptCacheError(Exception):
@@ -127,6 +132,25 @@ class HistoryCache:
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise CorruptCacheError(f"unreadable part: {str(exc).splitlines()[0][:80]}") from exc
         return CachedHistory(manifest, commits, changes)
+
+    def has_parts(self, manifest: Manifest) -> bool:
+        """Whether every part is there with the right columns (read from Parquet footers only)."""
+        try:
+            for part in manifest.parts:
+                commits, changes = self._part_paths(part)
+                if pl.read_parquet_schema(commits) != dict(schema.COMMITS.items()):
+                    return False
+                if pl.read_parquet_schema(changes) != dict(schema.FILE_CHANGES.items()):
+                    return False
+        except (OSError, pl.exceptions.PolarsError):
+            return False
+        return True
+
+    def save_tags(self, tags: pl.DataFrame) -> None:
+        try:
+            atomic_write(self.directory / "tags.parquet", tags.write_parquet)
+        except OSError as exc:
+            raise CacheError(f"{self.directory}: cannot write the cache: {exc.strerror}") from exc
 
     def read_tags(self) -> pl.DataFrame:
         path = self.directory / "tags.parquet"

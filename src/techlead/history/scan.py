@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -34,16 +35,38 @@ class ScanProgress(Protocol):
     def advance(self, count: int) -> None: ...
 
 
+Frames = tuple[pl.DataFrame, pl.DataFrame]
+
+
 @dataclass
 class History:
-    """A repository's mined history as Polars frames (newest commit first)."""
+    """A repository's mined history as Polars frames (newest commit first).
+
+    The frames are read from the cache on first use, so commands that need only derived,
+    cached results never pay for reading them.
+    """
 
     repo: Repository
     settings: Settings
-    raw_commits: pl.DataFrame
-    file_changes: pl.DataFrame
     tags: pl.DataFrame
+    _load: Callable[[], Frames] = field(repr=False)
+    _frames: Frames | None = field(default=None, repr=False)
     _commits: pl.DataFrame | None = field(default=None, repr=False)
+
+    def _loaded(self) -> Frames:
+        if self._frames is None:
+            self._frames = self._load()
+        return self._frames
+
+    @property
+    def raw_commits(self) -> pl.DataFrame:
+        """Commits as mined (identities as `.mailmap` left them)."""
+        return self._loaded()[0]
+
+    @property
+    def file_changes(self) -> pl.DataFrame:
+        """One row per file changed by a non-merge commit, grouped by commit in commit order."""
+        return self._loaded()[1]
 
     @property
     def commits(self) -> pl.DataFrame:
@@ -62,6 +85,7 @@ class ScanResult:
     new_commits: int
     seconds: float
     cache_dir: Path
+    fingerprint: str
     rebuilt_because: str | None = None
     history_rewritten: bool = False
 
@@ -161,8 +185,25 @@ def scan(
     with cache.locked():
         _keep_out_of_git(repo, cache.directory)
         tips = resolve_tips(repo, all_refs)
-        source = identity_source(repo)
-        cached, reason = _load_cache(cache, source, rebuild)
+        wanted = Manifest(all_refs=all_refs, tips=tips, identity_source=identity_source(repo))
+        current = None if rebuild else _current_manifest(cache, wanted)
+        if current is not None:
+            tags = read_tags(repo)
+            if not tags.equals(cache.read_tags()):
+                cache.save_tags(tags)
+
+            def load() -> Frames:
+                return _load_frames(cache, path, settings, all_refs)
+
+            return ScanResult(
+                history=History(repo, settings, tags, load),
+                head=tips[0] if tips and not all_refs else head_commit(repo),
+                new_commits=0,
+                seconds=time.perf_counter() - started,
+                cache_dir=cache.directory,
+                fingerprint=current.fingerprint(),
+            )
+        cached, reason = _load_cache(cache, wanted.identity_source, rebuild)
         plan = _plan(repo, cached, tips)
         if progress is not None:
             progress.start(len(plan.to_mine))
@@ -172,35 +213,50 @@ def scan(
             workers if workers is not None else settings.history.workers,
             progress.advance if progress is not None else None,
         )
-        manifest = Manifest(all_refs=all_refs, tips=tips, identity_source=source)
         tags = read_tags(repo)
-        if (
-            plan.kept is not None
-            and not plan.to_mine
-            and plan.kept.manifest
-            == manifest.model_copy(update={"parts": plan.kept.manifest.parts})
-        ):
-            if not tags.equals(cache.read_tags()):
-                cache.save(plan.kept.manifest, new_commits, new_changes, tags)
-        elif plan.kept is not None and not plan.rewritten:
-            manifest.parts = plan.kept.manifest.parts
-            cache.save(manifest, new_commits, new_changes, tags)
+        if plan.kept is not None and not plan.rewritten:
+            wanted.parts = plan.kept.manifest.parts
+            cache.save(wanted, new_commits, new_changes, tags)
         else:
             kept = (plan.kept.commits, plan.kept.file_changes) if plan.kept else None
-            cache.save(manifest, new_commits, new_changes, tags, replace_all=kept)
+            cache.save(wanted, new_commits, new_changes, tags, replace_all=kept)
     if plan.kept is not None:
         new_commits = pl.concat([new_commits, plan.kept.commits])
         new_changes = pl.concat([new_changes, plan.kept.file_changes])
-    history = History(repo, settings, new_commits, new_changes, tags)
+    frames = (new_commits, new_changes)
     return ScanResult(
-        history=history,
+        history=History(repo, settings, tags, lambda: frames, frames),
         head=tips[0] if tips and not all_refs else head_commit(repo),
         new_commits=len(plan.to_mine),
         seconds=time.perf_counter() - started,
         cache_dir=cache.directory,
+        fingerprint=wanted.fingerprint(),
         rebuilt_because=reason,
         history_rewritten=plan.rewritten,
     )
+
+
+def _current_manifest(cache: HistoryCache, wanted: Manifest) -> Manifest | None:
+    """The cache's manifest when it already holds exactly what `wanted` asks for."""
+    try:
+        manifest = cache.read_manifest()
+    except CorruptCacheError:
+        return None
+    if manifest is None or manifest.model_copy(update={"parts": []}) != wanted:
+        return None
+    return manifest if cache.has_parts(manifest) else None
+
+
+def _load_frames(cache: HistoryCache, path: Path, settings: Settings, all_refs: bool) -> Frames:
+    """The cached frames; if they turn out unreadable, mine everything again."""
+    try:
+        cached = cache.load()
+    except CorruptCacheError:
+        cached = None
+    if cached is None:
+        history = scan(path, settings, all_refs=all_refs, rebuild=True).history
+        return history.raw_commits, history.file_changes
+    return cached.commits, cached.file_changes
 
 
 def _load_cache(
