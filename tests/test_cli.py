@@ -134,3 +134,13 @@ def test_console_script_runs_as_a_module(repo: GitRepo) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["commits"] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [("a.py", "Python"), ("Makefile", "Makefile"), ("x.m", "Objective-C"), ("n.txt", None)],
+)
+def test_language_of_file_names(name: str, language: str | None) -> None:
+    from techlead.history.summary import language_of
+
+    assert language_of(name) == language

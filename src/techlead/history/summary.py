@@ -44,15 +44,42 @@ class ScanSummary:
     rebuilt_because: str | None = None
 
 
-@lru_cache(maxsize=4096)
-def language_of(filename: str) -> str | None:
-    """The language a file name suggests (Pygments' lexer names), None for unknown or plain text."""
-    from pygments.lexers import find_lexer_class_for_filename
+# Suffixes several Pygments lexers claim, settled for the language most repositories mean.
+_COMMON_MEANING = {".m": "Objective-C", ".r": "R", ".h": "C", ".v": "Verilog"}
 
-    lexer = find_lexer_class_for_filename(filename)
-    if lexer is None or lexer.name == "Text only":
-        return None
-    return str(lexer.name)
+
+@lru_cache(maxsize=1)
+def _language_table() -> tuple[dict[str, str], dict[str, str]]:
+    """Pygments' file-name patterns as suffix and exact-name tables (no lexer is imported)."""
+    from pygments.lexers import get_all_lexers
+
+    suffixes: dict[str, tuple[int, str]] = {}
+    names: dict[str, tuple[int, str]] = {}
+    for language, _aliases, patterns, _mimetypes in get_all_lexers():
+        if language == "Text only":
+            continue
+        for rank, pattern in enumerate(patterns):
+            # a lexer's first pattern is its own language's; later ones are shared extras
+            choice = (0 if rank == 0 else 1, language)
+            if pattern.startswith("*.") and not any(c in pattern[2:] for c in "*?["):
+                key = pattern[1:].lower()
+                suffixes[key] = min(suffixes.get(key, choice), choice)
+            elif not any(c in pattern for c in "*?["):
+                names[pattern] = min(names.get(pattern, choice), choice)
+    return (
+        {key: language for key, (_, language) in suffixes.items()} | _COMMON_MEANING,
+        {key: language for key, (_, language) in names.items()},
+    )
+
+
+def language_of(filename: str) -> str | None:
+    """The language a file name suggests (Pygments' names), None for unknown or plain text."""
+    suffixes, names = _language_table()
+    name = PurePosixPath(filename).name
+    if name in names:
+        return names[name]
+    suffix = PurePosixPath(name).suffix.lower()
+    return suffixes.get(suffix) if suffix else None
 
 
 def _language_key(path: str) -> str:
