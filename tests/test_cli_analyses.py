@@ -28,7 +28,7 @@ def test_hotspots_in_every_format(project: Path, capsys: pytest.CaptureFixture[s
     base = ("debt", "hotspots", "-C", str(project), "--since", "2000-01-01")
     code, out, _ = run(capsys, *base, "-f", "json")
     assert code == 0
-    assert [row["path"] for row in json.loads(out)] == ["a.py", "c.txt", "b.py"]
+    assert [row["path"] for row in json.loads(out)] == ["a.py", "c.yml", "b.py"]
     code, out, _ = run(capsys, *base, "-f", "csv")
     assert next(csv.DictReader(io.StringIO(out)))["path"] == "a.py"
     code, out, _ = run(capsys, *base, "-f", "markdown")

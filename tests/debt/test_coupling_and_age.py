@@ -34,11 +34,11 @@ def pairs(frame) -> dict[tuple[str, str], tuple[int, int, int]]:  # type: ignore
 
 def test_degree_is_shared_over_average_revisions(project: GitRepo) -> None:
     found = pairs(coupling(files_of(project), LOOSE))
-    # a.py 4 revisions, b.py 3, c.txt 2; a+b share 3, a+c and b+c share commit 1
+    # a.py 4 revisions, b.py 3, c.yml 2; a+b share 3, a+c and b+c share commit 1
     assert found == {
         ("a.py", "b.py"): (85, 3, 4),  # 3 / 3.5 = 85.7%, average 3.5 rounded up
-        ("a.py", "c.txt"): (33, 1, 3),  # 1 / 3
-        ("b.py", "c.txt"): (40, 1, 3),  # 1 / 2.5, average rounded up
+        ("a.py", "c.yml"): (33, 1, 3),  # 1 / 3
+        ("b.py", "c.yml"): (40, 1, 3),  # 1 / 2.5, average rounded up
     }
 
 
@@ -49,7 +49,7 @@ def test_code_maat_defaults_filter_weak_pairs(project: GitRepo) -> None:
 def test_large_change_sets_are_ignored(project: GitRepo) -> None:
     options = CouplingOptions(min_revs=1, min_shared=1, min_degree=0, max_changeset=2)
     found = pairs(coupling(files_of(project), options))
-    # commit 1 (three files) no longer counts: a.py 3 revisions, b.py 2, c.txt 1
+    # commit 1 (three files) no longer counts: a.py 3 revisions, b.py 2, c.yml 1
     assert found == {("a.py", "b.py"): (80, 2, 3)}
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analysis_fixtures import ANN, BOB, build_small_project, day, files_of
+from analysis_fixtures import ANN, B_PY, BOB, build_small_project, day, files_of
 from gitrepo import GitRepo
 from techlead.debt.complexity import ComplexityCache, measure_files
 from techlead.debt.hotspots import hotspots
@@ -28,8 +28,8 @@ def test_hotspot_score_multiplies_normalised_revisions_and_complexity(project: G
     measures = measure_files(files.history.repo, files.files, files.cache_dir)
     frame = hotspots(files, measures, EPOCH)
     rows = {row["path"]: row for row in frame.iter_rows(named=True)}
-    # revisions 4, 3, 2; complexity 2, 1, 3 (c.txt: indentation 0+1+2+1 after commit 5)
-    assert (rows["a.py"]["revisions"], rows["b.py"]["revisions"], rows["c.txt"]["revisions"]) == (
+    # revisions 4, 3, 2; complexity 2, 1, 3 (c.yml: indentation 0+1+2+1 after commit 5)
+    assert (rows["a.py"]["revisions"], rows["b.py"]["revisions"], rows["c.yml"]["revisions"]) == (
         4,
         3,
         2,
@@ -37,16 +37,16 @@ def test_hotspot_score_multiplies_normalised_revisions_and_complexity(project: G
     assert (
         rows["a.py"]["complexity"],
         rows["b.py"]["complexity"],
-        rows["c.txt"]["complexity"],
+        rows["c.yml"]["complexity"],
     ) == (2, 1, 4)
     assert rows["a.py"]["score"] == pytest.approx(4 / 4 * 2 / 4, abs=1e-4)
     assert rows["b.py"]["score"] == pytest.approx(3 / 4 * 1 / 4, abs=1e-4)
-    assert rows["c.txt"]["score"] == pytest.approx(2 / 4 * 4 / 4, abs=1e-4)
-    assert frame.get_column("path").to_list() == ["a.py", "c.txt", "b.py"]
+    assert rows["c.yml"]["score"] == pytest.approx(2 / 4 * 4 / 4, abs=1e-4)
+    assert frame.get_column("path").to_list() == ["a.py", "c.yml", "b.py"]
     assert rows["a.py"]["authors"] == 2
     assert rows["a.py"]["churn"] == 4 + 3
     assert rows["a.py"]["method"] == "lizard"
-    assert rows["c.txt"]["method"] == "indentation"
+    assert rows["c.yml"]["method"] == "indentation"
 
 
 def test_since_limits_change_frequency_but_not_last_change(project: GitRepo) -> None:
@@ -54,7 +54,7 @@ def test_since_limits_change_frequency_but_not_last_change(project: GitRepo) -> 
     measures = measure_files(files.history.repo, files.files, files.cache_dir)
     frame = hotspots(files, measures, datetime.fromisoformat(day(3)))
     rows = {row["path"]: row for row in frame.iter_rows(named=True)}
-    assert (rows["a.py"]["revisions"], rows["b.py"]["revisions"], rows["c.txt"]["revisions"]) == (
+    assert (rows["a.py"]["revisions"], rows["b.py"]["revisions"], rows["c.yml"]["revisions"]) == (
         2,
         1,
         1,
@@ -141,3 +141,22 @@ def test_trend_of_unknown_file_is_a_clear_error(project: GitRepo) -> None:
 def test_sample_evenly_keeps_first_and_last() -> None:
     assert sample_evenly(10, 3) == [0, 4, 9] or sample_evenly(10, 3) == [0, 5, 9]
     assert sample_evenly(2, 5) == [0, 1]
+
+
+def test_prose_and_suffixless_files_have_no_complexity() -> None:
+    assert (
+        measure_source("CHANGES.rst", b"Changes\n=======\n\n    indented quote\n").method == "none"
+    )
+    assert measure_source("LICENSE", b"MIT\n").complexity is None
+    assert measure_source("Makefile", b"all:\n\techo hi\n").method == "indentation"
+
+
+def test_bot_commits_do_not_count_as_revisions(project: GitRepo) -> None:
+    bot = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
+    for n in range(3):
+        project.commit(f"bump {n}", {"b.py": B_PY + f"# bump {n}\n"}, author=bot, date=day(10 + n))
+    files = files_of(project)
+    frame = hotspots(files, measure_files(files.history.repo, files.files, files.cache_dir), EPOCH)
+    row = frame.filter(pl.col("path") == "b.py").row(0, named=True)
+    assert (row["revisions"], row["authors"]) == (3, 2)
+    assert row["last_change"] == datetime.fromisoformat(day(12))

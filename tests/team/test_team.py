@@ -30,7 +30,7 @@ def test_ownership_by_lines_and_revisions(project: GitRepo) -> None:
     )
     assert a["fragmentation"] == round(1 - (5 / 7) ** 2 - (2 / 7) ** 2, 3)
     assert (a["main_developer_by_revisions"], a["revision_share"]) == ("Ann Lead", 0.5)
-    c = rows["c.txt"]  # Ann 3 lines in one revision, Cy 1 line in one
+    c = rows["c.yml"]  # Ann 3 lines in one revision, Cy 1 line in one
     assert (c["main_developer"], c["ownership"]) == ("Ann Lead", 0.75)
 
 

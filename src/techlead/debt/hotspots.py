@@ -1,7 +1,8 @@
 """Hotspots: complex code that changes often, where debt costs the most.
 
-score = (revisions / most revisions) x (complexity / highest complexity), over the files
-analysed, so it runs from 0 to 1; a file needs both frequent change and complexity to rank high.
+score = (revisions / most revisions) x (complexity / highest complexity), both maxima taken over
+the analysed files that changed in the window and have a complexity (prose and data have none),
+so it runs from 0 to 1; a file needs both frequent change and complexity to rank high.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ HOTSPOT_COLUMNS = (
 
 
 def change_frequency(files: CurrentFiles, since: datetime) -> pl.DataFrame:
-    """Per file at HEAD: revisions, churn and authors since `since`, and its last change."""
-    recent = files.changes.filter(pl.col("author_time") >= since)
+    """Per file at HEAD: revisions, churn and authors since `since` (bots' commits left out:
+    a dependency bump is not the team struggling with a file), and its last change."""
+    recent = files.human_changes.filter(pl.col("author_time") >= since)
     window = recent.group_by("file").agg(
         revisions=pl.col("commit").n_unique(),
         churn=(pl.col("added").fill_null(0) + pl.col("deleted").fill_null(0)).sum(),
-        authors=pl.col("author").filter(~pl.col("is_bot")).n_unique(),
+        authors=pl.col("author").n_unique(),
     )
     last = files.changes.group_by("file").agg(last_change=pl.col("author_time").max())
     return (
@@ -57,8 +59,10 @@ def hotspots(
     )
     if path is not None:
         frame = frame.filter(pl.Series(matching(frame.get_column("path").to_list(), path)))
-    most_revisions = max(frame.get_column("revisions").max() or 0, 1)
-    most_complex = max(frame.get_column("complexity").max() or 0, 1)
+    # maxima over the files that can score at all: changed in the window, with a complexity
+    candidates = frame.filter(pl.col("complexity").is_not_null() & (pl.col("revisions") > 0))
+    most_revisions = max(candidates.get_column("revisions").max() or 0, 1)
+    most_complex = max(candidates.get_column("complexity").max() or 0, 1)
     ranked = frame.with_columns(
         score=(
             pl.col("revisions") / most_revisions * pl.col("complexity").fill_null(0) / most_complex

@@ -11,6 +11,38 @@ from typing import NamedTuple
 
 LIZARD_LIMIT = 512 * 1024  # larger sources (generated code, data) get the indentation measure
 _BINARY_PROBE = 8000
+# Prose and data: their indentation says nothing about how hard they are to change.
+PROSE_AND_DATA = frozenset(
+    [
+        ".md",
+        ".markdown",
+        ".rst",
+        ".txt",
+        ".text",
+        ".adoc",
+        ".asciidoc",
+        ".rdoc",
+        ".org",
+        ".tex",
+        ".rtf",
+        ".csv",
+        ".tsv",
+        ".json",
+        ".jsonl",
+        ".geojson",
+        ".svg",
+        ".po",
+        ".pot",
+        ".log",
+        ".license",
+        ".pem",
+        ".crt",
+        ".ipynb",
+        ".ai",
+        ".eps",
+        ".ps",
+    ]
+)
 
 
 class Measure(NamedTuple):
@@ -20,6 +52,27 @@ class Measure(NamedTuple):
     complexity: int | None
     functions: int | None
     method: str
+
+
+_CODE_NAMES = frozenset(
+    [
+        "Makefile",
+        "GNUmakefile",
+        "makefile",
+        "Dockerfile",
+        "Containerfile",
+        "Jenkinsfile",
+        "Rakefile",
+        "Gemfile",
+        "Vagrantfile",
+        "Justfile",
+        "justfile",
+        "BUILD",
+        "WORKSPACE",
+        "SConstruct",
+        "SConscript",
+    ]
+)
 
 
 def indentation_complexity(text: str) -> tuple[int, int]:
@@ -35,11 +88,23 @@ def indentation_complexity(text: str) -> tuple[int, int]:
     return lines, total
 
 
+def _suffix(filename: str) -> str:
+    name = filename.rsplit("/", 1)[-1]
+    return name[name.rfind(".") :].lower() if "." in name.lstrip(".") else ""
+
+
 def measure_source(filename: str, data: bytes) -> Measure:
-    """Measure one file's content; `filename` picks the language."""
+    """Measure one file's content; `filename` picks the language.
+
+    Files without a suffix (LICENSE, AUTHORS) and prose or data files get their non-blank lines
+    counted and no complexity (method "none").
+    """
     if b"\0" in data[:_BINARY_PROBE]:
         return Measure(None, None, None, "binary")
     text = data.decode("utf-8", "replace")
+    suffix = _suffix(filename)
+    if suffix in PROSE_AND_DATA or (not suffix and filename.rsplit("/", 1)[-1] not in _CODE_NAMES):
+        return Measure(sum(1 for line in text.splitlines() if line.strip()), None, None, "none")
     if len(data) <= LIZARD_LIMIT:
         from lizard import analyze_file
         from lizard_languages import get_reader_for
