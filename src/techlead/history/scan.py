@@ -187,53 +187,78 @@ def scan(
         tips = resolve_tips(repo, all_refs)
         wanted = Manifest(all_refs=all_refs, tips=tips, identity_source=identity_source(repo))
         current = None if rebuild else _current_manifest(cache, wanted)
-        if current is not None:
-            tags = read_tags(repo)
-            if not tags.equals(cache.read_tags()):
-                cache.save_tags(tags)
-
-            def load() -> Frames:
-                return _load_frames(cache, path, settings, all_refs)
-
-            return ScanResult(
-                history=History(repo, settings, tags, load),
-                head=tips[0] if tips and not all_refs else head_commit(repo),
-                new_commits=0,
-                seconds=time.perf_counter() - started,
-                cache_dir=cache.directory,
-                fingerprint=current.fingerprint(),
+        if current is None:
+            history, outcome = _mine_into_cache(
+                repo, settings, cache, wanted, rebuild, workers, progress
             )
-        cached, reason = _load_cache(cache, wanted.identity_source, rebuild)
-        plan = _plan(repo, cached, tips)
-        if progress is not None:
-            progress.start(len(plan.to_mine))
-        new_commits, new_changes = mine(
-            repo,
-            plan.to_mine,
-            workers if workers is not None else settings.history.workers,
-            progress.advance if progress is not None else None,
-        )
-        tags = read_tags(repo)
-        if plan.kept is not None and not plan.rewritten:
-            wanted.parts = plan.kept.manifest.parts
-            cache.save(wanted, new_commits, new_changes, tags)
         else:
-            kept = (plan.kept.commits, plan.kept.file_changes) if plan.kept else None
-            cache.save(wanted, new_commits, new_changes, tags, replace_all=kept)
+            history, outcome = _read_from_cache(repo, settings, cache, path, current), _Outcome()
+    return ScanResult(
+        history=history,
+        head=tips[0] if tips and not all_refs else head_commit(repo),
+        new_commits=outcome.new_commits,
+        seconds=time.perf_counter() - started,
+        cache_dir=cache.directory,
+        fingerprint=(current or wanted).fingerprint(),
+        rebuilt_because=outcome.rebuilt_because,
+        history_rewritten=outcome.rewritten,
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    new_commits: int = 0
+    rebuilt_because: str | None = None
+    rewritten: bool = False
+
+
+def _read_from_cache(
+    repo: Repository, settings: Settings, cache: HistoryCache, path: Path, manifest: Manifest
+) -> History:
+    """The cache is current: refresh tags only; frames are read when first used."""
+    tags = read_tags(repo)
+    if not tags.equals(cache.read_tags()):
+        cache.save_tags(tags)
+
+    def load() -> Frames:
+        return _load_frames(cache, path, settings, manifest.all_refs)
+
+    return History(repo, settings, tags, load)
+
+
+def _mine_into_cache(
+    repo: Repository,
+    settings: Settings,
+    cache: HistoryCache,
+    wanted: Manifest,
+    rebuild: bool,
+    workers: int | None,
+    progress: ScanProgress | None,
+) -> tuple[History, _Outcome]:
+    """Mine what the cache lacks, save it (`wanted` gets its parts), return the whole history."""
+    cached, reason = _load_cache(cache, wanted.identity_source, rebuild)
+    plan = _plan(repo, cached, wanted.tips)
+    if progress is not None:
+        progress.start(len(plan.to_mine))
+    new_commits, new_changes = mine(
+        repo,
+        plan.to_mine,
+        workers if workers is not None else settings.history.workers,
+        progress.advance if progress is not None else None,
+    )
+    tags = read_tags(repo)
+    if plan.kept is not None and not plan.rewritten:
+        wanted.parts = plan.kept.manifest.parts
+        cache.save(wanted, new_commits, new_changes, tags)
+    else:
+        kept = (plan.kept.commits, plan.kept.file_changes) if plan.kept else None
+        cache.save(wanted, new_commits, new_changes, tags, replace_all=kept)
     if plan.kept is not None:
         new_commits = pl.concat([new_commits, plan.kept.commits])
         new_changes = pl.concat([new_changes, plan.kept.file_changes])
     frames = (new_commits, new_changes)
-    return ScanResult(
-        history=History(repo, settings, tags, lambda: frames, frames),
-        head=tips[0] if tips and not all_refs else head_commit(repo),
-        new_commits=len(plan.to_mine),
-        seconds=time.perf_counter() - started,
-        cache_dir=cache.directory,
-        fingerprint=wanted.fingerprint(),
-        rebuilt_because=reason,
-        history_rewritten=plan.rewritten,
-    )
+    history = History(repo, settings, tags, lambda: frames, frames)
+    return history, _Outcome(len(plan.to_mine), reason, plan.rewritten)
 
 
 def _current_manifest(cache: HistoryCache, wanted: Manifest) -> Manifest | None:
