@@ -101,10 +101,14 @@ def frame_json(frame: pl.DataFrame) -> str:
     return to_json(frame.to_dicts())
 
 
-def render_frame(frame: pl.DataFrame, output: OutputFormat, title: str | None = None) -> None:
-    """Print a result frame to stdout in the chosen format."""
+def render_frame(
+    frame: pl.DataFrame, output: OutputFormat, title: str | None = None, top: int | None = None
+) -> None:
+    """Print a result frame (its first `top` rows, if given) to stdout in the chosen format."""
     from techlead import terminal
 
+    if top is not None:
+        frame = frame.head(top)
     if output is OutputFormat.table:
         terminal.stdout.print(frame_table(frame, title))
         return

@@ -15,17 +15,20 @@ from techlead.debt.complexity import measure_files
 from techlead.debt.coupling import CouplingOptions, coupling
 from techlead.debt.hotspots import hotspots
 from techlead.debt.trend import complexity_trend
-from techlead.history.cli import QuietOption, RepoOption, load_files
+from techlead.history.cli import load_files
 from techlead.history.files import CurrentFiles
 from techlead.history.periods import since as parse_since
+from techlead.options import (
+    ByDirectoryOption,
+    DepthOption,
+    FormatOption,
+    QuietOption,
+    RepoOption,
+    TopOption,
+)
 from techlead.output import OutputFormat, render_frame
 
 app = typer.Typer(help="Where technical debt slows the team down.", no_args_is_help=True)
-
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="table, json, csv or markdown.")
-]
-DepthOption = Annotated[int, typer.Option(min=1, help="Directory levels to group by.")]
 
 
 def measured(files: CurrentFiles, quiet: bool) -> pl.DataFrame:
@@ -88,7 +91,7 @@ def coupling_command(
     by_ticket: Annotated[
         bool, typer.Option("--by-ticket", help="Commits naming the same ticket form one set.")
     ] = False,
-    top: Annotated[int | None, typer.Option(min=1, help="Show this many pairs.")] = None,
+    top: TopOption = None,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
@@ -96,16 +99,16 @@ def coupling_command(
     files = load_files(ctx, repo, quiet)
     options = CouplingOptions(min_revs, min_shared, min_degree, max_changeset, window, by_ticket)
     frame = coupling(files, options)
-    render_frame(frame.head(top) if top else frame, output, "Change coupling")
+    render_frame(frame, output, "Change coupling", top)
 
 
 @app.command("age")
 def age_command(
     ctx: typer.Context,
     repo: RepoOption = Path("."),
-    by_directory: Annotated[bool, typer.Option("--by-directory", help="Per directory.")] = False,
+    by_directory: ByDirectoryOption = False,
     depth: DepthOption = 1,
-    top: Annotated[int | None, typer.Option(min=1, help="Show this many rows.")] = None,
+    top: TopOption = None,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
@@ -113,4 +116,4 @@ def age_command(
     files = load_files(ctx, repo, quiet)
     ages = file_age(files, measured(files, quiet), datetime.now(UTC))
     frame = directory_age(ages, depth) if by_directory else ages
-    render_frame(frame.head(top) if top else frame, output, "Code age")
+    render_frame(frame, output, "Code age", top)

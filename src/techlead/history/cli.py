@@ -59,13 +59,6 @@ def scan_command(
         terminal.stdout.print(summary_table(summary))
 
 
-RepoOption = Annotated[
-    Path,
-    typer.Option("--repo", "-C", help="The repository (or a path inside it). Default: here."),
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
-
-
 def load_files(ctx: typer.Context, repo_path: Path, quiet: bool) -> CurrentFiles:
     """Scan (incrementally, with a progress bar) and return the files at HEAD and their changes."""
     config_file: Path | None = ctx.obj.get("config") if ctx.obj else None

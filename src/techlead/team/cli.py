@@ -11,10 +11,18 @@ import typer
 from rich.table import Table
 
 from techlead import terminal
-from techlead.debt.cli import DepthOption, FormatOption, measured
+from techlead.debt.cli import measured
 from techlead.debt.hotspots import hotspots
-from techlead.history.cli import QuietOption, RepoOption, load_files
+from techlead.history.cli import load_files
 from techlead.history.periods import since as parse_since
+from techlead.options import (
+    ByDirectoryOption,
+    DepthOption,
+    FormatOption,
+    QuietOption,
+    RepoOption,
+    TopOption,
+)
 from techlead.output import OutputFormat, render_frame, to_json
 from techlead.team.offboard import orphaned_files, resolve_people
 from techlead.team.ownership import directory_ownership, file_ownership
@@ -29,16 +37,16 @@ app = typer.Typer(
 def ownership_command(
     ctx: typer.Context,
     repo: RepoOption = Path("."),
-    by_directory: Annotated[bool, typer.Option("--by-directory", help="Per directory.")] = False,
+    by_directory: ByDirectoryOption = False,
     depth: DepthOption = 1,
-    top: Annotated[int | None, typer.Option(min=1, help="Show this many rows.")] = None,
+    top: TopOption = None,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
     """Main developer, ownership share and fragmentation per file or directory."""
     files = load_files(ctx, repo, quiet)
     frame = directory_ownership(files, depth) if by_directory else file_ownership(files)
-    render_frame(frame.head(top) if top else frame, output, "Ownership")
+    render_frame(frame, output, "Ownership", top)
 
 
 def _truck_table(results: list[TruckFactor]) -> Table:
@@ -66,7 +74,7 @@ def _truck_table(results: list[TruckFactor]) -> Table:
 def truck_factor_command(
     ctx: typer.Context,
     repo: RepoOption = Path("."),
-    by_directory: Annotated[bool, typer.Option("--by-directory", help="Per directory.")] = False,
+    by_directory: ByDirectoryOption = False,
     depth: DepthOption = 1,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,

@@ -1,0 +1,22 @@
+"""Command-line options that every capability's commands share, spelled the same everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from techlead.output import OutputFormat
+
+RepoOption = Annotated[
+    Path,
+    typer.Option("--repo", "-C", help="The repository (or a path inside it). Default: here."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table, json, csv or markdown.")
+]
+TopOption = Annotated[int | None, typer.Option(min=1, help="Show this many rows.")]
+ByDirectoryOption = Annotated[bool, typer.Option("--by-directory", help="Per directory.")]
+DepthOption = Annotated[int, typer.Option(min=1, help="Directory levels to group by.")]
