@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy --strict src
+	$(BIN)/techlead adr lint
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks

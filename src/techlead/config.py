@@ -139,6 +139,17 @@ class DebtSettings(_Section):
     _valid_ticket = field_validator("ticket_pattern")(lambda value: _check_patterns([value])[0])
 
 
+class DecisionSettings(_Section):
+    """Where the decision log lives and which statuses it may use."""
+
+    directory: Path | None = Field(
+        default=None, description="Decision log directory (default: .adr-dir, else docs/adr)."
+    )
+    statuses: list[str] = Field(
+        default_factory=list, description="Statuses allowed besides the standard five."
+    )
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
@@ -146,6 +157,7 @@ class Settings(_Section):
     identities: IdentitySettings = Field(default_factory=IdentitySettings)
     files: FileSettings = Field(default_factory=FileSettings)
     debt: DebtSettings = Field(default_factory=DebtSettings)
+    decisions: DecisionSettings = Field(default_factory=DecisionSettings)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

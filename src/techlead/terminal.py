@@ -11,7 +11,7 @@ from rich.console import Console
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-stdout = Console(highlight=False, soft_wrap=False)
+stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False)
 
 

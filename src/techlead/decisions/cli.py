@@ -1,0 +1,274 @@
+"""`techlead adr ...`: the CLI shell over techlead.decisions."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from techlead import terminal
+from techlead.config import load_settings
+from techlead.decisions.lint import lint_log
+from techlead.decisions.records import STANDARD_STATUSES, Decision
+from techlead.decisions.renumber import renumber
+from techlead.decisions.store import (
+    DecisionLogError,
+    add_link,
+    decision_directory,
+    find,
+    load_decisions,
+    set_status,
+    stale,
+    supersede,
+    write_new,
+)
+from techlead.decisions.views import dot_graph, mermaid_graph, table_of_contents
+from techlead.history.git import open_repository
+from techlead.options import FormatOption, RepoOption
+from techlead.output import OutputFormat, render_frame, to_json
+
+app = typer.Typer(
+    help="Architecture decision records (MADR and adr-tools compatible).", no_args_is_help=True
+)
+
+
+def _log(ctx: typer.Context, repo: Path) -> tuple[Path, list[str]]:
+    config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
+    root = open_repository(repo).root
+    settings = load_settings(root, config_file)
+    return decision_directory(root, settings.decisions.directory), settings.decisions.statuses
+
+
+def _check_status(status: str, custom: list[str]) -> str:
+    allowed = [*STANDARD_STATUSES, *custom]
+    if status.split(maxsplit=1)[0].lower() not in {s.lower() for s in allowed}:
+        raise DecisionLogError(f"status {status!r} is not one of: {', '.join(allowed)}")
+    return status
+
+
+def _parse_link(spec: str, decisions: list[Decision]) -> tuple[str, str, Decision]:
+    parts = spec.split(":")
+    if len(parts) != 3 or not parts[0].strip().isdigit():
+        raise DecisionLogError(
+            f"--link {spec!r}: expected N:LABEL:REVERSE-LABEL, e.g. 2:Amends:Amended by"
+        )
+    return parts[1].strip(), parts[2].strip(), find(decisions, int(parts[0]))
+
+
+@app.command("init")
+def init_command(ctx: typer.Context, repo: RepoOption = Path(".")) -> None:
+    """Create the decision log with a first record about keeping decision records."""
+    directory, _ = _log(ctx, repo)
+    if directory.is_dir() and any(directory.glob("[0-9][0-9][0-9][0-9]-*.md")):
+        raise DecisionLogError(f"{directory}: a decision log is already here")
+    directory.mkdir(parents=True, exist_ok=True)
+    path = write_new(
+        directory,
+        [],
+        "Record architecture decisions",
+        template="madr",
+        status="accepted",
+        links=[],
+        today=date.today(),
+    )
+    terminal.stdout.print(f"created {path}")
+
+
+@app.command("new")
+def new_command(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="What is being decided, as a short title.")],
+    template: Annotated[str, typer.Option(help="madr or nygard (adr-tools).")] = "madr",
+    status: Annotated[str | None, typer.Option(help="Initial status (madr: proposed).")] = None,
+    supersedes: Annotated[
+        list[int] | None, typer.Option(help="Number of a record this replaces.")
+    ] = None,
+    link: Annotated[
+        list[str] | None, typer.Option(help='N:LABEL:REVERSE, e.g. 2:Amends:"Amended by".')
+    ] = None,
+    repo: RepoOption = Path("."),
+) -> None:
+    """Write the next-numbered decision record from a template."""
+    if template not in {"madr", "nygard"}:
+        raise DecisionLogError(f"--template {template!r}: use madr or nygard")
+    directory, custom = _log(ctx, repo)
+    decisions = load_decisions(directory)
+    if status:
+        _check_status(status, custom)
+    replaced = [find(decisions, number) for number in supersedes or []]
+    relations = [_parse_link(spec, decisions) for spec in link or []]
+    links = [("Supersedes", old) for old in replaced] + [
+        (label, target) for label, _, target in relations
+    ]
+    path = write_new(
+        directory,
+        decisions,
+        title,
+        template=template,
+        status=status,
+        links=links,
+        today=date.today(),
+    )
+    new = find(load_decisions(directory), int(path.name[:4]))
+    for old in replaced:
+        supersede(old, new)
+    for _, reverse, target in relations:
+        add_link(find(load_decisions(directory), target.number), reverse, new)
+    terminal.stdout.print(f"created {path}")
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(help="Only records with this status.")] = None,
+    stale_only: Annotated[
+        bool, typer.Option("--stale", help="Only accepted records due for review.")
+    ] = False,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """The decision log: number, title, status, date."""
+    directory, _ = _log(ctx, repo)
+    decisions = load_decisions(directory)
+    if status:
+        decisions = [d for d in decisions if d.status == status.lower()]
+    if stale_only:
+        decisions = stale(decisions, date.today())
+    frame = pl.DataFrame(
+        [
+            (
+                d.number,
+                d.title,
+                d.status_text,
+                d.date,
+                d.review_by.isoformat() if d.review_by else None,
+                d.path.name,
+            )
+            for d in decisions
+        ],
+        schema={
+            "number": pl.Int64,
+            "title": pl.String,
+            "status": pl.String,
+            "date": pl.String,
+            "review_by": pl.String,
+            "file": pl.String,
+        },
+        orient="row",
+    )
+    render_frame(frame, output, f"Decisions in {directory}")
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(help="Record number.")],
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """One record: its text, or its fields as JSON."""
+    directory, _ = _log(ctx, repo)
+    record = find(load_decisions(directory), number)
+    if output is OutputFormat.json:
+        fields = {
+            "number": record.number,
+            "title": record.title,
+            "status": record.status,
+            "status_text": record.status_text,
+            "date": record.date,
+            "file": record.path.name,
+            "links": [{"label": link.label, "target": link.target} for link in record.links],
+        }
+        sys.stdout.write(to_json(fields) + "\n")
+        return
+    sys.stdout.write(record.text if record.text.endswith("\n") else record.text + "\n")
+
+
+@app.command("status")
+def status_command(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(help="Record number.")],
+    status: Annotated[str, typer.Argument(help="New status, e.g. accepted.")],
+    repo: RepoOption = Path("."),
+) -> None:
+    """Change a record's status."""
+    directory, custom = _log(ctx, repo)
+    record = find(load_decisions(directory), number)
+    set_status(record, _check_status(status, custom))
+    terminal.stdout.print(f"{record.path.name}: {status}")
+
+
+@app.command("link")
+def link_command(
+    ctx: typer.Context,
+    source: Annotated[int, typer.Argument(help="The record the relation reads from.")],
+    label: Annotated[str, typer.Argument(help='e.g. "Amends".')],
+    target: Annotated[int, typer.Argument(help="The record it points at.")],
+    reverse: Annotated[str, typer.Argument(help='The relation read backwards, e.g. "Amended by".')],
+    repo: RepoOption = Path("."),
+) -> None:
+    """Relate two records, in both of them."""
+    directory, _ = _log(ctx, repo)
+    decisions = load_decisions(directory)
+    first, second = find(decisions, source), find(decisions, target)
+    add_link(first, label, second)
+    add_link(find(load_decisions(directory), target), reverse, first)
+    terminal.stdout.print(f"{first.path.name} {label} {second.path.name}")
+
+
+@app.command("toc")
+def toc_command(ctx: typer.Context, repo: RepoOption = Path(".")) -> None:
+    """A Markdown index of the decision log."""
+    directory, _ = _log(ctx, repo)
+    sys.stdout.write(table_of_contents(load_decisions(directory)))
+
+
+@app.command("graph")
+def graph_command(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Option("--as", help="dot or mermaid.")] = "mermaid",
+    repo: RepoOption = Path("."),
+) -> None:
+    """Supersede and link relations as a Graphviz DOT or Mermaid graph."""
+    if kind not in {"dot", "mermaid"}:
+        raise DecisionLogError(f"--as {kind!r}: use dot or mermaid")
+    directory, _ = _log(ctx, repo)
+    decisions = load_decisions(directory)
+    sys.stdout.write(dot_graph(decisions) if kind == "dot" else mermaid_graph(decisions))
+
+
+@app.command("lint")
+def lint_command(
+    ctx: typer.Context, repo: RepoOption = Path("."), output: FormatOption = OutputFormat.table
+) -> None:
+    """Missing sections, unknown statuses, broken links and shared numbers; exit 1 if any."""
+    directory, custom = _log(ctx, repo)
+    if not directory.is_dir():
+        load_decisions(directory)
+    problems = lint_log(directory, custom)
+    frame = pl.DataFrame(
+        [(p.path, p.problem) for p in problems],
+        schema={"file": pl.String, "problem": pl.String},
+        orient="row",
+    )
+    if problems or output is not OutputFormat.table:
+        render_frame(frame, output, f"Problems in {directory}")
+    else:
+        terminal.stdout.print(f"{directory}: no problems")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command("renumber")
+def renumber_command(ctx: typer.Context, repo: RepoOption = Path(".")) -> None:
+    """Give records that share a number the next free numbers, rewriting links to them."""
+    directory, _ = _log(ctx, repo)
+    moves = renumber(load_decisions(directory))
+    for old, new in moves:
+        terminal.stdout.print(f"{old.name} -> {new.name}")
+    if not moves:
+        terminal.stdout.print("no shared numbers")

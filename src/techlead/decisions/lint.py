@@ -1,0 +1,68 @@
+"""Problems in a decision log: missing sections, unknown statuses, broken links, shared numbers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from techlead.decisions.records import (
+    FILE_NAME,
+    STANDARD_STATUSES,
+    Decision,
+    RecordError,
+    parse_record,
+    sections,
+    split_front_matter,
+)
+
+REQUIRED_SECTIONS = {
+    "nygard": ("status", "context", "decision", "consequences"),
+    "madr": ("context and problem statement", "considered options", "decision outcome"),
+}
+_IGNORED = {"readme.md", "index.md", "template.md"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one record file."""
+
+    path: str
+    problem: str
+
+
+def lint_log(directory: Path, custom_statuses: list[str] | None = None) -> list[Problem]:
+    """Every problem found in the log, by file."""
+    allowed = {*STANDARD_STATUSES, *(status.lower() for status in custom_statuses or [])}
+    problems: list[Problem] = []
+    records: list[Decision] = []
+    for path in sorted(directory.glob("*.md")):
+        if not FILE_NAME.match(path.name):
+            if path.name.lower() not in _IGNORED:
+                problems.append(Problem(path.name, "not named NNNN-title-in-kebab-case.md"))
+            continue
+        try:
+            records.append(parse_record(path))
+        except RecordError as exc:
+            problems.append(Problem(path.name, exc.message.removeprefix(f"{path}: ")))
+    numbers = Counter(record.number for record in records)
+    by_number = {record.number: record for record in records}
+    for record in records:
+        name = record.path.name
+        if numbers[record.number] > 1:
+            problems.append(
+                Problem(name, f"number {record.number} is used by {numbers[record.number]} records")
+            )
+        if record.status not in allowed:
+            problems.append(Problem(name, f"unknown status {record.status_text!r}"))
+        _, body, _ = split_front_matter(record.text, record.path)
+        present = sections(body)
+        for wanted in REQUIRED_SECTIONS[record.style]:
+            if wanted not in present:
+                problems.append(Problem(name, f"missing section '## {wanted.title()}'"))
+        for link in record.links:
+            if link.target not in by_number:
+                problems.append(
+                    Problem(name, f"link '{link.label}' points at missing ADR {link.target}")
+                )
+    return sorted(problems, key=lambda problem: (problem.path, problem.problem))

@@ -1,0 +1,253 @@
+"""The decision log on disk: where it is, reading every record, writing new ones and edits."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from techlead.decisions.records import (
+    FILE_NAME,
+    Decision,
+    Link,
+    RecordError,
+    parse_record,
+    split_front_matter,
+)
+from techlead.errors import TechleadError
+
+
+class DecisionLogError(TechleadError):
+    """The decision log is missing or a request about it cannot be met."""
+
+
+def decision_directory(root: Path, configured: Path | None = None) -> Path:
+    """`.adr-dir` (adr-tools' convention) if present, else the configured one, else docs/adr."""
+    marker = root / ".adr-dir"
+    if marker.is_file():
+        named = marker.read_text(encoding="utf-8").strip()
+        if named:
+            return root / named
+    if configured is not None:
+        return configured if configured.is_absolute() else root / configured
+    return root / "docs" / "adr"
+
+
+def load_decisions(directory: Path) -> list[Decision]:
+    """Every record in `directory`, by number then file name."""
+    if not directory.is_dir():
+        raise DecisionLogError(
+            f"{directory}: no decision log here", hint="create one with: techlead adr init"
+        )
+    records = [
+        parse_record(path) for path in sorted(directory.glob("*.md")) if FILE_NAME.match(path.name)
+    ]
+    return sorted(records, key=lambda record: (record.number, record.path.name))
+
+
+def find(decisions: list[Decision], number: int) -> Decision:
+    matches = [record for record in decisions if record.number == number]
+    if not matches:
+        raise DecisionLogError(f"ADR {number}: no such decision record")
+    if len(matches) > 1:
+        raise DecisionLogError(
+            f"ADR {number}: {len(matches)} records share this number",
+            hint="run: techlead adr renumber",
+        )
+    return matches[0]
+
+
+def slugify(title: str) -> str:
+    """A title in kebab case, ASCII only."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    if not slug:
+        raise DecisionLogError(f"{title!r}: a title needs letters or digits")
+    return slug
+
+
+_NYGARD = """# {number}. {title}
+
+Date: {date}
+
+## Status
+
+{status}
+{links}
+## Context
+
+What forces are at play (technical, product, people) and why a decision is needed now.
+
+## Decision
+
+What we will do, in full sentences.
+
+## Consequences
+
+What becomes easier or harder because of this, and what we will watch or mitigate.
+"""
+
+_MADR = """---
+status: {status}
+date: {date}
+decision-makers:
+consulted:
+informed:
+{links}---
+
+# {title}
+
+## Context and Problem Statement
+
+The situation, and the question this decision answers.
+
+## Decision Drivers
+
+* A force or concern that shapes the choice
+
+## Considered Options
+
+* The first option
+* The second option
+
+## Decision Outcome
+
+Chosen option: "the first option", because it meets the drivers best (see below).
+
+### Consequences
+
+* Good, because …
+* Bad, because …
+"""
+
+
+def link_line(target: Decision, label: str) -> str:
+    """How a Nygard record writes a relation: `Amends [2. Title](0002-title.md)`."""
+    return f"{label} [{target.number}. {target.title}]({target.path.name})"
+
+
+def write_new(
+    directory: Path,
+    decisions: list[Decision],
+    title: str,
+    *,
+    template: str,
+    status: str | None,
+    links: list[tuple[str, Decision]],
+    today: date,
+) -> Path:
+    """Create the next-numbered record; return its path."""
+    number = max((record.number for record in decisions), default=0) + 1
+    path = directory / f"{number:04d}-{slugify(title)}.md"
+    if template == "nygard":
+        lines = "".join(f"\n{link_line(target, label)}\n" for label, target in links)
+        text = _NYGARD.format(
+            number=number,
+            title=title,
+            date=today.isoformat(),
+            status=(status or "accepted").capitalize(),
+            links=lines,
+        )
+    else:
+        items = [f"{label} ADR-{target.number:04d}" for label, target in links]
+        lines = (
+            f"links: {yaml.safe_dump(items, default_flow_style=True).strip()}\n" if items else ""
+        )
+        text = _MADR.format(
+            status=status or "proposed", date=today.isoformat(), title=title, links=lines
+        )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _replace_front_field(record: Decision, key: str, value: object) -> str:
+    front, body, _ = split_front_matter(record.text, record.path)
+    front[key] = value
+    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, default_flow_style=None)
+    return f"---\n{dumped}---\n{body}"
+
+
+def set_status(record: Decision, status: str) -> None:
+    """Give a record a new status, changing nothing else in it."""
+    if record.style == "madr":
+        pattern = re.compile(r"^status:.*$", re.MULTILINE)
+        text = pattern.sub(lambda _: f"status: {_yaml_scalar(status)}", record.text, count=1)
+    else:
+        text = _replace_nygard_status(
+            record.text, status.capitalize() if status.islower() else status
+        )
+    record.path.write_text(text, encoding="utf-8")
+
+
+def _yaml_scalar(value: str) -> str:
+    return str(yaml.safe_dump(value, default_style=None)).strip().removesuffix("...").strip()
+
+
+def _status_bounds(lines: list[str]) -> tuple[int, int]:
+    start = next((i for i, line in enumerate(lines) if line.strip().lower() == "## status"), -1)
+    if start < 0:
+        raise RecordError("no '## Status' section")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("#")), len(lines))
+    return start, end
+
+
+def _replace_nygard_status(text: str, status: str) -> str:
+    from techlead.decisions.records import _NYGARD_LINK
+
+    lines = text.split("\n")
+    start, end = _status_bounds(lines)
+    kept = [
+        line
+        for line in lines[start + 1 : end]
+        if _NYGARD_LINK.match(line.strip()) or not line.strip()
+    ]
+    body = [line for line in kept if line.strip()]
+    new = ["", status, *([""] if body else []), *body, ""]
+    return "\n".join([*lines[: start + 1], *new, *lines[end:]])
+
+
+def add_link(record: Decision, label: str, target: Decision) -> None:
+    """Record a relation in `record`, pointing at `target`."""
+    if record.style == "madr":
+        existing = [str(item) for item in record.front.get("links") or []]
+        text = _replace_front_field(
+            record, "links", [*existing, f"{label} ADR-{target.number:04d}"]
+        )
+    else:
+        lines = record.text.split("\n")
+        start, end = _status_bounds(lines)
+        while end > start + 1 and not lines[end - 1].strip():
+            end -= 1
+        lines[end:end] = ["", link_line(target, label)]
+        text = "\n".join(lines)
+    record.path.write_text(text, encoding="utf-8")
+
+
+def supersede(old: Decision, new: Decision) -> None:
+    """Mark `old` as superseded by `new` (the new record links back with "Supersedes")."""
+    if old.style == "madr":
+        set_status(old, f"superseded by ADR-{new.number:04d}")
+        return
+    from techlead.decisions.records import _NYGARD_LINK
+
+    lines = old.text.split("\n")
+    start, end = _status_bounds(lines)
+    links = [line.strip() for line in lines[start + 1 : end] if _NYGARD_LINK.match(line.strip())]
+    section = ["", link_line(new, "Superseded by"), *[x for link in links for x in ("", link)], ""]
+    old.path.write_text("\n".join([*lines[: start + 1], *section, *lines[end:]]), encoding="utf-8")
+
+
+def stale(decisions: list[Decision], today: date) -> list[Decision]:
+    """Accepted decisions whose `review-by` date has come."""
+    return [
+        d
+        for d in decisions
+        if d.review_by is not None and d.review_by <= today and d.status == "accepted"
+    ]
+
+
+def relinked(decisions: list[Decision]) -> list[Link]:
+    return [link for record in decisions for link in record.links]
