@@ -14,6 +14,7 @@ from rich.markup import escape
 from techlead import __version__, terminal
 from techlead.debt.cli import app as debt_app
 from techlead.decisions.cli import app as adr_app
+from techlead.decisions.cli import decide_app
 from techlead.errors import TechleadError
 from techlead.history.cli import scan_command
 from techlead.team.cli import app as team_app
@@ -57,6 +58,7 @@ app.command("scan")(scan_command)
 app.add_typer(debt_app, name="debt")
 app.add_typer(team_app, name="team")
 app.add_typer(adr_app, name="adr")
+app.add_typer(decide_app, name="decide")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,6 +13,7 @@ import typer
 from techlead import terminal
 from techlead.config import load_settings
 from techlead.decisions.lint import lint_log
+from techlead.decisions.matrix import load_matrix, matrix_template, ranking, sensitivity
 from techlead.decisions.records import STANDARD_STATUSES, Decision
 from techlead.decisions.renumber import renumber
 from techlead.decisions.store import (
@@ -22,8 +23,10 @@ from techlead.decisions.store import (
     find,
     load_decisions,
     set_status,
+    slugify,
     stale,
     supersede,
+    write_matrix_record,
     write_new,
 )
 from techlead.decisions.views import dot_graph, mermaid_graph, table_of_contents
@@ -272,3 +275,101 @@ def renumber_command(ctx: typer.Context, repo: RepoOption = Path(".")) -> None:
         terminal.stdout.print(f"{old.name} -> {new.name}")
     if not moves:
         terminal.stdout.print("no shared numbers")
+
+
+decide_app = typer.Typer(
+    help="Weighted decision matrices with sensitivity analysis.", no_args_is_help=True
+)
+
+
+def _matrix_path(directory: Path, name: str) -> Path:
+    given = Path(name)
+    if given.suffix == ".toml" and given.exists():
+        return given
+    return directory / "matrices" / f"{slugify(name)}.toml"
+
+
+def _criterion(spec: str) -> tuple[str, float]:
+    name, _, weight = spec.rpartition(":")
+    try:
+        value = float(weight)
+    except ValueError:
+        raise DecisionLogError(f"--criterion {spec!r}: expected NAME:WEIGHT, e.g. cost:3") from None
+    if not name.strip() or value <= 0:
+        raise DecisionLogError(f"--criterion {spec!r}: expected NAME:WEIGHT with a weight above 0")
+    return name.strip(), value
+
+
+@decide_app.command("new")
+def decide_new_command(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The question, e.g. 'Choose a message broker'.")],
+    option: Annotated[list[str], typer.Option("--option", help="An option (two or more).")],
+    criterion: Annotated[list[str], typer.Option("--criterion", help="NAME:WEIGHT (one or more).")],
+    repo: RepoOption = Path("."),
+) -> None:
+    """Create a decision matrix file (every score 3) for the team to fill in."""
+    if len(option) < 2:
+        raise DecisionLogError("--option: give at least two options")
+    directory, _ = _log(ctx, repo)
+    path = _matrix_path(directory, title)
+    if path.exists():
+        raise DecisionLogError(f"{path}: a matrix of that name exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        matrix_template(title, option, [_criterion(c) for c in criterion]), encoding="utf-8"
+    )
+    terminal.stdout.print(f"created {path}")
+
+
+@decide_app.command("show")
+def decide_show_command(
+    ctx: typer.Context,
+    matrix: Annotated[str, typer.Argument(help="Matrix title or .toml file.")],
+    adr: Annotated[
+        bool, typer.Option("--adr", help="Also write the result as a new MADR record.")
+    ] = False,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Rank the options and show how far each weight must move to change the winner."""
+    directory, _ = _log(ctx, repo)
+    loaded = load_matrix(_matrix_path(directory, matrix))
+    ranked = ranking(loaded)
+    moves = sensitivity(loaded)
+    if output is OutputFormat.json:
+        report = {
+            "title": loaded.title,
+            "ranking": [{"option": o, "score": s} for o, s in ranked],
+            "sensitivity": [
+                {
+                    "criterion": m.criterion,
+                    "weight": m.weight,
+                    "flips_to": m.flips_to,
+                    "at_weight": m.new_weight,
+                }
+                for m in moves
+            ],
+        }
+        sys.stdout.write(to_json(report) + "\n")
+    else:
+        render_frame(
+            pl.DataFrame(ranked, schema=["option", "score"], orient="row"), output, loaded.title
+        )
+        frame = pl.DataFrame(
+            [(m.criterion, m.weight, m.flips_to, m.new_weight, m.change) for m in moves],
+            schema={
+                "criterion": pl.String,
+                "weight": pl.Float64,
+                "winner_changes_to": pl.String,
+                "at_weight": pl.Float64,
+                "change": pl.Float64,
+            },
+            orient="row",
+        )
+        render_frame(frame, output, "Sensitivity: the nearest weight that changes the winner")
+    if adr:
+        path = write_matrix_record(
+            directory, load_decisions(directory), loaded, ranked, date.today()
+        )
+        terminal.stdout.print(f"created {path}")

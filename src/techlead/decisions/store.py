@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from techlead.decisions.matrix import Matrix
 from techlead.decisions.records import (
     FILE_NAME,
     Decision,
@@ -129,6 +130,54 @@ def link_line(target: Decision, label: str) -> str:
     return f"{label} [{target.number}. {target.title}]({target.path.name})"
 
 
+def _next_path(directory: Path, decisions: list[Decision], title: str) -> tuple[int, Path]:
+    number = max((record.number for record in decisions), default=0) + 1
+    return number, directory / f"{number:04d}-{slugify(title)}.md"
+
+
+def write_matrix_record(
+    directory: Path,
+    decisions: list[Decision],
+    matrix: Matrix,
+    ranked: list[tuple[str, float]],
+    today: date,
+) -> Path:
+    """A proposed MADR record whose options and outcome come from a decision matrix."""
+    _, path = _next_path(directory, decisions, matrix.title)
+    criteria = list(matrix.criteria)
+    header = (
+        "| option | score | "
+        + " | ".join(f"{c} (weight {matrix.criteria[c]:g})" for c in criteria)
+        + " |"
+    )
+    rule = "|---|---:|" + "---:|" * len(criteria)
+    rows = [
+        f"| {option} | {score:.2f} | "
+        + " | ".join(str(matrix.scores[option][c]) for c in criteria)
+        + " |"
+        for option, score in ranked
+    ]
+    winner, best = ranked[0]
+    runner_up, second = ranked[1]
+    text = (
+        f"---\nstatus: proposed\ndate: {today.isoformat()}\n"
+        "decision-makers:\nconsulted:\ninformed:\n---\n\n"
+        f"# {matrix.title}\n\n## Context and Problem Statement\n\n{matrix.title}?\n\n"
+        "## Decision Drivers\n\n"
+        + "".join(f"* {c} (weight {matrix.criteria[c]:g})\n" for c in criteria)
+        + "\n## Considered Options\n\n"
+        + "".join(f"* {option}\n" for option in matrix.options)
+        + f'\n## Decision Outcome\n\nChosen option: "{winner}", because it scores highest on the '
+        f"weighted criteria ({best:.2f} of 5, against {second:.2f} for {runner_up}).\n\n"
+        "### Consequences\n\n* Good, because …\n* Bad, because …\n\n"
+        "## Pros and Cons of the Options\n\nScores from 1 (poor) to 5 (excellent):\n\n"
+        + "\n".join([header, rule, *rows])
+        + "\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def write_new(
     directory: Path,
     decisions: list[Decision],
@@ -140,8 +189,7 @@ def write_new(
     today: date,
 ) -> Path:
     """Create the next-numbered record; return its path."""
-    number = max((record.number for record in decisions), default=0) + 1
-    path = directory / f"{number:04d}-{slugify(title)}.md"
+    number, path = _next_path(directory, decisions, title)
     if template == "nygard":
         lines = "".join(f"\n{link_line(target, label)}\n" for label, target in links)
         text = _NYGARD.format(
