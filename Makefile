@@ -20,12 +20,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto
 
-## lint: ruff and mypy --strict
+## lint: ruff, mypy --strict, and techlead's own decision records and their rules
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy --strict src
 	$(BIN)/techlead adr lint
+	$(BIN)/techlead adr check
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks

@@ -148,6 +148,11 @@ class DecisionSettings(_Section):
     statuses: list[str] = Field(
         default_factory=list, description="Statuses allowed besides the standard five."
     )
+    python_path: list[Path] = Field(
+        default_factory=lambda: [Path("."), Path("src")],
+        description="Directories, relative to the repository, where import rules look for "
+        "the packages they name.",
+    )
 
 
 class Settings(_Section):

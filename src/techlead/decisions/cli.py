@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,10 +13,13 @@ import typer
 
 from techlead import terminal
 from techlead.config import load_settings
+from techlead.decisions.check import check, rules_in
 from techlead.decisions.lint import lint_log
 from techlead.decisions.matrix import load_matrix, matrix_template, ranking, sensitivity
 from techlead.decisions.records import STANDARD_STATUSES, Decision
 from techlead.decisions.renumber import renumber
+from techlead.decisions.report import compare, frame, identity, read_baseline, sarif, write_baseline
+from techlead.decisions.rules import DependencyRule, FilesRule
 from techlead.decisions.store import (
     DecisionLogError,
     add_link,
@@ -30,7 +34,9 @@ from techlead.decisions.store import (
     write_new,
 )
 from techlead.decisions.views import dot_graph, mermaid_graph, table_of_contents
+from techlead.history.cache import atomic_write
 from techlead.history.git import open_repository
+from techlead.history.scan import cache_directory, keep_out_of_git
 from techlead.options import FormatOption, RepoOption
 from techlead.output import OutputFormat, render_frame, to_json
 
@@ -263,6 +269,86 @@ def lint_command(
     else:
         terminal.stdout.print(f"{directory}: no problems")
     if problems:
+        raise typer.Exit(1)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+class CheckFormat(enum.StrEnum):
+    """How `adr check` prints what it found."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+@app.command("check")
+def check_command(
+    ctx: typer.Context,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSON file of accepted violations: only others fail. Written when missing."
+        ),
+    ] = None,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Rewrite the baseline with today's.")
+    ] = False,
+    sarif_file: Annotated[
+        Path | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to this file.")
+    ] = None,
+    repo: RepoOption = Path("."),
+    output: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="table, json, csv, markdown or sarif.")
+    ] = CheckFormat.table,
+) -> None:
+    """Check the rules of accepted decisions against the working tree; exit 1 on new violations."""
+    if update_baseline and baseline is None:
+        raise DecisionLogError("--update-baseline needs --baseline FILE")
+    config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
+    repository = open_repository(repo)
+    settings = load_settings(repository.root, config_file)
+    directory = decision_directory(repository.root, settings.decisions.directory)
+    rules = rules_in(load_decisions(directory))
+    roots = [
+        path if path.is_absolute() else repository.root / path
+        for path in settings.decisions.python_path
+    ]
+    imports_cache = cache_directory(repository, settings).parent / "imports"
+    if any(not isinstance(bound.rule, FilesRule | DependencyRule) for bound in rules):
+        imports_cache.mkdir(parents=True, exist_ok=True)
+        keep_out_of_git(repository, imports_cache)
+    violations = check(repository, rules, roots, imports_cache)
+    frozen: set[tuple[str, str]] | None = None
+    if baseline is not None and baseline.exists() and not update_baseline:
+        frozen = read_baseline(baseline)
+    elif baseline is not None:
+        write_baseline(baseline, violations)
+        frozen = {identity(v) for v in violations}
+        terminal.stderr.print(f"baseline {baseline}: {_count(len(frozen), 'violation')} frozen")
+    checked = compare(violations, frozen)
+    log = sarif(checked, rules, repository.root, baseline)
+    if sarif_file is not None:
+        text = to_json(log) + "\n"
+        atomic_write(sarif_file, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+    new = sum(item.new for item in checked)
+    if output is CheckFormat.sarif:
+        sys.stdout.write(to_json(log) + "\n")
+    elif checked or output is not CheckFormat.table:
+        render_frame(frame(checked), OutputFormat(output.value), "Decision rule violations")
+    decisions = len({bound.decision.number for bound in rules})
+    summary = (
+        f"{_count(len(rules), 'rule')} in {_count(decisions, 'accepted decision')}: "
+        f"{_count(len(checked), 'violation')}, {new} new"
+    )
+    if frozen is not None:
+        summary += f", {len(checked) - new} in the baseline"
+    terminal.stderr.print(summary)
+    if new:
         raise typer.Exit(1)
 
 

@@ -1,4 +1,5 @@
-"""Problems in a decision log: missing sections, unknown statuses, broken links, shared numbers."""
+"""Problems in a decision log: missing sections, unknown statuses, broken links, shared numbers,
+rules that cannot be read."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from techlead.decisions.records import (
     sections,
     split_front_matter,
 )
+from techlead.decisions.rules import rules_of
 
 REQUIRED_SECTIONS = {
     "nygard": ("status", "context", "decision", "consequences"),
@@ -60,6 +62,10 @@ def lint_log(directory: Path, custom_statuses: list[str] | None = None) -> list[
         for wanted in REQUIRED_SECTIONS[record.style]:
             if wanted not in present:
                 problems.append(Problem(name, f"missing section '## {wanted.title()}'"))
+        try:
+            rules_of(record)
+        except RecordError as exc:
+            problems.append(Problem(name, exc.message.removeprefix(f"{record.path}: ")))
         for link in record.links:
             if link.target not in by_number:
                 problems.append(

@@ -72,8 +72,12 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         front = yaml.safe_load(raw) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        where = f" (line {line + 2})" if line is not None else ""
-        raise RecordError(f"{path}: front matter is not valid YAML{where}") from exc
+        problem = getattr(exc, "problem", None)
+        where = f"line {line + 2}" if line is not None else ""
+        detail = ": ".join(part for part in (where, problem) if part)
+        raise RecordError(
+            f"{path}: front matter is not valid YAML" + (f" ({detail})" if detail else "")
+        ) from exc
     if not isinstance(front, dict):
         raise RecordError(f"{path}: front matter must be a mapping of fields")
     body_start = text.find("\n", end + 1)
@@ -131,7 +135,7 @@ def parse_record(path: Path) -> Decision:
     title = _title(body, path)
     if "status" in front:
         return _madr(number, title, path, front, text)
-    return _nygard(number, title, path, body, text)
+    return _nygard(number, title, path, front, body, text)
 
 
 def _madr(number: int, title: str, path: Path, front: dict[str, Any], text: str) -> Decision:
@@ -165,7 +169,9 @@ def _madr(number: int, title: str, path: Path, front: dict[str, Any], text: str)
     )
 
 
-def _nygard(number: int, title: str, path: Path, body: str, text: str) -> Decision:
+def _nygard(
+    number: int, title: str, path: Path, front: dict[str, Any], body: str, text: str
+) -> Decision:
     status_lines = [line.strip() for line in sections(body).get("status", []) if line.strip()]
     links: list[Link] = []
     words: list[str] = []
@@ -191,5 +197,6 @@ def _nygard(number: int, title: str, path: Path, body: str, text: str) -> Decisi
         status_text=status_text,
         date=found_date.group(1) if found_date else None,
         links=links,
+        front=front,
         text=text,
     )

@@ -107,7 +107,7 @@ def cache_directory(repo: Repository, settings: Settings) -> Path:
     return base / "cache" / "history"
 
 
-def _keep_out_of_git(repo: Repository, directory: Path) -> None:
+def keep_out_of_git(repo: Repository, directory: Path) -> None:
     """A `.techlead/.gitignore` of `*` so the cache never shows up as untracked files."""
     top = repo.root / ".techlead"
     if not repo.is_bare and top in directory.parents:
@@ -183,7 +183,7 @@ def scan(
     all_refs = settings.history.all_refs if all_refs is None else all_refs
     cache = HistoryCache(cache_directory(repo, settings))
     with cache.locked():
-        _keep_out_of_git(repo, cache.directory)
+        keep_out_of_git(repo, cache.directory)
         tips = resolve_tips(repo, all_refs)
         wanted = Manifest(all_refs=all_refs, tips=tips, identity_source=identity_source(repo))
         current = None if rebuild else _current_manifest(cache, wanted)

@@ -1,0 +1,214 @@
+"""Checking accepted decisions' rules against the working tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from pathspec import GitIgnoreSpec
+
+from techlead.decisions.imports import ImportGraphs, RuleError, check_import_rule
+from techlead.decisions.records import Decision
+from techlead.decisions.rules import BoundRule, DependencyRule, FilesRule, rules_of
+from techlead.history.git import Repository, run_git
+
+REQUIREMENT_FILES = (
+    "requirements*.txt",
+    "requirements*.in",
+    "requirements/*.txt",
+    "requirements/*.in",
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One place where the working tree does not follow a decision."""
+
+    rule: BoundRule
+    file: str
+    line: int | None
+    message: str
+    key: str  # stable across edits that only move lines; matched against a baseline
+
+    @property
+    def adr(self) -> Decision:
+        return self.rule.decision
+
+
+def rules_in(decisions: list[Decision]) -> list[BoundRule]:
+    """The rules of every accepted record, in record order."""
+    return [bound for d in decisions if d.status == "accepted" for bound in rules_of(d)]
+
+
+def check(
+    repo: Repository, rules: list[BoundRule], python_roots: list[Path], cache_dir: Path | None
+) -> list[Violation]:
+    """Every violation of the given rules in the working tree."""
+    graphs = ImportGraphs(repo.root, python_roots, cache_dir)
+    found: list[Violation] = []
+    for bound in rules:
+        rule = bound.rule
+        if isinstance(rule, FilesRule):
+            found.extend(_files(repo, bound, rule))
+        elif isinstance(rule, DependencyRule):
+            found.extend(_dependencies(repo.root, bound, rule))
+        else:
+            for finding in check_import_rule(bound, graphs):
+                shown = " -> ".join(finding.chain)
+                found.append(
+                    Violation(
+                        rule=bound,
+                        file=finding.file.as_posix() if finding.file else finding.chain[0],
+                        line=finding.line,
+                        message=f"{shown} ({finding.statement.strip()})"
+                        if finding.statement
+                        else shown,
+                        key=f"import:{finding.key}",
+                    )
+                )
+    return found
+
+
+def _paths(output: bytes) -> list[str]:
+    return [p for p in output.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def _commit_before(repo: Repository, bound: BoundRule, since: str) -> str | None:
+    """The commit whose files were already there when the rule began; None for "none"."""
+    try:
+        day = dt.date.fromisoformat(since)
+    except ValueError:
+        result = run_git(
+            repo.root, ["rev-parse", "--verify", "--quiet", f"{since}^{{commit}}"], check=False
+        )
+        if result.returncode != 0:
+            raise RuleError(
+                f"{bound.decision.path}: rules[{bound.index}].since: {since!r} is neither a date "
+                "(YYYY-MM-DD) nor a revision in this repository"
+            ) from None
+        return result.stdout.decode().strip()
+    if run_git(repo.root, ["rev-parse", "--verify", "--quiet", "HEAD"], check=False).returncode:
+        return None
+    result = run_git(repo.root, ["rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD"])
+    return result.stdout.decode().strip() or None
+
+
+def _files(repo: Repository, bound: BoundRule, rule: FilesRule) -> list[Violation]:
+    spec = GitIgnoreSpec.from_lines(rule.forbid)
+    listed = run_git(
+        repo.root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    ).stdout
+    present = [p for p in _paths(listed) if spec.match_file(p) and (repo.root / p).exists()]
+    since = rule.since or bound.decision.date
+    old: set[str] = set()
+    if since:
+        commit = _commit_before(repo, bound, str(since))
+        if commit:
+            old = set(
+                _paths(run_git(repo.root, ["ls-tree", "-r", "-z", "--name-only", commit]).stdout)
+            )
+    after = f" after {since}" if since else ""
+    return [
+        Violation(
+            rule=bound,
+            file=path,
+            line=None,
+            message=f"new file matching {', '.join(rule.forbid)}{after}",
+            key=f"file:{path}",
+        )
+        for path in sorted(set(present) - old)
+    ]
+
+
+def _declared_in_pyproject(data: dict[str, Any]) -> list[str]:
+    project = data.get("project", {})
+    found = list(project.get("dependencies", []))
+    for extra in project.get("optional-dependencies", {}).values():
+        found.extend(extra)
+    for group in data.get("dependency-groups", {}).values():
+        found.extend(item for item in group if isinstance(item, str))
+    poetry = data.get("tool", {}).get("poetry", {})
+    tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
+    tables.extend(group.get("dependencies", {}) for group in poetry.get("group", {}).values())
+    for table in tables:
+        found.extend(name for name in table if name.lower() != "python")
+    return [item for item in found if isinstance(item, str)]
+
+
+def _requirement_name(text: str) -> str | None:
+    try:
+        return canonicalize_name(Requirement(text).name)
+    except InvalidRequirement:
+        return None
+
+
+def _line_of(lines: list[str], text: str) -> int | None:
+    """The line that declares `text`: a quoted requirement, or a Poetry table's key."""
+    quoted = re.compile(r"""["']""" + re.escape(text) + r"""["']""")
+    key = re.compile(r"^\s*" + re.escape(text) + r"\s*=", re.IGNORECASE)
+    for number, line in enumerate(lines, start=1):
+        if quoted.search(line) or key.search(line):
+            return number
+    return None
+
+
+def _declarations(root: Path, files: list[str]) -> list[tuple[str, int | None, str]]:
+    """(file, line, canonical package name) for each declared dependency."""
+    found: list[tuple[str, int | None, str]] = []
+    for name in files:
+        path = root / name
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines = text.splitlines()
+        if path.name == "pyproject.toml":
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise RuleError(f"{path}: not valid TOML: {exc}") from None
+            for item in _declared_in_pyproject(data):
+                package = _requirement_name(item)
+                if package:
+                    found.append((name, _line_of(lines, item), package))
+            continue
+        for number, line in enumerate(lines, start=1):
+            entry = line.split(" #", 1)[0].strip()
+            if entry and not entry.startswith(("#", "-")):
+                package = _requirement_name(entry)
+                if package:
+                    found.append((name, number, package))
+    return found
+
+
+def _dependency_files(root: Path, bound: BoundRule, rule: DependencyRule) -> list[str]:
+    if rule.files:
+        for name in rule.files:
+            if not (root / name).is_file():
+                raise RuleError(
+                    f"{bound.decision.path}: rules[{bound.index}].files: {name!r} is not a file "
+                    f"in {root}"
+                )
+        return rule.files
+    names = ["pyproject.toml"] if (root / "pyproject.toml").is_file() else []
+    for pattern in REQUIREMENT_FILES:
+        names.extend(p.relative_to(root).as_posix() for p in sorted(root.glob(pattern)))
+    return names
+
+
+def _dependencies(root: Path, bound: BoundRule, rule: DependencyRule) -> list[Violation]:
+    forbidden: dict[str, str] = {canonicalize_name(name): name for name in rule.forbid}
+    return [
+        Violation(
+            rule=bound,
+            file=file,
+            line=line,
+            message=f"declares {forbidden[package]}",
+            key=f"dependency:{file}:{package}",
+        )
+        for file, line, package in _declarations(root, _dependency_files(root, bound, rule))
+        if package in forbidden
+    ]

@@ -1,0 +1,320 @@
+"""Import rules evaluated on grimp's graph of the working tree's Python packages.
+
+Packages are looked up only in the configured roots (the repository and its `src/` by
+default), never in the interpreter's installed packages, so the code checked is the code in
+the working tree even when a copy of the same package is installed. A top-level name that is
+in none of the roots is an external package (a distribution such as `requests`); grimp then
+records imports of it as one squashed module.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.machinery import PathFinder
+from pathlib import Path
+from typing import Any
+
+import grimp
+from grimp.application.config import settings as grimp_settings
+from grimp.application.ports.filesystem import AbstractFileSystem
+from grimp.application.ports.packagefinder import AbstractPackageFinder
+from grimp.exceptions import GrimpException, NoSuchContainer, SourceSyntaxError
+
+from techlead.decisions.rules import (
+    BoundRule,
+    ForbiddenRule,
+    ImportRule,
+    IndependenceRule,
+    LayersRule,
+    layer_names,
+)
+from techlead.errors import TechleadError
+
+
+class RuleError(TechleadError):
+    """A rule cannot be evaluated as written (unknown module, code that does not parse, ...)."""
+
+
+@dataclass(frozen=True)
+class ImportFinding:
+    """One import chain that breaks a rule; `chain[0]` imports `chain[1]` at `line`."""
+
+    chain: tuple[str, ...]
+    file: Path | None
+    line: int | None
+    statement: str
+
+    @property
+    def key(self) -> str:
+        """What identifies the finding across edits that only move lines."""
+        return " -> ".join(self.chain)
+
+
+class _RootsPackageFinder(AbstractPackageFinder):
+    """Finds top-level packages in the given directories only."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        self._roots = [str(root) for root in roots]
+
+    def determine_package_directories(
+        self, package_name: str, file_system: AbstractFileSystem
+    ) -> set[str]:
+        spec = PathFinder.find_spec(package_name, self._roots)
+        if spec is None or not spec.submodule_search_locations:
+            raise ValueError(f"package {package_name!r} is not in {', '.join(self._roots)}")
+        return set(spec.submodule_search_locations)
+
+
+class ImportGraphs:
+    """Graphs of the working tree's packages, built once per kind of question."""
+
+    def __init__(self, repository_root: Path, roots: list[Path], cache_dir: Path | None) -> None:
+        self._repository_root = repository_root
+        self._roots = [root for root in roots if root.is_dir()]
+        self._cache_dir = cache_dir
+        self._graphs: dict[tuple[frozenset[str], bool, bool], grimp.ImportGraph] = {}
+
+    def package_directories(self, name: str) -> list[Path]:
+        """Where a top-level package lives in the roots; empty when it is external."""
+        spec = PathFinder.find_spec(name, [str(root) for root in self._roots])
+        if spec is None or not spec.submodule_search_locations:
+            return []
+        return [Path(location) for location in spec.submodule_search_locations]
+
+    def where(self) -> str:
+        return " or ".join(str(root) for root in self._roots) or "(no Python roots)"
+
+    def module_file(self, module: str) -> Path | None:
+        """The source file of a module, relative to the repository when inside it."""
+        top, *rest = module.split(".")
+        for base in self.package_directories(top):
+            folder = base.joinpath(*rest)
+            for candidate in (folder / "__init__.py", folder.with_suffix(".py")):
+                if candidate.is_file():
+                    try:
+                        return candidate.relative_to(self._repository_root)
+                    except ValueError:
+                        return candidate
+        return None
+
+    def graph(
+        self, packages: frozenset[str], *, external: bool, exclude_type_checking: bool
+    ) -> grimp.ImportGraph:
+        key = (packages, external, exclude_type_checking)
+        if key not in self._graphs:
+            self._graphs[key] = self._build(packages, external, exclude_type_checking)
+        return self._graphs[key]
+
+    def _build(
+        self, packages: frozenset[str], external: bool, exclude_type_checking: bool
+    ) -> grimp.ImportGraph:
+        # grimp keeps one file of modification times per package for all its data files,
+        # so each kind of graph gets a directory of its own or one would read another's stale.
+        cache = self._cache_dir
+        if cache is not None:
+            cache = cache / f"external-{int(external)}-typing-{int(exclude_type_checking)}"
+        previous = grimp_settings.PACKAGE_FINDER
+        grimp_settings.configure(PACKAGE_FINDER=_RootsPackageFinder(self._roots))
+        try:
+            return grimp.build_graph(
+                *sorted(packages),
+                include_external_packages=external,
+                exclude_type_checking_imports=exclude_type_checking,
+                cache_dir=str(cache) if cache else None,
+            )
+        except SourceSyntaxError as exc:
+            raise RuleError(
+                f"{exc.filename}:{exc.lineno}: Python syntax error; import rules need code "
+                "that parses"
+            ) from None
+        except GrimpException as exc:
+            raise RuleError(f"import graph of {', '.join(sorted(packages))}: {exc}") from None
+        finally:
+            grimp_settings.configure(PACKAGE_FINDER=previous)
+
+
+def _top(module: str) -> str:
+    return module.split(".", 1)[0]
+
+
+def _fail(bound: BoundRule, field: str, message: str) -> RuleError:
+    return RuleError(f"{bound.decision.path}: rules[{bound.index}].{field}: {message}")
+
+
+def _graph_for(
+    bound: BoundRule, graphs: ImportGraphs, internal: list[tuple[str, str]], others: list[str]
+) -> grimp.ImportGraph:
+    """The rule's graph: its internal packages (named with the field they come from) plus the
+    external packages it forbids, with its ignored imports taken out."""
+    rule = bound.rule
+    assert isinstance(rule, ForbiddenRule | LayersRule | IndependenceRule)
+    packages: set[str] = set()
+    for field, module in internal:
+        if not graphs.package_directories(_top(module)):
+            raise _fail(bound, field, f"module {module!r} is not found in {graphs.where()}")
+        packages.add(_top(module))
+    external = any(not graphs.package_directories(_top(module)) for module in others)
+    packages.update(_top(m) for m in others if graphs.package_directories(_top(m)))
+    graph = graphs.graph(
+        frozenset(packages),
+        external=external,
+        exclude_type_checking=rule.exclude_type_checking_imports,
+    )
+    if rule.ignore_imports:
+        graph = copy.deepcopy(graph)
+        for expression in rule.ignore_imports:
+            try:
+                matched = graph.find_matching_direct_imports(expression)
+            except GrimpException as exc:
+                raise _fail(bound, "ignore_imports", f"{expression!r}: {exc}") from None
+            if not matched:
+                raise _fail(
+                    bound, "ignore_imports", f"{expression!r} matches no import (remove it?)"
+                )
+            for found in matched:
+                graph.remove_import(importer=found["importer"], imported=found["imported"])
+    return graph
+
+
+def _expand(
+    bound: BoundRule, field: str, graph: grimp.ImportGraph, modules: list[str]
+) -> list[str]:
+    """Module names with wildcards replaced by the modules they match."""
+    found: list[str] = []
+    for module in modules:
+        if "*" in module:
+            matched = sorted(graph.find_matching_modules(module))
+            if not matched:
+                raise _fail(bound, field, f"{module!r} matches no module")
+            found.extend(matched)
+        elif module in graph.modules:
+            found.append(module)
+        else:
+            raise _fail(bound, field, f"module {module!r} is not in the import graph")
+    return found
+
+
+def _finding(
+    graphs: ImportGraphs, graph: grimp.ImportGraph, chain: tuple[str, ...]
+) -> ImportFinding:
+    details: list[Any] = graph.get_import_details(importer=chain[0], imported=chain[1])
+    first = min(details, key=lambda detail: detail["line_number"]) if details else None
+    return ImportFinding(
+        chain=chain,
+        file=graphs.module_file(chain[0]),
+        line=first["line_number"] if first else None,
+        statement=first["line_contents"] if first else "",
+    )
+
+
+def _chains(
+    graph: grimp.ImportGraph, importer: str, imported: str, indirect: bool
+) -> Iterator[tuple[str, ...]]:
+    if indirect:
+        yield from sorted(graph.find_shortest_chains(importer=importer, imported=imported))
+        return
+    sources = {importer, *graph.find_descendants(importer)}
+    if graph.is_module_squashed(imported):
+        targets = {imported}
+    else:
+        targets = {imported, *graph.find_descendants(imported)}
+    for source in sorted(sources):
+        for target in sorted(graph.find_modules_directly_imported_by(source) & targets):
+            yield (source, target)
+
+
+def _forbidden(bound: BoundRule, rule: ForbiddenRule, graphs: ImportGraphs) -> list[ImportFinding]:
+    graph = _graph_for(
+        bound,
+        graphs,
+        [("source_modules", m) for m in rule.source_modules],
+        rule.forbidden_modules,
+    )
+    sources = _expand(bound, "source_modules", graph, rule.source_modules)
+    present: list[str] = []
+    for module in rule.forbidden_modules:
+        if "*" in module or graphs.package_directories(_top(module)):
+            present.append(module)
+        elif _top(module) in graph.modules:  # external: grimp keeps one module per package
+            present.append(_top(module))
+    forbidden = _expand(bound, "forbidden_modules", graph, present)
+    findings: list[ImportFinding] = []
+    for source, target in itertools.product(sources, forbidden):
+        findings.extend(
+            _finding(graphs, graph, chain)
+            for chain in _chains(graph, source, target, not rule.allow_indirect_imports)
+        )
+    return findings
+
+
+def _independence(
+    bound: BoundRule, rule: IndependenceRule, graphs: ImportGraphs
+) -> list[ImportFinding]:
+    graph = _graph_for(bound, graphs, [("modules", m) for m in rule.modules], [])
+    modules = _expand(bound, "modules", graph, rule.modules)
+    findings: list[ImportFinding] = []
+    for source, target in itertools.permutations(modules, 2):
+        findings.extend(
+            _finding(graphs, graph, chain) for chain in _chains(graph, source, target, True)
+        )
+    return findings
+
+
+def _layers(bound: BoundRule, rule: LayersRule, graphs: ImportGraphs) -> list[ImportFinding]:
+    containers = rule.containers
+    parsed = [layer_names(layer) for layer in rule.layers]
+
+    def absolute(name: str) -> list[str]:
+        bare = name.strip("()")
+        return [f"{container}.{bare}" for container in containers] if containers else [bare]
+
+    internal = [("containers", c) for c in containers] or [
+        ("layers", module) for names, _ in parsed for name in names for module in absolute(name)
+    ]
+    graph = _graph_for(bound, graphs, internal, [])
+    for container in containers:
+        if container not in graph.modules:
+            raise _fail(bound, "containers", f"module {container!r} is not in the import graph")
+    layers: list[grimp.Layer] = []
+    for names, independent in parsed:
+        present: list[str] = []
+        for name in names:
+            bare = name.strip("()")
+            if any(module in graph.modules for module in absolute(name)):
+                present.append(bare)
+            elif not name.startswith("("):
+                missing = ", ".join(absolute(name))
+                raise _fail(
+                    bound,
+                    "layers",
+                    f"{missing} not in the import graph (write ({bare}) if optional)",
+                )
+        if present:
+            layers.append(grimp.Layer(*present, independent=independent))
+    try:
+        dependencies = graph.find_illegal_dependencies_for_layers(
+            layers=layers, containers=set(containers) or None
+        )
+    except (NoSuchContainer, ValueError) as exc:
+        raise _fail(bound, "layers", str(exc)) from None
+    findings: list[ImportFinding] = []
+    for dependency in sorted(dependencies):
+        for route in sorted(dependency.routes):
+            for head in sorted(route.heads):
+                for tail in sorted(route.tails) if not route.middle else [min(route.tails)]:
+                    chain = (head, *route.middle, tail)
+                    findings.append(_finding(graphs, graph, chain))
+    return findings
+
+
+def check_import_rule(bound: BoundRule, graphs: ImportGraphs) -> list[ImportFinding]:
+    """Every import chain that breaks one import rule."""
+    rule: ImportRule = bound.rule  # type: ignore[assignment]
+    if isinstance(rule, ForbiddenRule):
+        return _forbidden(bound, rule, graphs)
+    if isinstance(rule, IndependenceRule):
+        return _independence(bound, rule, graphs)
+    return _layers(bound, rule, graphs)

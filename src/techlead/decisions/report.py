@@ -1,0 +1,187 @@
+"""What `adr check` found, against a baseline of accepted violations, as rows and as SARIF."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from techlead import __version__
+from techlead.decisions.check import Violation
+from techlead.decisions.rules import BoundRule
+from techlead.errors import TechleadError
+from techlead.history.cache import atomic_write
+
+BASELINE_FORMAT = 1
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+class BaselineError(TechleadError):
+    """A baseline file cannot be read."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One violation and whether the baseline already holds it."""
+
+    violation: Violation
+    new: bool
+
+
+def identity(violation: Violation) -> tuple[str, str]:
+    return violation.rule.rule_id, violation.key
+
+
+def read_baseline(path: Path) -> set[tuple[str, str]]:
+    """The (rule, key) pairs a baseline file freezes."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read baseline: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"{path}: not a JSON baseline: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != BASELINE_FORMAT:
+        raise BaselineError(f"{path}: not a techlead baseline (format {BASELINE_FORMAT})")
+    entries = data.get("violations")
+    if not isinstance(entries, list):
+        raise BaselineError(f"{path}: field 'violations' must be a list")
+    frozen: set[tuple[str, str]] = set()
+    for index, entry in enumerate(entries):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("rule"), str)
+            and isinstance(entry.get("key"), str)
+        ):
+            raise BaselineError(f"{path}: violations[{index}] needs string fields 'rule' and 'key'")
+        frozen.add((entry["rule"], entry["key"]))
+    return frozen
+
+
+def write_baseline(path: Path, violations: list[Violation]) -> None:
+    """Freeze these violations (sorted, one per line, so that diffs of the file read well)."""
+    entries = sorted(
+        {
+            identity(v): {"rule": v.rule.rule_id, "key": v.key, "file": v.file} for v in violations
+        }.values(),
+        key=lambda entry: (entry["rule"], entry["key"]),
+    )
+    lines = ",\n".join("    " + json.dumps(entry, ensure_ascii=False) for entry in entries)
+    body = f'{{\n  "format": {BASELINE_FORMAT},\n  "violations": [\n{lines}\n  ]\n}}\n'
+    if not entries:
+        body = f'{{\n  "format": {BASELINE_FORMAT},\n  "violations": []\n}}\n'
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, lambda temporary: temporary.write_text(body, encoding="utf-8"))
+
+
+def compare(violations: list[Violation], frozen: set[tuple[str, str]] | None) -> list[Checked]:
+    """Each violation marked new unless the baseline holds it (all are new without one)."""
+    return [
+        Checked(v, frozen is None or identity(v) not in frozen)
+        for v in sorted(
+            violations, key=lambda v: (v.adr.number, v.rule.index, v.file, v.line or 0, v.key)
+        )
+    ]
+
+
+def frame(checked: list[Checked]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            (
+                f"ADR-{c.violation.adr.number:04d}",
+                c.violation.rule.name,
+                c.violation.file,
+                c.violation.line,
+                c.violation.message,
+                "new" if c.new else "baseline",
+            )
+            for c in checked
+        ],
+        schema={
+            "adr": pl.String,
+            "rule": pl.String,
+            "file": pl.String,
+            "line": pl.Int64,
+            "violation": pl.String,
+            "state": pl.String,
+        },
+        orient="row",
+    )
+
+
+def _fingerprint(violation: Violation) -> str:
+    rule, key = identity(violation)
+    return hashlib.sha256(f"{rule}\0{key}".encode()).hexdigest()
+
+
+def _location(violation: Violation) -> dict[str, Any]:
+    artifact: dict[str, Any]
+    if Path(violation.file).is_absolute():
+        artifact = {"uri": Path(violation.file).as_uri()}
+    else:
+        artifact = {"uri": violation.file, "uriBaseId": "%SRCROOT%"}
+    physical: dict[str, Any] = {"artifactLocation": artifact}
+    if violation.line:
+        physical["region"] = {"startLine": violation.line}
+    return {"physicalLocation": physical}
+
+
+def sarif(
+    checked: list[Checked], rules: list[BoundRule], root: Path, baseline: Path | None
+) -> dict[str, Any]:
+    """A SARIF 2.1.0 log for code-scanning services; baseline violations are suppressed."""
+    order = {bound.rule_id: index for index, bound in enumerate(rules)}
+    descriptors = [
+        {
+            "id": bound.rule_id,
+            "name": bound.name,
+            "shortDescription": {"text": f"{bound.name} ({bound.rule.type} rule)"},
+            "fullDescription": {"text": f"ADR {bound.decision.number}: {bound.decision.title}"},
+            "properties": {
+                "decision": bound.decision.path.relative_to(root).as_posix()
+                if bound.decision.path.is_relative_to(root)
+                else str(bound.decision.path)
+            },
+        }
+        for bound in rules
+    ]
+    results: list[dict[str, Any]] = []
+    for item in checked:
+        violation = item.violation
+        result: dict[str, Any] = {
+            "ruleId": violation.rule.rule_id,
+            "ruleIndex": order[violation.rule.rule_id],
+            "level": "error",
+            "message": {
+                "text": f"{violation.message} — breaks {violation.rule.name} of "
+                f"ADR {violation.adr.number} ({violation.adr.title})"
+            },
+            "locations": [_location(violation)],
+            "partialFingerprints": {"techleadViolation/v1": _fingerprint(violation)},
+            "baselineState": "new" if item.new else "unchanged",
+        }
+        if not item.new:
+            result["suppressions"] = [
+                {"kind": "external", "justification": f"frozen in baseline {baseline}"}
+            ]
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "techlead",
+                        "version": __version__,
+                        "rules": descriptors,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+                "results": results,
+            }
+        ],
+    }

