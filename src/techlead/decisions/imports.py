@@ -100,6 +100,15 @@ class ImportGraphs:
                         return candidate
         return None
 
+    def missing_reason(self, module: str) -> str:
+        """Why a module of a package in the roots is not in its graph, when the files tell."""
+        top, *rest = module.split(".")
+        for base in self.package_directories(top):
+            folder = base.joinpath(*rest)
+            if folder.is_dir() and not (folder / "__init__.py").exists():
+                return f": {folder} has no __init__.py, so it is not part of the package"
+        return ""
+
     def graph(
         self, packages: frozenset[str], *, external: bool, exclude_type_checking: bool
     ) -> grimp.ImportGraph:
@@ -180,11 +189,12 @@ def _graph_for(
 
 
 def _expand(
-    bound: BoundRule, field: str, graph: grimp.ImportGraph, modules: list[str]
+    bound: BoundRule, field: str, graph: grimp.ImportGraph, modules: list[str], graphs: ImportGraphs
 ) -> list[str]:
     """Module names with wildcards replaced by the modules they match."""
     found: list[str] = []
     for module in modules:
+        why = graphs.missing_reason(module)
         if "*" in module:
             matched = sorted(graph.find_matching_modules(module))
             if not matched:
@@ -193,7 +203,7 @@ def _expand(
         elif module in graph.modules:
             found.append(module)
         else:
-            raise _fail(bound, field, f"module {module!r} is not in the import graph")
+            raise _fail(bound, field, f"module {module!r} is not in the import graph{why}")
     return found
 
 
@@ -233,14 +243,14 @@ def _forbidden(bound: BoundRule, rule: ForbiddenRule, graphs: ImportGraphs) -> l
         [("source_modules", m) for m in rule.source_modules],
         rule.forbidden_modules,
     )
-    sources = _expand(bound, "source_modules", graph, rule.source_modules)
+    sources = _expand(bound, "source_modules", graph, rule.source_modules, graphs)
     present: list[str] = []
     for module in rule.forbidden_modules:
         if "*" in module or graphs.package_directories(_top(module)):
             present.append(module)
         elif _top(module) in graph.modules:  # external: grimp keeps one module per package
             present.append(_top(module))
-    forbidden = _expand(bound, "forbidden_modules", graph, present)
+    forbidden = _expand(bound, "forbidden_modules", graph, present, graphs)
     findings: list[ImportFinding] = []
     for source, target in itertools.product(sources, forbidden):
         findings.extend(
@@ -254,7 +264,7 @@ def _independence(
     bound: BoundRule, rule: IndependenceRule, graphs: ImportGraphs
 ) -> list[ImportFinding]:
     graph = _graph_for(bound, graphs, [("modules", m) for m in rule.modules], [])
-    modules = _expand(bound, "modules", graph, rule.modules)
+    modules = _expand(bound, "modules", graph, rule.modules, graphs)
     findings: list[ImportFinding] = []
     for source, target in itertools.permutations(modules, 2):
         findings.extend(
