@@ -269,7 +269,7 @@ def test_baseline_freezes_todays_violations(
     assert "baseline" in err
     assert "1 violation frozen" in err
     assert json.loads(baseline.read_text())["violations"][0]["key"] == (
-        "import:shop.models.order -> shop.services.pricing"
+        "import:shop.models.order -> shop.services.pricing ~> shop.services"
     )
     # moving the frozen import to another line keeps it frozen
     repo.write("src/shop/models/order.py", "\n\n" + LAYERED["src/shop/models/order.py"])
@@ -416,3 +416,37 @@ def test_rules_that_name_missing_modules_or_broken_code(
     assert f"{baseline}: not a JSON baseline" in err
     code, _, err = check(capsys, repo, "--update-baseline")
     assert (code, err.strip()) == (2, "error: --update-baseline needs --baseline FILE")
+
+
+def test_findings_are_one_per_import_statement_and_repeatable(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two equally short ways on from one import: one finding, the same every time; an
+    independence chain through a third listed module is reported as its two steps only."""
+    repo.commit(
+        "app",
+        {
+            "app/__init__.py": "",
+            "app/a.py": "from app import hub\n",
+            "app/hub.py": "from app import zeta, alpha\n",
+            "app/alpha.py": "from app import b\n",
+            "app/zeta.py": "from app import b\n",
+            "app/b.py": "from app import c\n",
+            "app/c.py": "",
+        },
+    )
+    rules = """\
+      - type: forbidden
+        source_modules: [app.a]
+        forbidden_modules: [app.b]
+      - type: independence
+        modules: [app.a, app.b, app.c]
+    """
+    write_record(repo, 1, "Apart", rules)
+    runs = [found(capsys, repo)[1] for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+    assert [(r["rule"], r["violation"]) for r in runs[0]] == [
+        ("forbidden-1", "app.a -> app.hub -> app.alpha -> app.b (from app import hub)"),
+        ("independence-2", "app.a -> app.hub -> app.alpha -> app.b (from app import hub)"),
+        ("independence-2", "app.b -> app.c (from app import c)"),
+    ]

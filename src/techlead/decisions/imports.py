@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.machinery import PathFinder
 from pathlib import Path
@@ -26,7 +25,6 @@ from grimp.exceptions import GrimpException, NoSuchContainer, SourceSyntaxError
 from techlead.decisions.rules import (
     BoundRule,
     ForbiddenRule,
-    ImportRule,
     IndependenceRule,
     LayersRule,
     layer_names,
@@ -43,14 +41,16 @@ class ImportFinding:
     """One import chain that breaks a rule; `chain[0]` imports `chain[1]` at `line`."""
 
     chain: tuple[str, ...]
+    target: str  # the forbidden module (or layer) the chain ends in
     file: Path | None
     line: int | None
     statement: str
 
     @property
     def key(self) -> str:
-        """What identifies the finding across edits that only move lines."""
-        return " -> ".join(self.chain)
+        """What identifies the finding across edits that move lines or reroute the chain's
+        middle: the import statement that starts it and what it leads to."""
+        return f"{self.chain[0]} -> {self.chain[1]} ~> {self.target}"
 
 
 class _RootsPackageFinder(AbstractPackageFinder):
@@ -208,32 +208,75 @@ def _expand(
 
 
 def _finding(
-    graphs: ImportGraphs, graph: grimp.ImportGraph, chain: tuple[str, ...]
+    graphs: ImportGraphs, graph: grimp.ImportGraph, chain: tuple[str, ...], target: str
 ) -> ImportFinding:
     details: list[Any] = graph.get_import_details(importer=chain[0], imported=chain[1])
     first = min(details, key=lambda detail: detail["line_number"]) if details else None
     return ImportFinding(
         chain=chain,
+        target=target,
         file=graphs.module_file(chain[0]),
         line=first["line_number"] if first else None,
         statement=first["line_contents"] if first else "",
     )
 
 
+def _package(graph: grimp.ImportGraph, module: str) -> set[str]:
+    if graph.is_module_squashed(module):
+        return {module}
+    return {module, *graph.find_descendants(module)}
+
+
 def _chains(
-    graph: grimp.ImportGraph, importer: str, imported: str, indirect: bool
-) -> Iterator[tuple[str, ...]]:
-    if indirect:
-        yield from sorted(graph.find_shortest_chains(importer=importer, imported=imported))
-        return
-    sources = {importer, *graph.find_descendants(importer)}
-    if graph.is_module_squashed(imported):
-        targets = {imported}
-    else:
-        targets = {imported, *graph.find_descendants(imported)}
-    for source in sorted(sources):
-        for target in sorted(graph.find_modules_directly_imported_by(source) & targets):
-            yield (source, target)
+    graph: grimp.ImportGraph,
+    source: str,
+    target: str,
+    *,
+    indirect: bool = True,
+    as_packages: bool = True,
+    avoid: frozenset[str] = frozenset(),
+) -> list[tuple[str, ...]]:
+    """One chain per import statement that leads from `source` (or a module inside it) to
+    `target` (or a module inside it): the import from a module inside to one outside, then the
+    shortest way on to the target that does not come back in or pass through `avoid`.
+
+    grimp's own chain search returns a different set of chains from run to run when equally
+    short ones exist; this walk breaks ties by module name, so the same code always gives the
+    same findings (and a baseline stays valid).
+    """
+    inside = _package(graph, source) if as_packages else {source}
+    targets = _package(graph, target) if as_packages else {target}
+    if not indirect:
+        return [
+            (head, imported)
+            for head in sorted(inside)
+            for imported in sorted(graph.find_modules_directly_imported_by(head) & targets)
+        ]
+    blocked = inside | avoid
+    next_hop: dict[str, str | None] = dict.fromkeys(targets)
+    frontier = sorted(targets)
+    while frontier:
+        following: list[str] = []
+        for module in frontier:
+            for importer in sorted(graph.find_modules_that_directly_import(module)):
+                if importer not in next_hop and importer not in blocked:
+                    next_hop[importer] = module
+                    following.append(importer)
+        frontier = following
+    chains: list[tuple[str, ...]] = []
+    for head in sorted(inside):
+        for imported in sorted(graph.find_modules_directly_imported_by(head) - inside):
+            if imported in next_hop:
+                chain = [head, imported]
+                while (following_module := next_hop[chain[-1]]) is not None:
+                    chain.append(following_module)
+                chains.append(tuple(chain))
+    return chains
+
+
+def _check_apart(bound: BoundRule, field: str, graph: grimp.ImportGraph, a: str, b: str) -> None:
+    if _package(graph, a) & _package(graph, b):
+        raise _fail(bound, field, f"{a!r} and {b!r} overlap (one contains the other)")
 
 
 def _forbidden(bound: BoundRule, rule: ForbiddenRule, graphs: ImportGraphs) -> list[ImportFinding]:
@@ -253,9 +296,17 @@ def _forbidden(bound: BoundRule, rule: ForbiddenRule, graphs: ImportGraphs) -> l
     forbidden = _expand(bound, "forbidden_modules", graph, present, graphs)
     findings: list[ImportFinding] = []
     for source, target in itertools.product(sources, forbidden):
+        if rule.as_packages:
+            _check_apart(bound, "forbidden_modules", graph, source, target)
         findings.extend(
-            _finding(graphs, graph, chain)
-            for chain in _chains(graph, source, target, not rule.allow_indirect_imports)
+            _finding(graphs, graph, chain, target)
+            for chain in _chains(
+                graph,
+                source,
+                target,
+                indirect=not rule.allow_indirect_imports,
+                as_packages=rule.as_packages,
+            )
         )
     return findings
 
@@ -263,13 +314,52 @@ def _forbidden(bound: BoundRule, rule: ForbiddenRule, graphs: ImportGraphs) -> l
 def _independence(
     bound: BoundRule, rule: IndependenceRule, graphs: ImportGraphs
 ) -> list[ImportFinding]:
+    """As import-linter does it: one layer of independent siblings, so a chain from one module
+    to another that passes through a third is reported as the two steps, not a third time."""
     graph = _graph_for(bound, graphs, [("modules", m) for m in rule.modules], [])
     modules = _expand(bound, "modules", graph, rule.modules, graphs)
-    findings: list[ImportFinding] = []
-    for source, target in itertools.permutations(modules, 2):
-        findings.extend(
-            _finding(graphs, graph, chain) for chain in _chains(graph, source, target, True)
+    for source, target in itertools.combinations(modules, 2):
+        _check_apart(bound, "modules", graph, source, target)
+    return _layer_findings(bound, graphs, graph, [grimp.Layer(*modules)], [])
+
+
+def _layer_findings(
+    bound: BoundRule,
+    graphs: ImportGraphs,
+    graph: grimp.ImportGraph,
+    layers: list[grimp.Layer],
+    containers: list[str],
+) -> list[ImportFinding]:
+    try:
+        dependencies = graph.find_illegal_dependencies_for_layers(
+            layers=layers, containers=set(containers) or None
         )
+    except (NoSuchContainer, ValueError) as exc:
+        raise _fail(bound, "layers", str(exc)) from None
+    layer_modules = {
+        module: _package(graph, module)
+        for layer in layers
+        for name in layer.module_tails
+        for module in ([f"{c}.{name}" for c in containers] if containers else [name])
+        if module in graph.modules
+    }
+    findings: list[ImportFinding] = []
+    for dependency in sorted(dependencies):
+        # grimp decides which layers depend illegally on which; the chains reported are
+        # walked the same way as for the other rules, not through any other layer.
+        others = frozenset().union(
+            *(
+                modules
+                for layer, modules in layer_modules.items()
+                if layer not in {dependency.importer, dependency.imported}
+            )
+        )
+        chains = _chains(graph, dependency.importer, dependency.imported, avoid=others) or [
+            (head, *route.middle, min(route.tails))
+            for route in sorted(dependency.routes)
+            for head in sorted(route.heads)
+        ]
+        findings.extend(_finding(graphs, graph, chain, dependency.imported) for chain in chains)
     return findings
 
 
@@ -304,27 +394,16 @@ def _layers(bound: BoundRule, rule: LayersRule, graphs: ImportGraphs) -> list[Im
                 )
         if present:
             layers.append(grimp.Layer(*present, independent=independent))
-    try:
-        dependencies = graph.find_illegal_dependencies_for_layers(
-            layers=layers, containers=set(containers) or None
-        )
-    except (NoSuchContainer, ValueError) as exc:
-        raise _fail(bound, "layers", str(exc)) from None
-    findings: list[ImportFinding] = []
-    for dependency in sorted(dependencies):
-        for route in sorted(dependency.routes):
-            for head in sorted(route.heads):
-                for tail in sorted(route.tails) if not route.middle else [min(route.tails)]:
-                    chain = (head, *route.middle, tail)
-                    findings.append(_finding(graphs, graph, chain))
-    return findings
+    return _layer_findings(bound, graphs, graph, layers, containers)
 
 
 def check_import_rule(bound: BoundRule, graphs: ImportGraphs) -> list[ImportFinding]:
     """Every import chain that breaks one import rule."""
-    rule: ImportRule = bound.rule  # type: ignore[assignment]
+    rule = bound.rule
     if isinstance(rule, ForbiddenRule):
         return _forbidden(bound, rule, graphs)
     if isinstance(rule, IndependenceRule):
         return _independence(bound, rule, graphs)
-    return _layers(bound, rule, graphs)
+    if isinstance(rule, LayersRule):
+        return _layers(bound, rule, graphs)
+    raise TypeError(f"not an import rule: {rule.type}")

@@ -73,6 +73,9 @@ class ForbiddenRule(_ImportRule):
     source_modules: list[str] = Field(min_length=1)
     forbidden_modules: list[str] = Field(min_length=1)
     allow_indirect_imports: bool = False
+    as_packages: bool = Field(
+        default=True, description="Count modules inside the source and forbidden modules too."
+    )
 
     _check_modules = field_validator("source_modules", "forbidden_modules")(_modules)
 
@@ -153,7 +156,6 @@ class DependencyRule(_Rule):
         return names
 
 
-ImportRule = ForbiddenRule | LayersRule | IndependenceRule
 Rule = Annotated[
     ForbiddenRule | LayersRule | IndependenceRule | FilesRule | DependencyRule,
     Field(discriminator="type"),
