@@ -450,3 +450,25 @@ def test_findings_are_one_per_import_statement_and_repeatable(
         ("independence-2", "app.a -> app.hub -> app.alpha -> app.b (from app import hub)"),
         ("independence-2", "app.b -> app.c (from app import c)"),
     ]
+
+
+def test_a_nygard_record_can_carry_rules_and_show_lists_them(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("app", INDIRECT)
+    repo.write(
+        "docs/adr/0002-domain-knows-no-web.md",
+        "---\nrules:\n  - name: domain without web\n    type: forbidden\n"
+        "    source_modules: [app.domain]\n    forbidden_modules: [app.web]\n---\n"
+        "# 2. Domain knows no web\n\nDate: 2024-02-01\n\n## Status\n\nAccepted\n\n"
+        "## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n",
+    )
+    code, rows = found(capsys, repo)
+    assert code == 1
+    assert [(r["adr"], r["rule"], r["file"]) for r in rows] == [
+        ("ADR-0002", "domain without web", "app/domain/core.py")
+    ]
+    assert main(["adr", "show", "2", "-f", "json", "-C", str(repo.path)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["rules"][0]["id"] == "ADR-0002/domain-without-web"
+    assert shown["rules"][0]["forbidden_modules"] == ["app.web"]

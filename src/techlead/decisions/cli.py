@@ -19,7 +19,7 @@ from techlead.decisions.matrix import load_matrix, matrix_template, ranking, sen
 from techlead.decisions.records import STANDARD_STATUSES, Decision
 from techlead.decisions.renumber import renumber
 from techlead.decisions.report import compare, frame, identity, read_baseline, sarif, write_baseline
-from techlead.decisions.rules import DependencyRule, FilesRule
+from techlead.decisions.rules import DependencyRule, FilesRule, rules_of
 from techlead.decisions.store import (
     DecisionLogError,
     add_link,
@@ -191,6 +191,10 @@ def show_command(
             "date": record.date,
             "file": record.path.name,
             "links": [{"label": link.label, "target": link.target} for link in record.links],
+            "rules": [
+                {"id": bound.rule_id, **bound.rule.model_dump(exclude_none=True)}
+                for bound in rules_of(record)
+            ],
         }
         sys.stdout.write(to_json(fields) + "\n")
         return
@@ -306,7 +310,12 @@ def check_command(
         CheckFormat, typer.Option("--format", "-f", help="table, json, csv, markdown or sarif.")
     ] = CheckFormat.table,
 ) -> None:
-    """Check the rules of accepted decisions against the working tree; exit 1 on new violations."""
+    """Check the rules of accepted decisions against the working tree; exit 1 on new violations.
+
+    Rules live in a record's front matter under `rules:`, each with a `type`: forbidden,
+    layers or independence (import-linter's contract fields), files (no new files matching
+    patterns) or dependency (packages not to declare). Exit 2 when a rule cannot be read.
+    """
     if update_baseline and baseline is None:
         raise DecisionLogError("--update-baseline needs --baseline FILE")
     config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
