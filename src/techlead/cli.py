@@ -17,6 +17,8 @@ from techlead.decisions.cli import app as adr_app
 from techlead.decisions.cli import decide_app
 from techlead.errors import TechleadError
 from techlead.history.cli import scan_command
+from techlead.incidents.cli import action_app, runbook_app
+from techlead.incidents.cli import app as incident_app
 from techlead.team.cli import app as team_app
 
 app = typer.Typer(
@@ -45,13 +47,21 @@ def root(
             help="Configuration file (default: techlead.toml or pyproject.toml at the repo root).",
         ),
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Record store: sqlite:///PATH, an SQLite file, or postgresql://USER@HOST/DB "
+            "(default: $TECHLEAD_DATABASE_URL, else .techlead/techlead.db).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """A technical lead's workbench, built on the evidence in your repository."""
-    ctx.obj = {"config": config}
+    ctx.obj = {"config": config, "db": db}
 
 
 app.command("scan")(scan_command)
@@ -59,6 +69,9 @@ app.add_typer(debt_app, name="debt")
 app.add_typer(team_app, name="team")
 app.add_typer(adr_app, name="adr")
 app.add_typer(decide_app, name="decide")
+app.add_typer(incident_app, name="incident")
+app.add_typer(action_app, name="action")
+app.add_typer(runbook_app, name="runbook")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -155,6 +155,78 @@ class DecisionSettings(_Section):
     )
 
 
+class StoreSettings(_Section):
+    """Where records (incidents, action items, ...) are kept."""
+
+    url: str | None = Field(
+        default=None,
+        description="Database URL (sqlite:///PATH or postgresql://...) or an SQLite file path; "
+        "default .techlead/techlead.db. --db and TECHLEAD_DATABASE_URL take precedence.",
+    )
+
+
+class Severity(_Section):
+    """One incident severity level."""
+
+    description: str
+    major: bool = Field(default=False, description="Major incidents require a post-mortem.")
+
+
+DEFAULT_SEVERITIES = {
+    "SEV1": Severity(
+        description="Critical: the service is down or losing data for many customers; "
+        "all hands, executives and public status updates.",
+        major=True,
+    ),
+    "SEV2": Severity(
+        description="Major: a core function is broken or badly degraded for many customers; "
+        "page the owning team at any hour.",
+        major=True,
+    ),
+    "SEV3": Severity(
+        description="Minor: a non-core function is broken, or a core one degraded for a few "
+        "customers with a workaround; fix in working hours.",
+    ),
+    "SEV4": Severity(
+        description="Low: a cosmetic or small problem with little customer impact; "
+        "handled as normal work.",
+    ),
+    "SEV5": Severity(
+        description="Informational: no customer impact (a near miss, a false alarm worth "
+        "learning from).",
+    ),
+}
+
+
+class IncidentSettings(_Section):
+    """Severity levels and where post-mortems are written."""
+
+    severities: dict[str, Severity] = Field(
+        default_factory=lambda: dict(DEFAULT_SEVERITIES),
+        description="Severity levels by name (SEV1-SEV5 by default); `major` ones need a "
+        "post-mortem.",
+    )
+    postmortem_directory: Path = Field(
+        default=Path("docs/postmortems"), description="Where post-mortems are written."
+    )
+
+    @field_validator("severities")
+    @classmethod
+    def _some_severities(cls, value: dict[str, Severity]) -> dict[str, Severity]:
+        if not value:
+            raise ValueError("at least one severity level is needed")
+        return value
+
+
+class RunbookSettings(_Section):
+    """Where runbooks live and when they are due for review."""
+
+    directory: Path = Field(default=Path("docs/runbooks"), description="Runbook directory.")
+    review_days: int = Field(
+        default=180, ge=1, description="A runbook not reviewed for this many days is stale."
+    )
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
@@ -163,6 +235,9 @@ class Settings(_Section):
     files: FileSettings = Field(default_factory=FileSettings)
     debt: DebtSettings = Field(default_factory=DebtSettings)
     decisions: DecisionSettings = Field(default_factory=DecisionSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    incidents: IncidentSettings = Field(default_factory=IncidentSettings)
+    runbooks: RunbookSettings = Field(default_factory=RunbookSettings)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -44,7 +44,8 @@ def _cell(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d")
+        midnight = value.hour == value.minute == value.second == 0
+        return value.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
     if isinstance(value, float):
         return f"{value:,.3f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
     if isinstance(value, bool):

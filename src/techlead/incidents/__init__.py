@@ -1,0 +1,1 @@
+"""Incidents, post-mortems, action items and runbooks, on the record store."""

@@ -1,0 +1,175 @@
+"""Runbooks: Markdown files with front matter (`service`, `alerts`, `owner`, `last-reviewed`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from techlead.decisions.records import RecordError, split_front_matter
+from techlead.decisions.store import slugify
+from techlead.errors import TechleadError
+from techlead.history.cache import atomic_write
+
+REQUIRED = ("service", "owner", "last-reviewed")
+KNOWN = frozenset({*REQUIRED, "alerts", "title", "tags"})
+
+
+class RunbookError(TechleadError):
+    """A runbook that cannot be read, found or written."""
+
+
+@dataclass(frozen=True)
+class Runbook:
+    name: str  # the file's stem
+    path: Path
+    title: str
+    service: str | None
+    owner: str | None
+    alerts: list[str] = field(default_factory=list)
+    last_reviewed: dt.date | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def stale(self, today: dt.date, review_days: int) -> bool:
+        return self.last_reviewed is None or (today - self.last_reviewed).days > review_days
+
+
+def _title(body: str, fallback: str) -> str:
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback
+
+
+def read_runbook(path: Path) -> Runbook:
+    """A runbook, with the problems lint reports; RunbookError only when unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunbookError(f"{path}: cannot read: {exc}") from None
+    try:
+        front, body, _ = split_front_matter(text, path)
+    except RecordError as exc:
+        raise RunbookError(exc.message) from None
+    problems: list[str] = []
+    if not text.startswith("---\n"):
+        problems.append("no front matter (service, owner, last-reviewed, alerts)")
+    for name in REQUIRED:
+        if front and not front.get(name):
+            problems.append(f"front matter field {name!r} is missing")
+    problems.extend(f"unknown front matter field {name!r}" for name in front if name not in KNOWN)
+    alerts: Any = front.get("alerts") or []
+    if not isinstance(alerts, list):
+        problems.append("front matter field 'alerts' must be a list")
+        alerts = []
+    reviewed: Any = front.get("last-reviewed")
+    if reviewed is not None and not isinstance(reviewed, dt.date):
+        try:
+            reviewed = dt.date.fromisoformat(str(reviewed))
+        except ValueError:
+            problems.append(f"last-reviewed {reviewed!r} is not a date (YYYY-MM-DD)")
+            reviewed = None
+    if isinstance(reviewed, dt.datetime):
+        reviewed = reviewed.date()
+    if not re.search(r"^#\s", body, re.MULTILINE):
+        problems.append("no title (a first-level '# ' heading)")
+    return Runbook(
+        name=path.stem,
+        path=path,
+        title=str(front.get("title") or _title(body, path.stem)),
+        service=str(front["service"]) if front.get("service") else None,
+        owner=str(front["owner"]) if front.get("owner") else None,
+        alerts=[str(alert) for alert in alerts],
+        last_reviewed=reviewed,
+        problems=problems,
+    )
+
+
+def load_runbooks(directory: Path) -> list[Runbook]:
+    if not directory.is_dir():
+        return []
+    return [
+        read_runbook(path)
+        for path in sorted(directory.glob("*.md"))
+        if path.name.lower() != "readme.md"
+    ]
+
+
+def find_runbook(directory: Path, name: str) -> Runbook:
+    for book in load_runbooks(directory):
+        if name in {book.name, book.path.name} or slugify(name) == book.name:
+            return book
+    raise RunbookError(
+        f"runbook {name!r}: none in {directory}", hint="list them with: techlead runbook list"
+    )
+
+
+def for_service(directory: Path, service: str) -> list[Runbook]:
+    return [book for book in load_runbooks(directory) if book.service == service]
+
+
+TEMPLATE = """---
+service: {service}
+owner: {owner}
+alerts: [{alerts}]
+last-reviewed: {today}
+---
+
+# {title}
+
+## Overview
+
+_What this service does, who depends on it, and what "healthy" looks like (dashboards, SLOs)._
+
+## Alerts
+
+_For each alert above: what it means and how urgent it is._
+
+## Diagnosis
+
+1. _First thing to check, with the exact command or dashboard._
+
+## Mitigation
+
+1. _Steps that stop the impact (roll back, fail over, scale, disable a feature flag)._
+
+## Escalation
+
+_Who to page next, and when._
+
+## References
+
+_Architecture notes, decision records, past incidents._
+"""
+
+
+def write_runbook(
+    directory: Path, title: str, service: str, owner: str, alerts: list[str], today: dt.date
+) -> Path:
+    path = directory / f"{slugify(title)}.md"
+    if path.exists():
+        raise RunbookError(f"{path}: already exists")
+    directory.mkdir(parents=True, exist_ok=True)
+    content = TEMPLATE.format(
+        service=service,
+        owner=owner,
+        alerts=", ".join(f'"{alert}"' for alert in alerts),
+        today=today.isoformat(),
+        title=title,
+    )
+    atomic_write(path, lambda temporary: temporary.write_text(content, encoding="utf-8"))
+    return path
+
+
+def mark_reviewed(book: Runbook, today: dt.date) -> None:
+    """Set `last-reviewed` to today, changing only that line."""
+    text = book.path.read_text(encoding="utf-8")
+    line = f"last-reviewed: {today.isoformat()}"
+    updated, count = re.subn(r"^last-reviewed:.*$", line, text, count=1, flags=re.MULTILINE)
+    if not count:
+        if not text.startswith("---\n"):
+            raise RunbookError(f"{book.path}: no front matter to record the review in")
+        updated = text.replace("---\n", f"---\n{line}\n", 1)
+    atomic_write(book.path, lambda temporary: temporary.write_text(updated, encoding="utf-8"))

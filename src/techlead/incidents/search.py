@@ -1,0 +1,76 @@
+"""Similar-incident search: full text over titles, timelines, action items and post-mortems.
+
+SQLite uses its FTS5 index (BM25 ranking, Porter stemming, titles weighted double);
+PostgreSQL its English text search (`ts_rank_cd` over a GIN-indexed `tsvector`). Words are
+combined with OR, so the incidents sharing the most (and rarest) words come first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from techlead.incidents.service import IncidentError, refresh_search_text
+from techlead.store.database import Store
+from techlead.store.models import Incident
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    incident: Incident
+    score: float
+
+
+def _sync_postmortems(store: Store, root: Path) -> None:
+    """Post-mortems are edited as files; search sees their current text."""
+    with store.session() as session:
+        for incident in session.execute(
+            select(Incident).where(Incident.postmortem_path.is_not(None))
+        ).scalars():
+            path = root / str(incident.postmortem_path)
+            content = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+            before = incident.search_text
+            refresh_search_text(session, incident, content)
+            if incident.search_text == before:
+                session.expire(incident)
+
+
+def search(store: Store, root: Path, query: str, limit: int = 10) -> list[Hit]:
+    words = _WORD.findall(query.lower())
+    if not words:
+        raise IncidentError(f"search {query!r}: no words to search for")
+    _sync_postmortems(store, root)
+    with store.session() as session:
+        if store.dialect == "sqlite":
+            match = " OR ".join(f'"{word}"' for word in words)
+            rows = session.execute(
+                text(
+                    "SELECT rowid, bm25(incident_search, 2.0, 1.0) AS score FROM incident_search "
+                    "WHERE incident_search MATCH :match ORDER BY score LIMIT :limit"
+                ),
+                {"match": match, "limit": limit},
+            ).all()
+            ranked = [(row[0], -float(row[1])) for row in rows]
+        else:
+            rows = session.execute(
+                text(
+                    "SELECT id, ts_rank_cd(to_tsvector('english', title || ' ' || search_text), "
+                    "to_tsquery('english', :query)) AS score FROM incidents "
+                    "WHERE to_tsvector('english', title || ' ' || search_text) "
+                    "@@ to_tsquery('english', :query) ORDER BY score DESC, id DESC LIMIT :limit"
+                ),
+                {"query": " | ".join(words), "limit": limit},
+            ).all()
+            ranked = [(row[0], float(row[1])) for row in rows]
+        found = {
+            incident.id: incident
+            for incident in session.execute(
+                select(Incident).where(Incident.id.in_([identifier for identifier, _ in ranked]))
+            ).scalars()
+        }
+        return [Hit(found[identifier], score) for identifier, score in ranked]

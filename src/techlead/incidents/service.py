@@ -1,0 +1,408 @@
+"""Incidents: opening, acknowledging, timeline updates, roles, status changes, links, actions.
+
+Each operation is one transaction on the store. Operations that read an incident before
+changing it lock its row first, so concurrent writers queue instead of overwriting each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from techlead.config import Severity
+from techlead.errors import TechleadError
+from techlead.incidents.times import TimeError, now, show
+from techlead.store.database import Store
+from techlead.store.models import ActionItem, Incident, Link, Role, TimelineEntry
+
+STATUSES = ("investigating", "identified", "mitigated", "resolved", "closed")
+OPEN_STATUSES = STATUSES[:3]
+ROLES = ("commander", "deputy", "scribe", "comms", "sme")
+SINGLE_HOLDER_ROLES = frozenset({"commander", "deputy", "scribe", "comms"})
+LINK_KINDS = ("commit", "adr", "runbook", "incident")
+ACTION_TYPES = ("mitigate", "prevent", "process")
+_MILESTONE = {
+    "identified": "identified_at",
+    "mitigated": "mitigated_at",
+    "resolved": "resolved_at",
+    "closed": "closed_at",
+}
+
+
+class IncidentError(TechleadError):
+    """An incident request that cannot be carried out."""
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """An incident with everything recorded about it, read in one transaction."""
+
+    incident: Incident
+    entries: list[TimelineEntry] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    actions: list[ActionItem] = field(default_factory=list)
+
+    def holders(self, role: str) -> list[str]:
+        return [r.name for r in self.roles if r.role == role]
+
+
+def parse_id(value: str, what: str = "incident") -> int:
+    """`7`, `#7` or `INC-7`."""
+    found = re.fullmatch(r"\s*(?:#|INC-|inc-)?(\d+)\s*", value)
+    if found is None:
+        raise IncidentError(f"{what} {value!r}: not an id (a number such as 7 or INC-7)")
+    return int(found.group(1))
+
+
+def check_severity(severity: str, severities: dict[str, Severity]) -> str:
+    for name in severities:
+        if name.lower() == severity.strip().lower():
+            return name
+    raise IncidentError(f"severity {severity!r}: use one of {', '.join(severities)}")
+
+
+def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value.lower() not in allowed:
+        raise IncidentError(f"{what} {value!r}: use one of {', '.join(allowed)}")
+    return value.lower()
+
+
+def _locked(session: Session, incident_id: int) -> Incident:
+    found = session.execute(
+        select(Incident).where(Incident.id == incident_id).with_for_update()
+    ).scalar_one_or_none()
+    if found is None:
+        raise IncidentError(f"incident {incident_id}: no such incident")
+    return found
+
+
+def _entry(
+    session: Session,
+    incident: Incident,
+    kind: str,
+    text: str,
+    at: dt.datetime,
+    author: str | None = None,
+) -> TimelineEntry:
+    recorded = now()
+    entry = TimelineEntry(
+        incident_id=incident.id, at=at, kind=kind, text=text, author=author, recorded_at=recorded
+    )
+    session.add(entry)
+    incident.updated_at = recorded
+    session.flush()
+    refresh_search_text(session, incident)
+    return entry
+
+
+def refresh_search_text(session: Session, incident: Incident, postmortem: str = "") -> None:
+    """What full-text search sees of an incident besides its title."""
+    texts = session.execute(
+        select(TimelineEntry.text)
+        .where(TimelineEntry.incident_id == incident.id)
+        .order_by(TimelineEntry.at, TimelineEntry.id)
+    ).scalars()
+    actions = session.execute(
+        select(ActionItem.text).where(ActionItem.incident_id == incident.id)
+    ).scalars()
+    parts = [incident.service or "", incident.summary or "", *texts, *actions, postmortem]
+    incident.search_text = "\n".join(part for part in parts if part)
+
+
+def _not_before(moment: dt.datetime, earliest: dt.datetime, what: str, before_what: str) -> None:
+    if moment < earliest:
+        raise TimeError(f"{what} {show(moment)} is before {before_what} {show(earliest)}")
+
+
+def open_incident(
+    store: Store,
+    title: str,
+    severity: str,
+    *,
+    service: str | None = None,
+    commander: str | None = None,
+    detected_at: dt.datetime | None = None,
+    started_at: dt.datetime | None = None,
+    summary: str | None = None,
+) -> Incident:
+    if not title.strip():
+        raise IncidentError("an incident needs a title")
+    detected = detected_at or now()
+    started = started_at or detected
+    _not_before(detected, started, "detected", "the start")
+    recorded = now()
+    with store.session() as session:
+        incident = Incident(
+            title=title.strip(),
+            severity=severity,
+            service=service,
+            status="investigating",
+            summary=summary,
+            started_at=started,
+            detected_at=detected,
+            search_text="",
+            created_at=recorded,
+            updated_at=recorded,
+        )
+        session.add(incident)
+        session.flush()
+        where = f" on {service}" if service else ""
+        _entry(session, incident, "opened", f"Opened as {severity}{where}: {title}", detected)
+        if commander:
+            _assign(session, incident, "commander", commander, detected)
+        return incident
+
+
+def _assign(session: Session, incident: Incident, role: str, name: str, at: dt.datetime) -> None:
+    if role in SINGLE_HOLDER_ROLES:
+        for held in session.execute(
+            select(Role).where(Role.incident_id == incident.id, Role.role == role)
+        ).scalars():
+            session.delete(held)
+        session.flush()
+    elif session.execute(
+        select(Role).where(Role.incident_id == incident.id, Role.role == role, Role.name == name)
+    ).first():
+        raise IncidentError(f"incident {incident.id}: {name} is already {role}")
+    session.add(Role(incident_id=incident.id, role=role, name=name, assigned_at=at))
+    _entry(session, incident, "role", f"{name} is {role}", at)
+
+
+def assign_role(
+    store: Store, incident_id: int, role: str, name: str, at: dt.datetime | None = None
+) -> None:
+    role = _choice(role, ROLES, "role")
+    if not name.strip():
+        raise IncidentError("a role needs a person's name")
+    with store.session() as session:
+        incident = _locked(session, incident_id)
+        _assign(session, incident, role, name.strip(), at or now())
+
+
+def acknowledge(
+    store: Store, incident_id: int, by: str | None = None, at: dt.datetime | None = None
+) -> Incident:
+    moment = at or now()
+    with store.session() as session:
+        incident = _locked(session, incident_id)
+        if incident.acknowledged_at is not None:
+            raise IncidentError(
+                f"incident {incident_id}: already acknowledged at {show(incident.acknowledged_at)}"
+            )
+        _not_before(moment, incident.detected_at, "acknowledged", "detection at")
+        incident.acknowledged_at = moment
+        _entry(session, incident, "ack", f"Acknowledged{f' by {by}' if by else ''}", moment, by)
+        return incident
+
+
+def add_update(
+    store: Store, incident_id: int, text: str, by: str | None = None, at: dt.datetime | None = None
+) -> TimelineEntry:
+    if not text.strip():
+        raise IncidentError("an update needs some text")
+    with store.session() as session:
+        incident = _locked(session, incident_id)
+        if incident.status == "closed":
+            raise IncidentError(f"incident {incident_id}: closed; open a new one and link it")
+        return _entry(session, incident, "update", text.strip(), at or now(), by)
+
+
+def change_status(
+    store: Store,
+    incident_id: int,
+    status: str,
+    severities: dict[str, Severity],
+    *,
+    at: dt.datetime | None = None,
+    postmortem_exists: bool = False,
+) -> Incident:
+    """Move an incident forward through investigating → identified → mitigated → resolved →
+    closed. Steps may be skipped (resolving also marks the incident mitigated) but not taken
+    back, closing needs a resolved incident, and a major incident needs its post-mortem."""
+    status = _choice(status, STATUSES, "status")
+    moment = at or now()
+    with store.session() as session:
+        incident = _locked(session, incident_id)
+        current = STATUSES.index(incident.status)
+        wanted = STATUSES.index(status)
+        if wanted == current:
+            raise IncidentError(f"incident {incident_id}: already {status}")
+        if wanted < current:
+            raise IncidentError(
+                f"incident {incident_id}: cannot go back from {incident.status} to {status}",
+                hint="open a new incident and link it to this one",
+            )
+        if status == "closed" and incident.status != "resolved":
+            raise IncidentError(
+                f"incident {incident_id}: only a resolved incident can be closed "
+                f"(it is {incident.status})"
+            )
+        major = severities.get(incident.severity, Severity(description="")).major
+        if status == "closed" and major and not postmortem_exists:
+            raise IncidentError(
+                f"incident {incident_id}: {incident.severity} is major and needs its post-mortem "
+                "before closing",
+                hint=f"write it with: techlead incident postmortem {incident_id}",
+            )
+        _not_before(moment, incident.started_at, status, "the start")
+        _not_before(moment, incident.detected_at, status, "detection at")
+        for earlier in STATUSES[1:wanted]:
+            reached = getattr(incident, _MILESTONE[earlier])
+            if reached is not None:
+                _not_before(moment, reached, status, f"{earlier} at")
+        setattr(incident, _MILESTONE[status], moment)
+        if status == "resolved" and incident.mitigated_at is None:
+            incident.mitigated_at = moment
+        previous = incident.status
+        incident.status = status
+        _entry(session, incident, "status", f"Status: {previous} → {status}", moment)
+        return incident
+
+
+def add_link(
+    store: Store, incident_id: int, kind: str, target: str, note: str | None = None
+) -> None:
+    kind = _choice(kind, LINK_KINDS, "link kind")
+    with store.session() as session:
+        incident = _locked(session, incident_id)
+        if kind == "incident":
+            other = parse_id(target)
+            if other == incident_id:
+                raise IncidentError(f"incident {incident_id}: cannot link an incident to itself")
+            if session.get(Incident, other) is None:
+                raise IncidentError(f"incident {other}: no such incident")
+            target = str(other)
+        exists = session.execute(
+            select(Link).where(
+                Link.incident_id == incident_id, Link.kind == kind, Link.target == target
+            )
+        ).first()
+        if exists:
+            raise IncidentError(f"incident {incident_id}: already linked to {kind} {target}")
+        session.add(Link(incident_id=incident_id, kind=kind, target=target, note=note))
+        _entry(
+            session,
+            incident,
+            "link",
+            f"Linked {kind} {target}" + (f": {note}" if note else ""),
+            now(),
+        )
+
+
+def get(store: Store, incident_id: int) -> IncidentView:
+    with store.session() as session:
+        incident = session.execute(
+            select(Incident)
+            .where(Incident.id == incident_id)
+            .options(
+                selectinload(Incident.entries),
+                selectinload(Incident.roles),
+                selectinload(Incident.links),
+                selectinload(Incident.actions),
+            )
+        ).scalar_one_or_none()
+        if incident is None:
+            raise IncidentError(f"incident {incident_id}: no such incident")
+        return IncidentView(
+            incident,
+            list(incident.entries),
+            list(incident.roles),
+            list(incident.links),
+            list(incident.actions),
+        )
+
+
+def list_incidents(
+    store: Store,
+    *,
+    open_only: bool = False,
+    severity: str | None = None,
+    service: str | None = None,
+    since: dt.datetime | None = None,
+) -> list[IncidentView]:
+    query = select(Incident).options(selectinload(Incident.roles)).order_by(Incident.id.desc())
+    if open_only:
+        query = query.where(Incident.status.in_(OPEN_STATUSES))
+    if severity:
+        query = query.where(Incident.severity == severity)
+    if service:
+        query = query.where(Incident.service == service)
+    if since:
+        query = query.where(Incident.detected_at >= since)
+    with store.session() as session:
+        return [IncidentView(i, roles=list(i.roles)) for i in session.execute(query).scalars()]
+
+
+def set_postmortem(store: Store, incident_id: int, path: str, content: str) -> None:
+    with store.session() as session:
+        incident = _locked(session, incident_id)
+        first = incident.postmortem_path is None
+        incident.postmortem_path = path
+        if first:
+            _entry(session, incident, "postmortem", f"Post-mortem draft: {path}", now())
+        refresh_search_text(session, incident, content)
+
+
+def add_action(
+    store: Store,
+    incident_id: int,
+    text: str,
+    kind: str,
+    owner: str | None = None,
+    due: dt.date | None = None,
+) -> ActionItem:
+    kind = _choice(kind, ACTION_TYPES, "--type")
+    if not text.strip():
+        raise IncidentError("an action item needs some text")
+    with store.session() as session:
+        incident = _locked(session, incident_id)
+        item = ActionItem(
+            incident_id=incident_id,
+            text=text.strip(),
+            type=kind,
+            owner=owner,
+            due=due,
+            status="open",
+            created_at=now(),
+        )
+        session.add(item)
+        session.flush()
+        _entry(session, incident, "action", f"Action item {item.id} ({kind}): {item.text}", now())
+        return item
+
+
+def complete_action(store: Store, action_id: int) -> ActionItem:
+    with store.session() as session:
+        item = session.execute(
+            select(ActionItem).where(ActionItem.id == action_id).with_for_update()
+        ).scalar_one_or_none()
+        if item is None:
+            raise IncidentError(f"action item {action_id}: no such action item")
+        if item.status == "done":
+            raise IncidentError(f"action item {action_id}: already done")
+        item.status = "done"
+        item.done_at = now()
+        return item
+
+
+def list_actions(
+    store: Store,
+    *,
+    incident_id: int | None = None,
+    open_only: bool = False,
+    overdue_on: dt.date | None = None,
+) -> list[ActionItem]:
+    query = select(ActionItem).order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id)
+    if incident_id is not None:
+        query = query.where(ActionItem.incident_id == incident_id)
+    if open_only or overdue_on:
+        query = query.where(ActionItem.status == "open")
+    if overdue_on:
+        query = query.where(ActionItem.due < overdue_on)
+    with store.session() as session:
+        return list(session.execute(query).scalars())
