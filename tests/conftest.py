@@ -44,7 +44,7 @@ def postgres_admin() -> Iterator[str]:
     try:
         with pgserver.throwaway_server(base) as url:
             yield url
-    except pgserver.Unavailable as exc:
+    except pgserver.UnavailableError as exc:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI: {exc}")
         pytest.skip(f"no PostgreSQL server: {exc}")

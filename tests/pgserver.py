@@ -25,7 +25,7 @@ from psycopg import sql
 ENVIRONMENT_VARIABLE = "TECHLEAD_TEST_POSTGRES_URL"
 
 
-class Unavailable(Exception):
+class UnavailableError(Exception):
     """No PostgreSQL server can be used or started here."""
 
 
@@ -36,7 +36,7 @@ def _binaries() -> Path:
     initdb = shutil.which("initdb")
     if initdb and Path(initdb).with_name("pg_ctl").exists():
         return Path(initdb).parent
-    raise Unavailable("no PostgreSQL binaries (initdb, pg_ctl) installed")
+    raise UnavailableError("no PostgreSQL binaries (initdb, pg_ctl) installed")
 
 
 def _free_port() -> int:
@@ -55,7 +55,7 @@ def throwaway_server(base: Path) -> Iterator[str]:
         try:
             pwd.getpwnam("postgres")
         except KeyError:
-            raise Unavailable("running as root and there is no postgres user") from None
+            raise UnavailableError("running as root and there is no postgres user") from None
         prefix = ["runuser", "-u", "postgres", "--"]
         user = "postgres"
         shutil.chown(base, "postgres")
@@ -83,7 +83,9 @@ def throwaway_server(base: Path) -> Iterator[str]:
                 shutil.chown(sockets, "postgres")
         result = subprocess.run([*prefix, *command], capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise Unavailable(f"{Path(command[0]).name} failed: {result.stderr.strip()[-300:]}")
+            raise UnavailableError(
+                f"{Path(command[0]).name} failed: {result.stderr.strip()[-300:]}"
+            )
     try:
         yield f"postgresql://{user}@/postgres?host={sockets}&port={port}"
     finally:

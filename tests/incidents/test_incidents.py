@@ -310,10 +310,8 @@ def test_import_from_csv_is_all_or_nothing_and_updates_on_reimport(
         "title,severity,detected\nFine one,SEV3,2026-10-05 10:00\nBroken one,SEV3,not a time\n"
     )
     err = tl.fails("incident", "import", str(bad))
-    assert (
-        err
-        == f"error: {bad}:3: column 'detected': time 'not a time': not a time (e.g. '2026-11-20 14:03 UTC')"
-    )
+    expected = "column 'detected': time 'not a time': not a time (e.g. '2026-11-20 14:03 UTC')"
+    assert err == f"error: {bad}:3: {expected}"
     assert len(tl.json("incident", "list")) == 2  # the fine row was not imported either
     bad.write_text("title,severity,detected,colour\nx,SEV3,2026-10-05,red\n")
     assert "unknown column 'colour'" in tl.fails("incident", "import", str(bad))

@@ -44,7 +44,8 @@ def test_runbooks_new_list_lint_reviewed(repo: GitRepo, capsys: pytest.CaptureFi
     old = dt.date.today() - dt.timedelta(days=400)
     repo.write(
         "docs/runbooks/db-failover.md",
-        f"---\nservice: db\nowner: Bob\nlast-reviewed: {old.isoformat()}\n---\n\n# Database failover\n",
+        f"---\nservice: db\nowner: Bob\nlast-reviewed: {old.isoformat()}\n---\n\n"
+        "# Database failover\n",
     )
     repo.write("docs/runbooks/notes.md", "---\nservice: web\ncolour: red\n---\n\nno title here\n")
     _, out, _ = run(capsys, repo, "runbook", "list", "-f", "json")

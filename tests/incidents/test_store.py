@@ -44,7 +44,7 @@ def test_concurrent_writers_lose_nothing(repo: GitRepo, database_url: str) -> No
     ]
     failures = []
     for writer in writers:
-        out, err = writer.communicate(timeout=240)
+        _, err = writer.communicate(timeout=240)
         if writer.returncode != 0:
             failures.append(err.decode())
     assert failures == []
