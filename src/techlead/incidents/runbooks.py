@@ -98,8 +98,12 @@ def load_runbooks(directory: Path) -> list[Runbook]:
 
 
 def find_runbook(directory: Path, name: str) -> Runbook:
+    try:
+        slug: str | None = slugify(name)
+    except TechleadError:
+        slug = None
     for book in load_runbooks(directory):
-        if name in {book.name, book.path.name} or slugify(name) == book.name:
+        if name in {book.name, book.path.name} or slug == book.name:
             return book
     raise RunbookError(
         f"runbook {name!r}: none in {directory}", hint="list them with: techlead runbook list"

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from techlead.errors import TechleadError
@@ -113,7 +113,9 @@ class Store:
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            if not isinstance(exc.orig, _OPERATIONAL):
+                raise
             raise StoreError(f"{shown(self.url)}: {_reason(exc)}") from None
 
     def lock_for_migration(self, session: Session) -> None:
@@ -122,6 +124,23 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _operational_errors() -> tuple[type[Exception], ...]:
+    """Driver errors that are about the database being reachable and usable, not our SQL."""
+    import sqlite3
+
+    kinds: list[type[Exception]] = [sqlite3.DatabaseError]  # includes integrity and lock errors
+    try:
+        import psycopg
+
+        kinds.extend([psycopg.OperationalError, psycopg.IntegrityError])
+    except ModuleNotFoundError:
+        pass
+    return tuple(kinds)
+
+
+_OPERATIONAL = _operational_errors()
 
 
 def _reason(exc: DBAPIError) -> str:
@@ -145,7 +164,7 @@ def open_store(url: str) -> Store:
     store = Store(url)
     try:
         upgrade(store)
-    except OperationalError as exc:
+    except DBAPIError as exc:
         store.close()
         raise StoreError(f"{shown(url)}: {_reason(exc)}") from None
     except BaseException:
