@@ -81,9 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # Typer exits this way after --help, a usage error or success
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except TechleadError as error:
-        terminal.stderr.print(f"[bold red]error:[/] {escape(error.message)}", soft_wrap=True)
+        terminal.stderr.print(
+            f"[bold red]error:[/] {escape(error.message)}", soft_wrap=True, markup=True
+        )
         if error.hint:
-            terminal.stderr.print(f"hint: {escape(error.hint)}", soft_wrap=True)
+            terminal.stderr.print(f"hint: {error.hint}", soft_wrap=True)
         return error.exit_code
     except KeyboardInterrupt:
         terminal.stderr.print("interrupted")

@@ -11,8 +11,8 @@ from rich.console import Console
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False)
+stdout = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 class ProgressBar:

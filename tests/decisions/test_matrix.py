@@ -105,3 +105,47 @@ def test_decide_cli_creates_ranks_and_writes_an_adr(
     record = (repo.path / "docs/adr/0001-choose-a-queue.md").read_text()
     assert 'Chosen option: "Kafka"' in record
     assert main(["adr", "lint", "-C", str(repo.path)]) == 0
+
+
+def test_duplicate_options_are_refused_and_a_tie_at_zero_weight_is_no_flip(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from techlead.cli import main
+
+    repo.commit("first", {"a.txt": "a\n"})
+    code = main(
+        [
+            "decide",
+            "new",
+            "Q",
+            "--option",
+            "a",
+            "--option",
+            "a",
+            "--criterion",
+            "x:1",
+            "-C",
+            str(repo.path),
+        ]
+    )
+    assert code == 2
+    assert "--option 'a': given more than once" in capsys.readouterr().err
+    code = main(
+        [
+            "decide",
+            "new",
+            "Q",
+            "--option",
+            "a",
+            "--option",
+            "b",
+            "--criterion",
+            "x:1",
+            "--criterion",
+            "x:2",
+            "-C",
+            str(repo.path),
+        ]
+    )
+    assert code == 2
+    assert "--criterion 'x': given more than once" in capsys.readouterr().err

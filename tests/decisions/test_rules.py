@@ -105,7 +105,8 @@ def test_forbidden_import_through_an_indirect_chain(
 ) -> None:
     repo.commit("app", INDIRECT)
     rule = """\
-      - type: forbidden
+      - name: domain without web
+        type: forbidden
         source_modules: [app.domain]
         forbidden_modules: [app.web]
     """
@@ -113,7 +114,7 @@ def test_forbidden_import_through_an_indirect_chain(
     code, rows = found(capsys, repo)
     assert code == 1
     assert [(r["rule"], r["file"], r["line"]) for r in rows] == [
-        ("forbidden-1", "app/domain/core.py", 2)
+        ("domain without web", "app/domain/core.py", 2)
     ]
     assert rows[0]["violation"].startswith("app.domain.core -> app.utils.helpers -> app.web.views")
     write_record(repo, 1, "Domain knows no web", rule + "    allow_indirect_imports: true\n")
@@ -125,7 +126,8 @@ def test_ignored_imports_and_an_ignore_that_matches_nothing(
 ) -> None:
     repo.commit("app", INDIRECT)
     rule = """\
-      - type: forbidden
+      - name: domain without web
+        type: forbidden
         source_modules: [app.domain]
         forbidden_modules: [app.web]
         ignore_imports: ["app.*.helpers -> app.web.views"]
@@ -178,7 +180,8 @@ def test_the_working_tree_is_checked_not_an_installed_copy(
         repo,
         1,
         "No CLI here",
-        "  - type: forbidden\n    source_modules: [pathspec]\n    forbidden_modules: [typer]\n",
+        "  - name: no cli\n    type: forbidden\n    source_modules: [pathspec]\n"
+        "    forbidden_modules: [typer]\n",
     )
     code, rows = found(capsys, repo)
     assert code == 1
@@ -205,7 +208,12 @@ def test_new_files_under_a_frozen_directory(
     repo.write("legacy/untracked.py", "x = 3\n")
     repo.write("legacy/ignored.log", "noise\n")
     repo.write(".gitignore", "*.log\n")
-    write_record(repo, 1, "Freeze legacy", "  - type: files\n    forbid: [legacy/]\n")
+    write_record(
+        repo,
+        1,
+        "Freeze legacy",
+        "  - name: legacy frozen\n    type: files\n    forbid: [legacy/]\n",
+    )
     code, rows = found(capsys, repo)
     assert code == 1
     assert [(r["file"], r["violation"]) for r in rows] == [
@@ -217,11 +225,14 @@ def test_new_files_under_a_frozen_directory(
         repo,
         1,
         "Freeze legacy",
-        f"  - type: files\n    forbid: ['legacy/*.py']\n    since: {first}\n",
+        f"  - name: legacy frozen\n    type: files\n    forbid: ['legacy/*.py']\n    since: {first}\n",
     )
     assert [r["file"] for r in found(capsys, repo)[1]] == ["legacy/later.py", "legacy/untracked.py"]
     write_record(
-        repo, 1, "Freeze legacy", "  - type: files\n    forbid: [legacy/]\n    since: v9\n"
+        repo,
+        1,
+        "Freeze legacy",
+        "  - name: legacy frozen\n    type: files\n    forbid: [legacy/]\n    since: v9\n",
     )
     code, _, err = check(capsys, repo)
     assert code == 2
@@ -246,13 +257,13 @@ def test_forbidden_dependencies(repo: GitRepo, capsys: pytest.CaptureFixture[str
     )
     repo.write("requirements.txt", "# pinned\n-r base.txt\nflask==3.0  # web\nrequests==2.31\n")
     repo.write("requirements/dev.in", "Simple-JSON\n")
-    rule = "  - type: dependency\n    forbid: [requests, simple-json]\n"
+    rule = "  - name: one client\n    type: dependency\n    forbid: [requests, simple-json]\n"
     write_record(repo, 1, "One HTTP client", rule)
     code, rows = found(capsys, repo)
     assert code == 1
     assert sorted((r["file"], r["line"], r["violation"]) for r in rows) == [
-        ("pyproject.toml", 5, "declares requests"),
-        ("pyproject.toml", 8, "declares simple-json"),
+        ("pyproject.toml", 5, "declares requests in project.dependencies"),
+        ("pyproject.toml", 8, "declares simple-json in tool.poetry.group.dev.dependencies"),
         ("requirements.txt", 4, "declares requests"),
         ("requirements/dev.in", 1, "declares simple-json"),
     ]
@@ -265,8 +276,10 @@ def test_baseline_freezes_todays_violations(
     write_record(repo, 1, "Layer the shop", LAYERS_RULE)
     baseline = repo.path / "adr-baseline.json"
     code, _, err = check(capsys, repo, "--baseline", str(baseline))
+    assert code == 2  # a mistyped path must not pass as an empty baseline
+    assert f"{baseline}: no such baseline" in err
+    code, _, err = check(capsys, repo, "--baseline", str(baseline), "--update-baseline")
     assert code == 0
-    assert "baseline" in err
     assert "1 violation frozen" in err
     assert json.loads(baseline.read_text())["violations"][0]["key"] == (
         "import:shop.models.order -> shop.services.pricing ~> shop.services"
@@ -294,8 +307,15 @@ def test_baseline_freezes_todays_violations(
         ("src/shop/models/order.py", "baseline"),
         ("src/shop/services/pricing.py", "new"),
     ]
-    assert check(capsys, repo, "--baseline", str(baseline), "--update-baseline")[0] == 0
-    assert len(json.loads(baseline.read_text())["violations"]) == 2
+    # updating never freezes new violations; it drops the fixed ones
+    assert check(capsys, repo, "--baseline", str(baseline), "--update-baseline")[0] == 1
+    assert len(json.loads(baseline.read_text())["violations"]) == 1
+    repo.write("src/shop/models/order.py", '"""Orders."""\n')
+    code, _, err = check(capsys, repo, "--baseline", str(baseline), "--update-baseline")
+    assert code == 1
+    assert "1 fixed violation dropped, 0 kept" in err
+    assert json.loads(baseline.read_text())["violations"] == []
+    repo.write("src/shop/services/pricing.py", "")
     assert check(capsys, repo, "--baseline", str(baseline))[0] == 0
 
 
@@ -310,9 +330,14 @@ def test_sarif_is_valid_and_marks_baseline_results(
     repo.commit("shop", LAYERED)
     repo.write("legacy/x.py", "")
     write_record(repo, 1, "Layer the shop", LAYERS_RULE)
-    write_record(repo, 2, "Freeze legacy", "  - type: files\n    forbid: [legacy/]\n")
+    write_record(
+        repo,
+        2,
+        "Freeze legacy",
+        "  - name: legacy frozen\n    type: files\n    forbid: [legacy/]\n",
+    )
     baseline = tmp_path / "baseline.json"
-    check(capsys, repo, "--baseline", str(baseline))
+    check(capsys, repo, "--baseline", str(baseline), "--update-baseline")
     repo.write("legacy/y.py", "")
     sarif_file = tmp_path / "out.sarif"
     code, out, _ = check(
@@ -326,7 +351,7 @@ def test_sarif_is_valid_and_marks_baseline_results(
     run = log["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [
         "ADR-0001/shop-is-layered",
-        "ADR-0002/files-1",
+        "ADR-0002/legacy-frozen",
     ]
     results = {
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in run["results"]
@@ -348,27 +373,31 @@ def test_sarif_is_valid_and_marks_baseline_results(
         ("  type: layers\n", "front matter field 'rules' must be a list of rules"),
         ("  - layers: [a, b]\n", "rules[0].type: missing (forbidden, layers"),
         (
-            "  - type: layers\n    layers: [a]\n",
+            "  - name: x\n    type: layers\n    layers: [a]\n",
             "rules[0].layers: List should have at least 2 items",
         ),
         (
-            "  - type: forbidden\n    source_modules: [a]\n",
-            "rules[0].forbidden_modules: Field required",
+            "  - name: x\n    type: forbidden\n    source_modules: [a]\n",
+            "rules[0].forbidden_modules: missing",
         ),
         (
-            "  - type: forbidden\n    source_modules: [a-b]\n    forbidden_modules: [c]\n",
+            "  - name: x\n    type: forbidden\n    source_modules: [a-b]\n"
+            "    forbidden_modules: [c]\n",
             "rules[0].source_modules: 'a-b' is not a module name",
         ),
-        ("  - type: files\n    forbid: [x]\n    colour: red\n", "rules[0].colour: Extra inputs"),
         (
-            "  - type: dependency\n    forbid: ['requests>=2']\n",
+            "  - name: legacy frozen\n    type: files\n    forbid: [x]\n    colour: red\n",
+            "rules[0].colour: unknown field",
+        ),
+        (
+            "  - name: x\n    type: dependency\n    forbid: ['requests>=2']\n",
             "'requests>=2' is not a package name",
         ),
         (
-            "  - type: layers\n    layers:\n      - a : b\n      - c\n",
+            "  - name: x\n    type: layers\n    layers:\n      - a : b\n      - c\n",
             "rules[0].layers: layer {'a': 'b'} was read as a mapping: quote",
         ),
-        ("  - type: owners\n", "rules[0]: Input tag 'owners' found using 'type' does not match"),
+        ("  - name: x\n    type: owners\n", "rules[0].type: unknown rule type 'owners' (use"),
     ],
 )
 def test_malformed_rules_name_file_and_field(
@@ -399,7 +428,12 @@ def test_rules_that_name_missing_modules_or_broken_code(
     code, _, err = check(capsys, repo)
     assert code == 2
     assert "rules[0].layers: shop.model not in the import graph (write (model) if optional)" in err
-    write_record(repo, 1, "Layers", "  - type: independence\n    modules: [nowhere.a, nowhere.b]\n")
+    write_record(
+        repo,
+        1,
+        "Layers",
+        "  - name: x\n    type: independence\n    modules: [nowhere.a, nowhere.b]\n",
+    )
     code, _, err = check(capsys, repo)
     assert code == 2
     assert "rules[0].modules: module 'nowhere.a' is not found in" in err
@@ -436,10 +470,12 @@ def test_findings_are_one_per_import_statement_and_repeatable(
         },
     )
     rules = """\
-      - type: forbidden
+      - name: forbidden-1
+        type: forbidden
         source_modules: [app.a]
         forbidden_modules: [app.b]
-      - type: independence
+      - name: independence-2
+        type: independence
         modules: [app.a, app.b, app.c]
     """
     write_record(repo, 1, "Apart", rules)
@@ -472,3 +508,134 @@ def test_a_nygard_record_can_carry_rules_and_show_lists_them(
     shown = json.loads(capsys.readouterr().out)
     assert shown["rules"][0]["id"] == "ADR-0002/domain-without-web"
     assert shown["rules"][0]["forbidden_modules"] == ["app.web"]
+
+
+def test_impossible_dates_and_markup_like_text_are_handled(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("app", {"app/__init__.py": ""})
+    repo.write("pages/[id].py", "")
+    path = write_record(
+        repo,
+        1,
+        "Freeze pages",
+        "  - name: 'pages :fire: [b]frozen[/b]'\n    type: files\n    forbid: ['pages/']\n",
+    )
+    path.write_text(path.read_text().replace("# Freeze pages", "# Freeze pages [/]"))
+    code, out, err = check(capsys, repo)
+    assert code == 1
+    assert "[id].py" in out  # the table shows it (wrapped), not as markup
+    code, out, err = check(capsys, repo, "-f", "csv")
+    assert "pages :fire: [b]frozen[/b],pages/[id].py" in out
+    path.write_text(path.read_text().replace("date: 2024-06-01", "date: 2026-02-30"))
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert "front matter has an impossible value: day is out of range for month" in err
+    assert main(["adr", "lint", "-C", str(repo.path)]) == 1
+    capsys.readouterr()
+    path.write_text(path.read_text().replace("date: 2026-02-30", "date: last tuesday"))
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert "date: 'last tuesday' is neither a date (YYYY-MM-DD) nor a revision" in err
+    path.write_text(path.read_text().replace("date: last tuesday\n", ""))
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert "rules[0].since: missing, and the record has no date" in err
+
+
+def test_forbidden_external_modules_are_whole_packages_and_typos_are_caught(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("app", INDIRECT)
+    base = "  - name: x\n    type: forbidden\n    source_modules: [app.domain]\n"
+    write_record(repo, 1, "X", base + "    forbidden_modules: [ap.web]\n")
+    code, _, err = check(capsys, repo)
+    assert code == 2
+    assert "rules[0].forbidden_modules: 'ap.web' is not a package in" in err
+    assert "did you mean 'app'?" in err
+    write_record(repo, 1, "X", base + "    forbidden_modules: [werkzeug.routing]\n")
+    code, _, err = check(capsys, repo)
+    assert "'werkzeug.routing' is inside the external package 'werkzeug'" in err
+    # forbidding a package nobody imports yet is the point of the rule: no error, no finding
+    write_record(repo, 1, "X", base + "    forbidden_modules: [requests]\n")
+    assert found(capsys, repo) == (0, [])
+
+
+def test_wildcard_sources_skip_the_forbidden_module_itself(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("app", INDIRECT)
+    write_record(
+        repo,
+        1,
+        "X",
+        "  - name: nobody uses web\n    type: forbidden\n"
+        "    source_modules: ['app.*']\n    forbidden_modules: [app.web]\n",
+    )
+    code, rows = found(capsys, repo)
+    assert code == 1
+    assert sorted({r["file"] for r in rows}) == ["app/domain/core.py", "app/utils/helpers.py"]
+
+
+def test_dependency_declarations_as_tools_write_them(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(
+        "pyproject.toml",
+        '[project]\nname = "x"\ndependencies = ["python-dotenv"]\n'
+        '[project.optional-dependencies]\ndotenv = ["python-dotenv"]\n'
+        '[dependency-groups]\ndev = ["python-dotenv>=1"]\n',
+    )
+    repo.write(
+        "requirements.txt",
+        "PySocks==1.7.1 \\\n    --hash=sha256:08e69f\n"
+        "chardet\t# text encodings\n"
+        "git+https://github.com/example/httpbin.git#egg=httpbin\n",
+    )
+    write_record(
+        repo,
+        1,
+        "Deps",
+        "  - name: deps\n    type: dependency\n"
+        "    forbid: [python_dotenv, pysocks, chardet, httpbin]\n",
+    )
+    code, rows = found(capsys, repo)
+    assert code == 1
+    assert [(r["file"], r["line"], r["violation"]) for r in rows] == [
+        ("pyproject.toml", 3, "declares python_dotenv in project.dependencies"),
+        ("pyproject.toml", 5, "declares python_dotenv in project.optional-dependencies.dotenv"),
+        ("pyproject.toml", 7, "declares python_dotenv in dependency-groups.dev"),
+        ("requirements.txt", 1, "declares pysocks"),
+        ("requirements.txt", 3, "declares chardet"),
+        ("requirements.txt", 4, "declares httpbin"),
+    ]
+
+
+def test_output_files_and_records_that_are_not_checked(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo.commit("shop", LAYERED)
+    write_record(repo, 1, "Layer the shop", LAYERS_RULE, status="proposed")
+    target = tmp_path / "deep" / "er" / "out.sarif"
+    code, _, err = check(capsys, repo, "--sarif", str(target))
+    assert code == 0
+    assert json.loads(target.read_text())["version"] == "2.1.0"
+    assert "note: 0001-layer-the-shop.md has rules but is 'proposed'" in err
+    code, _, err = check(capsys, repo, "--sarif", str(tmp_path))
+    assert code == 2
+    assert f"{tmp_path}: is a directory, not a file" in err
+
+
+def test_linking_a_madr_record_keeps_its_front_matter_as_written(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("app", INDIRECT)
+    rules = "  - name: layers\n    type: layers\n    layers: ['app : domain', '(web)']\n"
+    first = write_record(repo, 1, "First", rules)
+    first.write_text(first.read_text().replace("date: 2024-06-01", "date: 2024-06-01  # agreed"))
+    write_record(repo, 2, "Second", "  - name: y\n    type: files\n    forbid: [z/]\n")
+    before = first.read_text()
+    assert main(["adr", "link", "1", "Amends", "2", "Amended by", "-C", str(repo.path)]) == 0
+    capsys.readouterr()
+    after = first.read_text()
+    assert after == before.replace("---\n\n# First", "links: [Amends ADR-0002]\n---\n\n# First")

@@ -79,7 +79,7 @@ def _paths(output: bytes) -> list[str]:
     return [p for p in output.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
-def _commit_before(repo: Repository, bound: BoundRule, since: str) -> str | None:
+def _commit_before(repo: Repository, bound: BoundRule, since: str, field: str) -> str | None:
     """The commit whose files were already there when the rule began; None for "none"."""
     try:
         day = dt.date.fromisoformat(since)
@@ -89,7 +89,7 @@ def _commit_before(repo: Repository, bound: BoundRule, since: str) -> str | None
         )
         if result.returncode != 0:
             raise RuleError(
-                f"{bound.decision.path}: rules[{bound.index}].since: {since!r} is neither a date "
+                f"{bound.decision.path}: {field}: {since!r} is neither a date "
                 "(YYYY-MM-DD) nor a revision in this repository"
             ) from None
         return result.stdout.decode().strip()
@@ -106,9 +106,15 @@ def _files(repo: Repository, bound: BoundRule, rule: FilesRule) -> list[Violatio
     ).stdout
     present = [p for p in _paths(listed) if spec.match_file(p) and (repo.root / p).exists()]
     since = rule.since or bound.decision.date
+    if not since:
+        raise RuleError(
+            f"{bound.decision.path}: rules[{bound.index}].since: missing, and the record has no "
+            "date; give the date or revision from which files count as new"
+        )
+    field = f"rules[{bound.index}].since" if rule.since else "date"
     old: set[str] = set()
     if since:
-        commit = _commit_before(repo, bound, str(since))
+        commit = _commit_before(repo, bound, str(since), field)
         if commit:
             old = set(
                 _paths(run_git(repo.root, ["ls-tree", "-r", "-z", "--name-only", commit]).stdout)
@@ -126,61 +132,86 @@ def _files(repo: Repository, bound: BoundRule, rule: FilesRule) -> list[Violatio
     ]
 
 
-def _declared_in_pyproject(data: dict[str, Any]) -> list[str]:
+def _declared_in_pyproject(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(table, requirement or Poetry package name) for each declared dependency."""
+    found: list[tuple[str, Any]] = []
     project = data.get("project", {})
-    found = list(project.get("dependencies", []))
-    for extra in project.get("optional-dependencies", {}).values():
-        found.extend(extra)
-    for group in data.get("dependency-groups", {}).values():
-        found.extend(item for item in group if isinstance(item, str))
+    found.extend(("project.dependencies", item) for item in project.get("dependencies", []))
+    for extra, items in project.get("optional-dependencies", {}).items():
+        found.extend((f"project.optional-dependencies.{extra}", item) for item in items)
+    for group, items in data.get("dependency-groups", {}).items():
+        found.extend((f"dependency-groups.{group}", item) for item in items)
     poetry = data.get("tool", {}).get("poetry", {})
-    tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
-    tables.extend(group.get("dependencies", {}) for group in poetry.get("group", {}).values())
-    for table in tables:
-        found.extend(name for name in table if name.lower() != "python")
-    return [item for item in found if isinstance(item, str)]
+    tables = {
+        "tool.poetry.dependencies": poetry.get("dependencies", {}),
+        "tool.poetry.dev-dependencies": poetry.get("dev-dependencies", {}),
+    }
+    for group, table in poetry.get("group", {}).items():
+        tables[f"tool.poetry.group.{group}.dependencies"] = table.get("dependencies", {})
+    for table_name, table in tables.items():
+        found.extend((table_name, name) for name in table if name.lower() != "python")
+    return [(table, item) for table, item in found if isinstance(item, str)]
 
 
 def _requirement_name(text: str) -> str | None:
+    egg = re.search(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)", text)
+    if egg:
+        return canonicalize_name(egg.group(1))
     try:
         return canonicalize_name(Requirement(text).name)
     except InvalidRequirement:
         return None
 
 
-def _line_of(lines: list[str], text: str) -> int | None:
-    """The line that declares `text`: a quoted requirement, or a Poetry table's key."""
+def _lines_of(lines: list[str], text: str) -> list[int]:
+    """The lines that declare `text`: a quoted requirement, or a Poetry table's key."""
     quoted = re.compile(r"""["']""" + re.escape(text) + r"""["']""")
     key = re.compile(r"^\s*" + re.escape(text) + r"\s*=", re.IGNORECASE)
-    for number, line in enumerate(lines, start=1):
-        if quoted.search(line) or key.search(line):
-            return number
-    return None
+    return [
+        number
+        for number, line in enumerate(lines, start=1)
+        if quoted.search(line) or key.search(line)
+    ]
 
 
-def _declarations(root: Path, files: list[str]) -> list[tuple[str, int | None, str]]:
-    """(file, line, canonical package name) for each declared dependency."""
-    found: list[tuple[str, int | None, str]] = []
+def _requirement_line(line: str) -> str:
+    """A requirements-file line without its comment, options (--hash=...) and continuation."""
+    entry = re.split(r"(?:^|\s)#", line, maxsplit=1)[0] if not re.search(r"#egg=", line) else line
+    entry = entry.strip().removesuffix("\\").strip()
+    return re.split(r"\s+--?[a-z]", entry, maxsplit=1)[0].strip()
+
+
+def _declarations(root: Path, files: list[str]) -> list[tuple[str, int | None, str, str]]:
+    """(file, line, canonical package name, where in the file) for each declaration."""
+    found: list[tuple[str, int | None, str, str]] = []
     for name in files:
         path = root / name
-        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise RuleError(f"{path}: cannot read: {exc.strerror}") from None
         lines = text.splitlines()
         if path.name == "pyproject.toml":
             try:
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError as exc:
                 raise RuleError(f"{path}: not valid TOML: {exc}") from None
-            for item in _declared_in_pyproject(data):
+            used: dict[str, int] = {}
+            for table, item in _declared_in_pyproject(data):
                 package = _requirement_name(item)
                 if package:
-                    found.append((name, _line_of(lines, item), package))
+                    candidates = _lines_of(lines, item)
+                    nth = used.get(item, 0)
+                    used[item] = nth + 1
+                    at = candidates[nth] if nth < len(candidates) else None
+                    found.append((name, at, package, table))
             continue
-        for number, line in enumerate(lines, start=1):
-            entry = line.split(" #", 1)[0].strip()
-            if entry and not entry.startswith(("#", "-")):
+        for number, text_line in enumerate(lines, start=1):
+            entry = _requirement_line(text_line)
+            if entry and not entry.startswith("-"):
                 package = _requirement_name(entry)
                 if package:
-                    found.append((name, number, package))
+                    found.append((name, number, package, f"line {number}"))
     return found
 
 
@@ -206,9 +237,10 @@ def _dependencies(root: Path, bound: BoundRule, rule: DependencyRule) -> list[Vi
             rule=bound,
             file=file,
             line=line,
-            message=f"declares {forbidden[package]}",
-            key=f"dependency:{file}:{package}",
+            message=f"declares {forbidden[package]}"
+            + (f" in {where}" if not where.startswith("line") else ""),
+            key=f"dependency:{file}:{where if not where.startswith('line') else ''}:{package}",
         )
-        for file, line, package in _declarations(root, _dependency_files(root, bound, rule))
+        for file, line, package, where in _declarations(root, _dependency_files(root, bound, rule))
         if package in forbidden
     ]

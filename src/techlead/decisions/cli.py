@@ -13,14 +13,15 @@ import typer
 
 from techlead import terminal
 from techlead.config import load_settings
-from techlead.decisions.check import check, rules_in
+from techlead.decisions.check import Violation, check, rules_in
 from techlead.decisions.lint import lint_log
 from techlead.decisions.matrix import load_matrix, matrix_template, ranking, sensitivity
 from techlead.decisions.records import STANDARD_STATUSES, Decision
 from techlead.decisions.renumber import renumber
 from techlead.decisions.report import compare, frame, identity, read_baseline, sarif, write_baseline
-from techlead.decisions.rules import DependencyRule, FilesRule, rules_of
+from techlead.decisions.rules import BoundRule, DependencyRule, FilesRule, rules_of
 from techlead.decisions.store import (
+    FIRST_RECORD_BODY,
     DecisionLogError,
     add_link,
     decision_directory,
@@ -34,6 +35,7 @@ from techlead.decisions.store import (
     write_new,
 )
 from techlead.decisions.views import dot_graph, mermaid_graph, table_of_contents
+from techlead.errors import ConfigError
 from techlead.history.cache import atomic_write
 from techlead.history.git import open_repository
 from techlead.history.scan import cache_directory, keep_out_of_git
@@ -84,6 +86,12 @@ def init_command(ctx: typer.Context, repo: RepoOption = Path(".")) -> None:
         links=[],
         today=date.today(),
     )
+    text = path.read_text(encoding="utf-8")
+    head = text[: text.index("## Context and Problem Statement")]
+    root = open_repository(repo).root
+    shown = directory.relative_to(root).as_posix() if directory.is_relative_to(root) else directory
+    body = FIRST_RECORD_BODY.format(directory=shown)
+    path.write_text(head + body, encoding="utf-8")
     terminal.stdout.print(f"created {path}")
 
 
@@ -258,7 +266,8 @@ def graph_command(
 def lint_command(
     ctx: typer.Context, repo: RepoOption = Path("."), output: FormatOption = OutputFormat.table
 ) -> None:
-    """Missing sections, unknown statuses, broken links and shared numbers; exit 1 if any."""
+    """Missing sections, unknown statuses, bad dates, broken links, shared numbers and rules
+    that cannot be read; exit 1 if any."""
     directory, custom = _log(ctx, repo)
     if not directory.is_dir():
         load_decisions(directory)
@@ -290,17 +299,63 @@ class CheckFormat(enum.StrEnum):
     sarif = "sarif"
 
 
+def _check_targets(baseline: Path | None, update: bool, sarif_file: Path | None) -> None:
+    if update and baseline is None:
+        raise DecisionLogError("--update-baseline needs --baseline FILE")
+    for target in (baseline, sarif_file):
+        if target is not None and target.is_dir():
+            raise DecisionLogError(f"{target}: is a directory, not a file")
+    if baseline is not None and not baseline.exists() and not update:
+        raise DecisionLogError(
+            f"{baseline}: no such baseline",
+            hint=f"create it with: techlead adr check --baseline {baseline} --update-baseline",
+        )
+
+
+def _python_roots(root: Path, configured: list[Path], rules: list[BoundRule]) -> list[Path]:
+    roots = [path if path.is_absolute() else root / path for path in configured]
+    needed = any(not isinstance(bound.rule, FilesRule | DependencyRule) for bound in rules)
+    if needed and not any(path.is_dir() for path in roots):
+        raise ConfigError(
+            f"decisions.python_path: none of {', '.join(map(str, roots))} is a directory",
+            hint='set [decisions] python_path to where the packages are, e.g. ["src"]',
+        )
+    return roots
+
+
+def _baseline(path: Path, update: bool, violations: list[Violation]) -> set[tuple[str, str]]:
+    """The frozen violations: read, or written when the baseline is new, or shrunk by
+    --update-baseline to those still present (new violations are never frozen by it)."""
+    current = {identity(v) for v in violations}
+    if not path.exists():
+        write_baseline(path, violations)
+        terminal.stderr.print(f"baseline {path}: {_count(len(current), 'violation')} frozen")
+        return current
+    frozen = read_baseline(path)
+    if update:
+        kept = frozen & current
+        write_baseline(path, [v for v in violations if identity(v) in kept])
+        terminal.stderr.print(
+            f"baseline {path}: {_count(len(frozen - kept), 'fixed violation')} dropped, "
+            f"{len(kept)} kept"
+        )
+        return kept
+    return frozen
+
+
 @app.command("check")
 def check_command(
     ctx: typer.Context,
     baseline: Annotated[
         Path | None,
-        typer.Option(
-            help="JSON file of accepted violations: only others fail. Written when missing."
-        ),
+        typer.Option(help="JSON file of accepted violations: only others fail."),
     ] = None,
     update_baseline: Annotated[
-        bool, typer.Option("--update-baseline", help="Rewrite the baseline with today's.")
+        bool,
+        typer.Option(
+            "--update-baseline",
+            help="Create the baseline, or drop the violations that are fixed from it.",
+        ),
     ] = False,
     sarif_file: Annotated[
         Path | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to this file.")
@@ -310,48 +365,51 @@ def check_command(
         CheckFormat, typer.Option("--format", "-f", help="table, json, csv, markdown or sarif.")
     ] = CheckFormat.table,
 ) -> None:
-    """Check the rules of accepted decisions against the working tree; exit 1 on new violations.
+    """Check the rules of accepted decisions against the working tree; exit 1 on new ones.
 
-    Rules live in a record's front matter under `rules:`, each with a `type`: forbidden,
-    layers or independence (import-linter's contract fields), files (no new files matching
-    patterns) or dependency (packages not to declare). Exit 2 when a rule cannot be read.
+    Rules live in a record's front matter under `rules:`, each with a `name` and a `type`:
+    forbidden, layers or independence (import-linter's contract fields), files (no new
+    files matching patterns) or dependency (packages not to declare). Exit 2 when a rule
+    cannot be read.
     """
-    if update_baseline and baseline is None:
-        raise DecisionLogError("--update-baseline needs --baseline FILE")
+    _check_targets(baseline, update_baseline, sarif_file)
     config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
     repository = open_repository(repo)
     settings = load_settings(repository.root, config_file)
     directory = decision_directory(repository.root, settings.decisions.directory)
-    rules = rules_in(load_decisions(directory))
-    roots = [
-        path if path.is_absolute() else repository.root / path
-        for path in settings.decisions.python_path
-    ]
+    decisions = load_decisions(directory)
+    for record in decisions:
+        if record.status != "accepted" and record.front.get("rules"):
+            terminal.stderr.print(
+                f"note: {record.path.name} has rules but is {record.status_text!r}; "
+                "only accepted records are checked"
+            )
+    rules = rules_in(decisions)
+    roots = _python_roots(repository.root, settings.decisions.python_path, rules)
+    imports = [bound for bound in rules if not isinstance(bound.rule, FilesRule | DependencyRule)]
     imports_cache = cache_directory(repository, settings).parent / "imports"
-    if any(not isinstance(bound.rule, FilesRule | DependencyRule) for bound in rules):
+    if imports:
         imports_cache.mkdir(parents=True, exist_ok=True)
         keep_out_of_git(repository, imports_cache)
     violations = check(repository, rules, roots, imports_cache)
-    frozen: set[tuple[str, str]] | None = None
-    if baseline is not None and baseline.exists() and not update_baseline:
-        frozen = read_baseline(baseline)
-    elif baseline is not None:
-        write_baseline(baseline, violations)
-        frozen = {identity(v) for v in violations}
-        terminal.stderr.print(f"baseline {baseline}: {_count(len(frozen), 'violation')} frozen")
+    frozen = _baseline(baseline, update_baseline, violations) if baseline else None
     checked = compare(violations, frozen)
     log = sarif(checked, rules, repository.root, baseline)
     if sarif_file is not None:
         text = to_json(log) + "\n"
-        atomic_write(sarif_file, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+        try:
+            sarif_file.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(sarif_file, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+        except OSError as exc:
+            raise DecisionLogError(f"{sarif_file}: cannot write: {exc.strerror}") from None
     new = sum(item.new for item in checked)
     if output is CheckFormat.sarif:
         sys.stdout.write(to_json(log) + "\n")
     elif checked or output is not CheckFormat.table:
         render_frame(frame(checked), OutputFormat(output.value), "Decision rule violations")
-    decisions = len({bound.decision.number for bound in rules})
+    accepted = len({bound.decision.number for bound in rules})
     summary = (
-        f"{_count(len(rules), 'rule')} in {_count(decisions, 'accepted decision')}: "
+        f"{_count(len(rules), 'rule')} in {_count(accepted, 'accepted decision')}: "
         f"{_count(len(checked), 'violation')}, {new} new"
     )
     if frozen is not None:
@@ -406,6 +464,13 @@ def decide_new_command(
     """Create a decision matrix file (every score 3) for the team to fill in."""
     if len(option) < 2:
         raise DecisionLogError("--option: give at least two options")
+    for given, what in (
+        (option, "--option"),
+        ([_criterion(c)[0] for c in criterion], "--criterion"),
+    ):
+        twice = sorted({name for name in given if given.count(name) > 1})
+        if twice:
+            raise DecisionLogError(f"{what} {twice[0]!r}: given more than once")
     directory, _ = _log(ctx, repo)
     path = _matrix_path(directory, title)
     if path.exists():
@@ -451,6 +516,8 @@ def decide_show_command(
         render_frame(
             pl.DataFrame(ranked, schema=["option", "score"], orient="row"), output, loaded.title
         )
+        if output is OutputFormat.markdown:
+            sys.stdout.write("\n")
         frame = pl.DataFrame(
             [(m.criterion, m.weight, m.flips_to, m.new_weight, m.change) for m in moves],
             schema={
@@ -463,6 +530,9 @@ def decide_show_command(
             orient="row",
         )
         render_frame(frame, output, "Sensitivity: the nearest weight that changes the winner")
+    tied = [option for option, score in ranked if score == ranked[0][1]]
+    if len(tied) > 1:
+        terminal.stderr.print(f"note: {' and '.join(tied)} tie for first place")
     if adr:
         path = write_matrix_record(
             directory, load_decisions(directory), loaded, ranked, date.today()

@@ -10,6 +10,7 @@ records imports of it as one squashed module.
 from __future__ import annotations
 
 import copy
+import difflib
 import itertools
 from dataclasses import dataclass
 from importlib.machinery import PathFinder
@@ -101,13 +102,27 @@ class ImportGraphs:
         return None
 
     def missing_reason(self, module: str) -> str:
-        """Why a module of a package in the roots is not in its graph, when the files tell."""
+        """Why a module of a package in the roots is not in its graph, when the files tell:
+        it, or a directory above it, has no `__init__.py` (grimp leaves such namespace
+        directories out of a package)."""
         top, *rest = module.split(".")
         for base in self.package_directories(top):
-            folder = base.joinpath(*rest)
-            if folder.is_dir() and not (folder / "__init__.py").exists():
-                return f": {folder} has no __init__.py, so it is not part of the package"
+            for depth in range(1, len(rest) + 1):
+                folder = base.joinpath(*rest[:depth])
+                if folder.is_dir() and not (folder / "__init__.py").exists():
+                    return f": {folder} has no __init__.py, so it is not part of the package"
         return ""
+
+    def internal_packages(self) -> list[str]:
+        """Top-level packages found in the roots."""
+        names: set[str] = set()
+        for root in self._roots:
+            for child in root.iterdir():
+                if (child / "__init__.py").is_file() or (
+                    child.suffix == ".py" and child.stem.isidentifier()
+                ):
+                    names.add(child.stem if child.suffix == ".py" else child.name)
+        return sorted(names)
 
     def graph(
         self, packages: frozenset[str], *, external: bool, exclude_type_checking: bool
@@ -141,6 +156,13 @@ class ImportGraphs:
             ) from None
         except GrimpException as exc:
             raise RuleError(f"import graph of {', '.join(sorted(packages))}: {exc}") from None
+        except UnicodeError as exc:
+            raise RuleError(
+                f"import graph of {', '.join(sorted(packages))}: a source file is not valid "
+                f"text ({exc})"
+            ) from None
+        except OSError as exc:
+            raise RuleError(f"{exc.filename}: cannot read: {exc.strerror}") from None
         finally:
             grimp_settings.configure(PACKAGE_FINDER=previous)
 
@@ -274,6 +296,28 @@ def _chains(
     return chains
 
 
+def _check_external(bound: BoundRule, graphs: ImportGraphs, module: str) -> None:
+    """A forbidden module outside the roots must be a whole distribution's top-level name
+    (grimp sees an external package as one module), and not a misspelt internal package."""
+    top = _top(module)
+    internal = graphs.internal_packages()
+    close = [name for name in internal if name.lower() == top.lower()]
+    close += difflib.get_close_matches(top, internal, n=1, cutoff=0.75)
+    if close:
+        raise _fail(
+            bound,
+            "forbidden_modules",
+            f"{module!r} is not a package in {graphs.where()}; did you mean {close[0]!r}?",
+        )
+    if module != top:
+        raise _fail(
+            bound,
+            "forbidden_modules",
+            f"{module!r} is inside the external package {top!r}; an import rule can only "
+            f"forbid all of {top!r}",
+        )
+
+
 def _check_apart(bound: BoundRule, field: str, graph: grimp.ImportGraph, a: str, b: str) -> None:
     if _package(graph, a) & _package(graph, b):
         raise _fail(bound, field, f"{a!r} and {b!r} overlap (one contains the other)")
@@ -291,12 +335,17 @@ def _forbidden(bound: BoundRule, rule: ForbiddenRule, graphs: ImportGraphs) -> l
     for module in rule.forbidden_modules:
         if "*" in module or graphs.package_directories(_top(module)):
             present.append(module)
-        elif _top(module) in graph.modules:  # external: grimp keeps one module per package
-            present.append(_top(module))
+            continue
+        _check_external(bound, graphs, module)
+        if module in graph.modules:  # external: grimp keeps one module per package
+            present.append(module)
     forbidden = _expand(bound, "forbidden_modules", graph, present, graphs)
+    wildcard_sources = set(sources) - set(rule.source_modules)
     findings: list[ImportFinding] = []
     for source, target in itertools.product(sources, forbidden):
-        if rule.as_packages:
+        if rule.as_packages and _package(graph, source) & _package(graph, target):
+            if source in wildcard_sources:
+                continue  # a wildcard matched the forbidden module itself, or a parent of it
             _check_apart(bound, "forbidden_modules", graph, source, target)
         findings.extend(
             _finding(graphs, graph, chain, target)
@@ -387,11 +436,16 @@ def _layers(bound: BoundRule, rule: LayersRule, graphs: ImportGraphs) -> list[Im
                 present.append(bare)
             elif not name.startswith("("):
                 missing = ", ".join(absolute(name))
+                why = graphs.missing_reason(absolute(name)[0])
                 raise _fail(
                     bound,
                     "layers",
-                    f"{missing} not in the import graph (write ({bare}) if optional)",
+                    f"{missing} not in the import graph"
+                    + (why if why else f" (write ({bare}) if optional)"),
                 )
+            elif why := graphs.missing_reason(absolute(name)[0]):
+                # optional, but present on disk where grimp cannot see it: say so
+                raise _fail(bound, "layers", f"optional layer {name} is not checked{why}")
         if present:
             layers.append(grimp.Layer(*present, independent=independent))
     return _layer_findings(bound, graphs, graph, layers, containers)

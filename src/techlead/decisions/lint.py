@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from techlead.decisions.records import (
@@ -19,8 +20,8 @@ from techlead.decisions.records import (
 from techlead.decisions.rules import rules_of
 
 REQUIRED_SECTIONS = {
-    "nygard": ("status", "context", "decision", "consequences"),
-    "madr": ("context and problem statement", "considered options", "decision outcome"),
+    "nygard": ("Status", "Context", "Decision", "Consequences"),
+    "madr": ("Context and Problem Statement", "Considered Options", "Decision Outcome"),
 }
 _IGNORED = {"readme.md", "index.md", "template.md"}
 
@@ -31,6 +32,26 @@ class Problem:
 
     path: str
     problem: str
+
+
+def _content_problems(record: Decision) -> list[str]:
+    """Missing sections, a date that is not one, rules that cannot be read."""
+    found: list[str] = []
+    _, body, _ = split_front_matter(record.text, record.path)
+    present = sections(body)
+    for wanted in REQUIRED_SECTIONS[record.style]:
+        if wanted.lower() not in present:
+            found.append(f"missing section '## {wanted}'")
+    if record.date is not None:
+        try:
+            date.fromisoformat(record.date)
+        except ValueError:
+            found.append(f"date {record.date!r} is not a date (YYYY-MM-DD)")
+    try:
+        rules_of(record)
+    except RecordError as exc:
+        found.append(exc.message.removeprefix(f"{record.path}: "))
+    return found
 
 
 def lint_log(directory: Path, custom_statuses: list[str] | None = None) -> list[Problem]:
@@ -57,15 +78,7 @@ def lint_log(directory: Path, custom_statuses: list[str] | None = None) -> list[
             )
         if record.status not in allowed:
             problems.append(Problem(name, f"unknown status {record.status_text!r}"))
-        _, body, _ = split_front_matter(record.text, record.path)
-        present = sections(body)
-        for wanted in REQUIRED_SECTIONS[record.style]:
-            if wanted not in present:
-                problems.append(Problem(name, f"missing section '## {wanted.title()}'"))
-        try:
-            rules_of(record)
-        except RecordError as exc:
-            problems.append(Problem(name, exc.message.removeprefix(f"{record.path}: ")))
+        problems.extend(Problem(name, problem) for problem in _content_problems(record))
         for link in record.links:
             if link.target not in by_number:
                 problems.append(

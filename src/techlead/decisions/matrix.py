@@ -125,7 +125,7 @@ def sensitivity(matrix: Matrix) -> list[Sensitivity]:
 
     The winner W leads option O by N = sum(w_i * (s_W,i - s_O,i)); moving weight c by d changes
     N by d * (s_W,c - s_O,c), so O catches up at d = -N / (s_W,c - s_O,c), if the weight stays
-    at or above 0. The smallest such move over all O is reported.
+    above 0. The smallest such move over all O is reported.
     """
     winner = ranking(matrix)[0][0]
     results = []
@@ -142,7 +142,7 @@ def sensitivity(matrix: Matrix) -> list[Sensitivity]:
             if slope == 0:
                 continue
             move = -lead / slope
-            if weight + move < 0:
+            if weight + move <= 0:  # weights stay positive; at 0 the options would only tie
                 continue
             if best is None or (abs(move), other) < (abs(best[0]), best[1]):
                 best = (move, other)

@@ -78,6 +78,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         raise RecordError(
             f"{path}: front matter is not valid YAML" + (f" ({detail})" if detail else "")
         ) from exc
+    except ValueError as exc:  # a well-formed but impossible value, such as 2026-02-30
+        raise RecordError(f"{path}: front matter has an impossible value: {exc}") from None
     if not isinstance(front, dict):
         raise RecordError(f"{path}: front matter must be a mapping of fields")
     body_start = text.find("\n", end + 1)

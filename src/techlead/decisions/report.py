@@ -73,8 +73,11 @@ def write_baseline(path: Path, violations: list[Violation]) -> None:
     body = f'{{\n  "format": {BASELINE_FORMAT},\n  "violations": [\n{lines}\n  ]\n}}\n'
     if not entries:
         body = f'{{\n  "format": {BASELINE_FORMAT},\n  "violations": []\n}}\n'
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, lambda temporary: temporary.write_text(body, encoding="utf-8"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, lambda temporary: temporary.write_text(body, encoding="utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror}") from None
 
 
 def compare(violations: list[Violation], frozen: set[tuple[str, str]] | None) -> list[Checked]:

@@ -19,6 +19,7 @@ from being declared in pyproject.toml or requirements files::
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -52,7 +53,10 @@ def _imports(values: list[str]) -> list[str]:
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    name: str | None = Field(default=None, description="Short name; default: TYPE-N.")
+    name: str = Field(
+        min_length=1,
+        description="What the rule keeps true; also its id (ADR-NNNN/name) in baselines and SARIF.",
+    )
 
 
 class _ImportRule(_Rule):
@@ -136,6 +140,11 @@ class FilesRule(_Rule):
         "default: the record's date.",
     )
 
+    @field_validator("since", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, dt.date) else value
+
 
 class DependencyRule(_Rule):
     """The packages must not be declared in pyproject.toml or requirements files."""
@@ -173,7 +182,7 @@ class BoundRule:
 
     @property
     def name(self) -> str:
-        return self.rule.name or f"{self.rule.type}-{self.index + 1}"
+        return self.rule.name
 
     @property
     def rule_id(self) -> str:
@@ -219,9 +228,33 @@ def rules_of(decision: Decision) -> list[BoundRule]:
         parsed = _RULES.validate_python(raw)
     except ValidationError as exc:
         error = exc.errors()[0]
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise RecordError(f"{path}: {_location(error['loc'])}: {message}") from None
-    return [BoundRule(decision, index, rule) for index, rule in enumerate(parsed)]
+        where = _location(error["loc"])
+        if str(error["type"]).startswith("union_tag"):
+            where += ".type"
+        raise RecordError(f"{path}: {where}: {_message(error)}") from None
+    bound = [BoundRule(decision, index, rule) for index, rule in enumerate(parsed)]
+    seen: dict[str, int] = {}
+    for rule in bound:
+        if rule.rule_id in seen:
+            raise RecordError(
+                f"{path}: rules[{rule.index}].name: {rule.name!r} gives the same id "
+                f"({rule.rule_id}) as rules[{seen[rule.rule_id]}]; rename one"
+            )
+        seen[rule.rule_id] = rule.index
+    return bound
+
+
+def _message(error: Any) -> str:
+    """pydantic's message in the words of this file format."""
+    kind = error["type"]
+    if kind == "missing":
+        return "missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind in {"union_tag_invalid", "union_tag_not_found"}:
+        given = error.get("input", {}).get("type") if isinstance(error.get("input"), dict) else None
+        return f"unknown rule type {given!r} (use {', '.join(sorted(_TYPES))})"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def layer_names(layer: str) -> tuple[list[str], bool]:

@@ -125,6 +125,32 @@ Chosen option: "the first option", because it meets the drivers best (see below)
 """
 
 
+FIRST_RECORD_BODY = """## Context and Problem Statement
+
+Architecture decisions are made in meetings, chats and pull requests, and then forgotten; newcomers
+cannot tell why the system is the way it is, and old debates are held again. How do we keep the
+decisions and their reasons?
+
+## Considered Options
+
+* Architecture decision records in the repository (MADR format), managed with `techlead adr`
+* A wiki page of decisions
+* No written record
+
+## Decision Outcome
+
+Chosen option: architecture decision records in `{directory}`, one Markdown file per decision,
+reviewed in pull requests like code, because they stay next to the code they explain and their
+history is the repository's.
+
+### Consequences
+
+* Good, because reasons survive the people who knew them, and `techlead adr check` can hold the
+  code to decisions that carry rules.
+* Bad, because writing a record takes a little time for each significant decision.
+"""
+
+
 def link_line(target: Decision, label: str) -> str:
     """How a Nygard record writes a relation: `Amends [2. Title](0002-title.md)`."""
     return f"{label} [{target.number}. {target.title}]({target.path.name})"
@@ -212,10 +238,23 @@ def write_new(
 
 
 def _replace_front_field(record: Decision, key: str, value: object) -> str:
-    front, body, _ = split_front_matter(record.text, record.path)
-    front[key] = value
-    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, default_flow_style=None)
-    return f"---\n{dumped}---\n{body}"
+    """The record with one front-matter field set, every other line (comments, quoting,
+    empty fields) left exactly as it was."""
+    split_front_matter(record.text, record.path)  # raises when the front matter is broken
+    text = record.text
+    end = text.find("\n---", 4)
+    lines = text[4 : end + 1].split("\n")[:-1]
+    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 20)
+    new_line = f"{key}: {dumped.strip()}"
+    at = next((i for i, line in enumerate(lines) if re.match(rf"^{re.escape(key)}\s*:", line)), -1)
+    if at < 0:
+        lines.append(new_line)
+    else:
+        stop = at + 1
+        while stop < len(lines) and lines[stop].startswith((" ", "\t", "-")):
+            stop += 1
+        lines[at:stop] = [new_line]
+    return "---\n" + "\n".join(lines) + text[end:]
 
 
 def set_status(record: Decision, status: str) -> None:

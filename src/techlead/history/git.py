@@ -66,7 +66,7 @@ def _first_line(stderr: bytes) -> str:
 def open_repository(path: Path) -> Repository:
     """The repository that `path` is in; NotAGitRepositoryError when there is none."""
     if not path.exists():
-        raise NotAGitRepositoryError(f"{path}: no such file or directory")
+        raise NotAGitRepositoryError(f"{path.absolute()}: no such file or directory")
     where = path if path.is_dir() else path.parent
     result = run_git(
         where,
@@ -77,7 +77,8 @@ def open_repository(path: Path) -> Repository:
         reason = _first_line(result.stderr)
         if "not a git repository" in reason:
             raise NotAGitRepositoryError(
-                f"{path}: not a git repository", hint="run techlead inside a git working tree"
+                f"{path.absolute()}: not a git repository",
+                hint="run techlead inside a git working tree",
             )
         raise GitError(f"{path}: {reason}")
     bare, shallow, git_dir = result.stdout.decode("utf-8", "surrogateescape").splitlines()

@@ -97,7 +97,7 @@ def open_command(
         )
         major = settings.incidents.severities[level].major
         terminal.stdout.print(
-            f"opened incident {incident.id}: {escape(incident.title)} ({level}"
+            f"opened incident {incident.id}: {incident.title} ({level}"
             + (", major: a post-mortem will be needed" if major else "")
             + ")"
         )
@@ -105,11 +105,9 @@ def open_command(
             books = for_service(root / settings.runbooks.directory, service_name)
             for book in books:
                 where = book.path.relative_to(root) if book.path.is_relative_to(root) else book.path
-                terminal.stdout.print(
-                    f"runbook for {escape(service_name)}: {escape(book.title)} ({where})"
-                )
+                terminal.stdout.print(f"runbook for {service_name}: {book.title} ({where})")
             if not books:
-                terminal.stdout.print(f"no runbook for {escape(service_name)}")
+                terminal.stdout.print(f"no runbook for {service_name}")
 
 
 @app.command("ack")
@@ -156,7 +154,7 @@ def role_command(
     """Give someone an incident role (commander, deputy, scribe and comms have one holder)."""
     with _opened(ctx, repo) as (_, _settings, store):
         service.assign_role(store, _id(incident), role, name, optional_time(at, "--at"))
-        terminal.stdout.print(f"incident {_id(incident)}: {escape(name)} is {role.lower()}")
+        terminal.stdout.print(f"incident {_id(incident)}: {name} is {role.lower()}")
 
 
 @app.command("status")
@@ -222,7 +220,7 @@ def link_command(
         targets.extend(("incident", given, given) for given in other or [])
         for kind, target, label in targets:
             service.add_link(store, number, kind, target, note)
-            terminal.stdout.print(f"incident {number}: linked {kind} {escape(label)}")
+            terminal.stdout.print(f"incident {number}: linked {kind} {label}")
 
 
 def _incident_rows(views: list[service.IncidentView]) -> pl.DataFrame:
@@ -338,8 +336,8 @@ def show_command(
         return
     i = view.incident
     out = terminal.stdout
-    out.print(f"[bold]Incident {i.id}: {escape(i.title)}[/]")
-    out.print(f"{i.severity} · {i.status}" + (f" · {escape(i.service)}" if i.service else ""))
+    out.print(f"[bold]Incident {i.id}: {escape(i.title)}[/]", markup=True)
+    out.print(f"{i.severity} · {i.status}" + (f" · {i.service}" if i.service else ""))
     for name in (
         "started",
         "detected",
@@ -353,19 +351,18 @@ def show_command(
         if moment is not None:
             out.print(f"  {name:<13} {show(moment)}")
     for role in view.roles:
-        out.print(f"  {role.role:<13} {escape(role.name)}")
+        out.print(f"  {role.role:<13} {role.name}")
     for link in view.links:
         out.print(
-            f"  linked {link.kind:<6} {escape(link.target)}"
-            + (f" — {escape(link.note)}" if link.note else "")
+            f"  linked {link.kind:<6} {link.target}" + (f" — {link.note}" if link.note else "")
         )
     if i.postmortem_path:
-        out.print(f"  post-mortem   {escape(i.postmortem_path)}")
+        out.print(f"  post-mortem   {i.postmortem_path}")
     for action in view.actions:
-        out.print(f"  action {action.id} [{action.status}] {escape(action.text)}")
+        out.print(f"  action {action.id} [{action.status}] {action.text}")
     out.print("Timeline (latest 10; all with: techlead incident timeline):")
     for entry in view.entries[-10:]:
-        out.print(f"  {show(entry.at)}  {escape(entry.text)}")
+        out.print(f"  {show(entry.at)}  {entry.text}")
 
 
 @app.command("timeline")
