@@ -225,7 +225,8 @@ def test_new_files_under_a_frozen_directory(
         repo,
         1,
         "Freeze legacy",
-        f"  - name: legacy frozen\n    type: files\n    forbid: ['legacy/*.py']\n    since: {first}\n",
+        "  - name: legacy frozen\n    type: files\n    forbid: ['legacy/*.py']\n"
+        f"    since: {first}\n",
     )
     assert [r["file"] for r in found(capsys, repo)[1]] == ["legacy/later.py", "legacy/untracked.py"]
     write_record(
