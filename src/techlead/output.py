@@ -119,3 +119,14 @@ def render_frame(
         OutputFormat.markdown: frame_markdown,
     }[output](frame)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def render_problems(problems: list[tuple[str, str]], output: OutputFormat, where: object) -> None:
+    """A linter's (file, problem) list, or a one-line all-clear for a table."""
+    from techlead import terminal
+
+    frame = pl.DataFrame(problems, schema={"file": pl.String, "problem": pl.String}, orient="row")
+    if problems or output is not OutputFormat.table:
+        render_frame(frame, output, f"Problems in {where}")
+    else:
+        terminal.stdout.print(f"{where}: no problems")

@@ -40,7 +40,7 @@ from techlead.history.cache import atomic_write
 from techlead.history.git import open_repository
 from techlead.history.scan import cache_directory, keep_out_of_git
 from techlead.options import FormatOption, RepoOption
-from techlead.output import OutputFormat, render_frame, to_json
+from techlead.output import OutputFormat, render_frame, render_problems, to_json
 
 app = typer.Typer(
     help="Architecture decision records (MADR and adr-tools compatible).", no_args_is_help=True
@@ -272,15 +272,7 @@ def lint_command(
     if not directory.is_dir():
         load_decisions(directory)
     problems = lint_log(directory, custom)
-    frame = pl.DataFrame(
-        [(p.path, p.problem) for p in problems],
-        schema={"file": pl.String, "problem": pl.String},
-        orient="row",
-    )
-    if problems or output is not OutputFormat.table:
-        render_frame(frame, output, f"Problems in {directory}")
-    else:
-        terminal.stdout.print(f"{directory}: no problems")
+    render_problems([(p.path, p.problem) for p in problems], output, directory)
     if problems:
         raise typer.Exit(1)
 

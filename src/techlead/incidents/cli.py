@@ -31,7 +31,7 @@ from techlead.incidents.search import search
 from techlead.incidents.stats import incident_stats
 from techlead.incidents.times import duration, optional_time, parse_date, show
 from techlead.options import FormatOption, QuietOption, RepoOption
-from techlead.output import OutputFormat, render_frame, to_json
+from techlead.output import OutputFormat, render_frame, render_problems, to_json
 from techlead.store.database import Store, database_url, open_store
 
 AtOption = Annotated[
@@ -703,11 +703,7 @@ def runbook_lint_command(
             ),
         ]
     ]
-    frame = pl.DataFrame(problems, schema={"file": pl.String, "problem": pl.String}, orient="row")
-    if problems or output is not OutputFormat.table:
-        render_frame(frame, output, f"Problems in {directory}")
-    else:
-        terminal.stdout.print(f"{directory}: no problems")
+    render_problems(problems, output, directory)
     if problems:
         raise typer.Exit(1)
 
