@@ -86,7 +86,9 @@ def frame_markdown(frame: pl.DataFrame) -> str:
     header = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "|".join("---:" if t.is_numeric() else "---" for t in frame.dtypes) + "|"
     rows = [
-        "| " + " | ".join(_cell(value).replace("|", "\\|") for value in row) + " |"
+        "| "
+        + " | ".join(_cell(value).replace("|", "\\|").replace("\n", "<br>") for value in row)
+        + " |"
         for row in frame.iter_rows()
     ]
     return "\n".join([header, rule, *rows])

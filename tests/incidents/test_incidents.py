@@ -42,6 +42,7 @@ class Techlead:
 @pytest.fixture
 def tl(repo: GitRepo, database_url: str, capsys: pytest.CaptureFixture[str]) -> Techlead:
     repo.commit("first", {"app.py": "print('hello')\n"})
+    open_store(database_url).close()  # created here, so commands find it in place
     return Techlead(repo, database_url, capsys)
 
 
@@ -252,7 +253,8 @@ def test_stats_by_definition(tl: Techlead) -> None:
     assert stats["by_severity"] == {"SEV1": 1, "SEV2": 1, "SEV3": 1}
     assert stats["by_service"] == {"api": 2, "web": 1}
     intervals = {iv["name"]: iv for iv in stats["intervals"]}
-    assert intervals["MTTD"]["mean_seconds"] == (10 * 60 + 0 + 0) / 3
+    # only A recorded its start before detection
+    assert (intervals["MTTD"]["mean_seconds"], intervals["MTTD"]["count"]) == (10 * 60, 1)
     assert intervals["MTTA"]["mean_seconds"] == (4 * 60 + 10 * 60) / 2
     assert intervals["MTTM"]["mean_seconds"] == (30 * 60 + 60 * 60) / 2
     assert intervals["MTTR"]["mean_seconds"] == (120 * 60 + 60 * 60) / 2
@@ -329,3 +331,73 @@ def test_a_database_from_a_newer_version_is_refused(tl: Techlead) -> None:
     store.close()
     err = tl.fails("incident", "list")
     assert "written by a newer techlead (schema revision ffff9999)" in err
+
+
+def test_what_a_first_trial_found(tl: Techlead, tmp_path: Path) -> None:
+    """Inputs a new user tried: zones, huge ids, action ids, re-imports, odd bytes."""
+    assert "unknown time zone; give an offset such as +01:00" in tl.fails(
+        "incident", "open", "x", "-s", "SEV3", "--at", "2026-11-20 14:03 PST"
+    )
+    assert "write the offset as +01:00" in tl.fails(
+        "incident", "open", "x", "-s", "SEV3", "--at", "2026-11-20 14:03 UTC+1"
+    )
+    tl.ok("incident", "open", "Old", "-s", "SEV3", "--at", "20.10.2026 10:00")
+    tl.ok("incident", "open", "New", "-s", "SEV3", "--at", "2026-11-20T14:03+01:00")
+    listed = tl.json("incident", "list")
+    assert [(i["title"], i["detected"]) for i in listed] == [
+        ("New", "2026-11-20T13:03:00+00:00"),
+        ("Old", "2026-10-20T10:00:00+00:00"),
+    ]
+    assert "incident 99999999999999999999: no such incident" in tl.fails(
+        "incident", "show", "99999999999999999999"
+    )
+    tl.ok("action", "add", "1", "Something")
+    assert "action item 'INC-1': not an id" in tl.fails("action", "done", "INC-1")
+    tl.ok("incident", "link", "2", "--incident", "1")
+    assert tl.json("incident", "show", "1")["linked_from"] == [2]
+    tl.ok("incident", "status", "1", "resolved", "--at", "2026-10-20 11:00")
+    assert "after the resolution" in tl.fails("incident", "ack", "1", "--at", "2026-10-21 10:00")
+    assert "before a day before the start" in tl.fails(
+        "incident", "update", "1", "x", "--at", "2026-10-01 10:00"
+    )
+
+    export = tmp_path / "export.csv"
+    export.write_text("id,title,severity,detected\nPD-9,Imported,SEV3,2026-09-01 10:00\n")
+    tl.ok("incident", "import", str(export))
+    imported = next(i for i in tl.json("incident", "list") if i["title"] == "Imported")
+    tl.ok("incident", "status", str(imported["id"]), "resolved", "--at", "2026-09-01 12:00")
+    tl.ok("incident", "import", str(export))  # the older export must not reopen it
+    assert tl.json("incident", "show", str(imported["id"]))["status"] == "resolved"
+
+    export.write_text(
+        "id,title,severity,detected,resolved,status\n"
+        "PD-10,Odd,SEV3,2026-09-01 10:00,2026-09-01 11:00,investigating\n"
+    )
+    assert "column 'status': investigating, but a resolved time is given" in tl.fails(
+        "incident", "import", str(export)
+    )
+    export.write_text("id,title,severity,detected,summary\nN1,Nul,SEV4,2026-11-01 10:00,a\x00b\n")
+    assert "column 'summary': contains a NUL character" in tl.fails(
+        "incident", "import", str(export)
+    )
+    export.write_text("title,Title,severity,detected\na,b,SEV3,2026-09-01\n")
+    assert "column 'title' appears more than once" in tl.fails("incident", "import", str(export))
+
+
+def test_database_locations_that_would_lose_records_are_refused(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo.commit("first", {"a.txt": "a\n"})
+    for url, message in (
+        ("sqlite://", "an in-memory database would lose every record"),
+        ("sqlite:///:memory:", "an in-memory database would lose every record"),
+        (str(tmp_path / "missing" / "x.db"), "no such directory for the database"),
+        ("mysql://x/y", "only SQLite and PostgreSQL are supported"),
+    ):
+        code = main(["--db", url, "incident", "list", "-C", str(repo.path)])
+        err = capsys.readouterr().err
+        assert code == 2, url
+        assert message in err, url
+    code = main(["--db", str(tmp_path / "new.db"), "incident", "list", "-C", str(repo.path)])
+    assert code == 0
+    assert "note: created a new record store at" in capsys.readouterr().err

@@ -37,7 +37,7 @@ def test_runbooks_new_list_lint_reviewed(repo: GitRepo, capsys: pytest.CaptureFi
     assert code == 0
     path = repo.path / "docs/runbooks/queue-backlog.md"
     text = path.read_text()
-    assert 'alerts: ["queue depth > 10k", "consumer lag"]' in text
+    assert "alerts: [queue depth > 10k, consumer lag]" in text
     assert f"last-reviewed: {dt.date.today().isoformat()}" in text
     assert run(capsys, repo, "runbook", "lint")[0] == 0
 
@@ -81,3 +81,36 @@ def test_runbooks_new_list_lint_reviewed(repo: GitRepo, capsys: pytest.CaptureFi
     )
     assert code == 2
     assert "queue-backlog.md: already exists" in err
+
+
+def test_runbook_fields_that_look_like_yaml_and_a_broken_runbook(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("first", {"a.txt": "a\n"})
+    code, _, _ = run(
+        capsys,
+        repo,
+        "runbook",
+        "new",
+        "Frontend down",
+        "--service",
+        "#frontend",
+        "--owner",
+        "Ann: lead",
+        "--alert",
+        'x", "y',
+    )
+    assert code == 0
+    _, out, _ = run(capsys, repo, "runbook", "list", "-f", "json")
+    (book,) = json.loads(out)
+    assert (book["service"], book["owner"], book["alerts"]) == ("#frontend", "Ann: lead", 'x", "y')
+    repo.write("docs/runbooks/broken.md", "---\nservice: [unclosed\n---\n\n# Broken\n")
+    code, out, _ = run(capsys, repo, "runbook", "lint", "-f", "json")
+    assert code == 1
+    assert [p["file"] for p in json.loads(out)] == ["broken.md"]
+    # a broken runbook does not stop incidents from being opened for the service
+    code, out, err = run(
+        capsys, repo, "incident", "open", "Down", "-s", "SEV2", "--service", "#frontend"
+    )
+    assert code == 0, err
+    assert "runbook for #frontend: Frontend down" in out

@@ -29,10 +29,10 @@ from techlead.incidents.runbooks import (
 )
 from techlead.incidents.search import search
 from techlead.incidents.stats import incident_stats
-from techlead.incidents.times import duration, optional_time, parse_date, show
+from techlead.incidents.times import duration, optional_time, parse_date, parse_since, show
 from techlead.options import FormatOption, QuietOption, RepoOption
 from techlead.output import OutputFormat, render_frame, render_problems, to_json
-from techlead.store.database import Store, database_url, open_store
+from techlead.store.database import DEFAULT_FILE, Store, database_url, open_store, shown
 
 AtOption = Annotated[
     str | None,
@@ -46,10 +46,11 @@ def _opened(ctx: typer.Context, repo: Path) -> Iterator[tuple[Path, Settings, St
     obj: dict[str, Any] = ctx.obj or {}
     root = open_repository(repo).root
     settings = load_settings(root, obj.get("config"))
-    given: str | None = obj.get("db")
-    if given and "://" not in given:
-        given = str(Path(given).resolve())
-    store = open_store(database_url(root, given, settings.store.url))
+    store = open_store(database_url(root, obj.get("db"), settings.store.url))
+    if store.created and not store.url.endswith(str(DEFAULT_FILE)):
+        terminal.stderr.print(
+            f"note: created a new record store at {shown(store.url)}", soft_wrap=True
+        )
     try:
         yield root, settings, store
     finally:
@@ -85,6 +86,9 @@ def open_command(
     """Open an incident (status investigating); lists the runbooks of its service."""
     with _opened(ctx, repo) as (root, settings, store):
         level = service.check_severity(severity, settings.incidents.severities)
+        books = (
+            for_service(root / settings.runbooks.directory, service_name) if service_name else []
+        )
         incident = service.open_incident(
             store,
             title,
@@ -102,7 +106,6 @@ def open_command(
             + ")"
         )
         if service_name:
-            books = for_service(root / settings.runbooks.directory, service_name)
             for book in books:
                 where = book.path.relative_to(root) if book.path.is_relative_to(root) else book.path
                 terminal.stdout.print(f"runbook for {service_name}: {book.title} ({where})")
@@ -301,6 +304,7 @@ def _incident_json(view: service.IncidentView) -> dict[str, Any]:
         "links": [
             {"kind": link.kind, "target": link.target, "note": link.note} for link in view.links
         ],
+        "linked_from": view.linked_from,
         "actions": [
             {
                 "id": a.id,
@@ -338,6 +342,10 @@ def show_command(
     out = terminal.stdout
     out.print(f"[bold]Incident {i.id}: {escape(i.title)}[/]", markup=True)
     out.print(f"{i.severity} · {i.status}" + (f" · {i.service}" if i.service else ""))
+    if i.external_id:
+        out.print(f"  imported as   {i.external_id}")
+    if i.summary:
+        out.print(f"  summary       {i.summary}")
     for name in (
         "started",
         "detected",
@@ -356,6 +364,8 @@ def show_command(
         out.print(
             f"  linked {link.kind:<6} {link.target}" + (f" — {link.note}" if link.note else "")
         )
+    for other in view.linked_from:
+        out.print(f"  linked from   incident {other}")
     if i.postmortem_path:
         out.print(f"  post-mortem   {i.postmortem_path}")
     for action in view.actions:
@@ -403,7 +413,7 @@ def stats_command(
             store,
             root,
             settings.incidents.severities,
-            optional_time(since, "--since"),
+            parse_since(since) if since else None,
             dt.date.today(),
         )
     rate = stats.postmortem_rate
@@ -418,8 +428,8 @@ def stats_command(
                     "name": iv.name,
                     "definition": iv.definition,
                     "count": iv.count,
-                    "mean_seconds": iv.mean.total_seconds() if iv.mean else None,
-                    "median_seconds": iv.median.total_seconds() if iv.median else None,
+                    "mean_seconds": iv.mean.total_seconds() if iv.mean is not None else None,
+                    "median_seconds": iv.median.total_seconds() if iv.median is not None else None,
                 }
                 for iv in stats.intervals
             ],
@@ -433,8 +443,8 @@ def stats_command(
         return
     rows = [
         ("incidents", str(stats.incidents), f"{stats.open} open"),
-        *((f"  {name}", str(count), "") for name, count in stats.by_severity.items()),
-        *((f"  service {name}", str(count), "") for name, count in stats.by_service.items()),
+        *((f"severity {name}", str(count), "") for name, count in stats.by_severity.items()),
+        *((f"service {name}", str(count), "") for name, count in stats.by_service.items()),
         *(
             (
                 iv.name,
@@ -497,9 +507,12 @@ def import_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Import incidents from a CSV export; re-importing updates them (all rows or none)."""
+    if not file.is_file():
+        raise service.IncidentError(f"{file}: no such file")
     with _opened(ctx, repo) as (_, settings, store):
         added, updated = import_csv(store, file, settings.incidents.severities)
-    terminal.stdout.print(f"{file}: {added} incidents added, {updated} updated")
+    noun = "incident" if added == 1 else "incidents"
+    terminal.stdout.print(f"{file}: {added} {noun} added, {updated} updated")
 
 
 @app.command("postmortem")
@@ -512,13 +525,21 @@ def postmortem_command(
     with _opened(ctx, repo) as (root, settings, store):
         view = service.get(store, _id(incident))
         existing = root / view.incident.postmortem_path if view.incident.postmortem_path else None
-        directory = root / settings.incidents.postmortem_directory
+        missing_file = existing is not None and not existing.is_file()
+        directory = (root / settings.incidents.postmortem_directory).resolve()
+        if not directory.is_relative_to(root.resolve()):
+            raise service.IncidentError(
+                f"incidents.postmortem_directory {settings.incidents.postmortem_directory}: "
+                f"outside the repository {root}; post-mortems are kept with the code"
+            )
         path, content, missing = write_postmortem(
             view, settings.incidents.severities, directory, existing
         )
         relative = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         service.set_postmortem(store, view.incident.id, relative, content)
-    verb = "refreshed" if existing is not None and existing == path else "wrote"
+    verb = (
+        "refreshed" if existing is not None and existing == path and not missing_file else "wrote"
+    )
     terminal.stdout.print(f"{verb} {relative}")
     for name in missing:
         terminal.stderr.print(f"note: the {name} block's markers were removed; left as it is")

@@ -95,6 +95,9 @@ def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise CsvImportError(f"{path}:{reader.line_num}: malformed CSV: {exc}") from None
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:
+        raise CsvImportError(f"{path}: column {twice[0]!r} appears more than once")
     unknown = [name for name in header if name not in _KNOWN]
     if unknown:
         raise CsvImportError(
@@ -148,6 +151,9 @@ def _check(path: Path, line: int, record: dict[str, str], severities: dict[str, 
     for needed in ("title", "severity", "detected"):
         if not record.get(needed):
             raise fail(needed, "empty")
+    for column, value in record.items():
+        if "\x00" in value:
+            raise fail(column, "contains a NUL character")
     try:
         severity = check_severity(record["severity"], severities)
     except TechleadError as exc:
@@ -163,9 +169,12 @@ def _check(path: Path, line: int, record: dict[str, str], severities: dict[str, 
     if problem:
         raise fail(*problem)
     reached = [c for c in ("identified", "mitigated", "resolved", "closed") if times[c]]
-    status = (record.get("status") or "").lower() or (reached[-1] if reached else "investigating")
+    last = reached[-1] if reached else "investigating"
+    status = (record.get("status") or "").lower() or last
     if status not in STATUSES:
         raise fail("status", f"{record['status']!r}: use one of {', '.join(STATUSES)}")
+    if STATUSES.index(status) < STATUSES.index(last):
+        raise fail("status", f"{status}, but a {last} time is given")
     if status in {"mitigated", "resolved", "closed"} and times[status] is None:
         raise fail(status, f"empty, but the status is {status}")
     return _Row(
@@ -179,6 +188,25 @@ def _check(path: Path, line: int, record: dict[str, str], severities: dict[str, 
         commander=record.get("commander") or None,
         summary=record.get("summary") or None,
     )
+
+
+def _apply(incident: Incident, row: _Row, recorded: dt.datetime) -> None:
+    """Copy a row into an incident. What was recorded here since the last import is kept: an
+    export taken earlier never moves an incident back."""
+    incident.external_id = row.external_id
+    incident.title = row.title
+    incident.severity = row.severity
+    incident.service = row.service
+    incident.summary = row.summary or incident.summary
+    incident.started_at = row.times["started"]  # type: ignore[assignment]
+    incident.detected_at = row.times["detected"]  # type: ignore[assignment]
+    if incident.status is None or STATUSES.index(row.status) >= STATUSES.index(incident.status):
+        incident.status = row.status
+    for milestone in _MILESTONES:
+        given = row.times[milestone]
+        if given is not None or getattr(incident, f"{milestone}_at", None) is None:
+            setattr(incident, f"{milestone}_at", given)
+    incident.updated_at = recorded
 
 
 def import_csv(store: Store, path: Path, severities: dict[str, Severity]) -> tuple[int, int]:
@@ -211,17 +239,7 @@ def import_csv(store: Store, path: Path, severities: dict[str, Severity]) -> tup
                 added += 1
             else:
                 updated += 1
-            incident.external_id = row.external_id
-            incident.title = row.title
-            incident.severity = row.severity
-            incident.service = row.service
-            incident.status = row.status
-            incident.summary = row.summary
-            incident.started_at = row.times["started"]  # type: ignore[assignment]
-            incident.detected_at = row.times["detected"]  # type: ignore[assignment]
-            for milestone in _MILESTONES:
-                setattr(incident, f"{milestone}_at", row.times[milestone])
-            incident.updated_at = recorded
+            _apply(incident, row, recorded)
             session.flush()
             if not session.execute(
                 select(TimelineEntry.id).where(TimelineEntry.incident_id == incident.id).limit(1)

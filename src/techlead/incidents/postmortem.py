@@ -15,7 +15,7 @@ from pathlib import Path
 from techlead.config import Severity
 from techlead.decisions.store import slugify
 from techlead.history.cache import atomic_write
-from techlead.incidents.service import IncidentView
+from techlead.incidents.service import IncidentError, IncidentView
 from techlead.incidents.times import duration, show
 
 BLOCKS = ("facts", "timeline", "actions")
@@ -46,6 +46,7 @@ def _facts(view: IncidentView, severities: dict[str, Severity]) -> str:
         ("Impact started", show(i.started_at)),
         ("Detected", show(i.detected_at)),
         ("Acknowledged", show(i.acknowledged_at)),
+        ("Identified", show(i.identified_at)),
         ("Mitigated", show(i.mitigated_at)),
         ("Resolved", show(i.resolved_at)),
         (
@@ -79,7 +80,7 @@ def _facts(view: IncidentView, severities: dict[str, Severity]) -> str:
 def _timeline(view: IncidentView) -> str:
     lines = ["| time (UTC) | event |", "|---|---|"]
     for entry in view.entries:
-        who = f" ({entry.author})" if entry.author else ""
+        who = f" ({entry.author})" if entry.author and entry.author not in entry.text else ""
         lines.append(f"| {entry.at:%Y-%m-%d %H:%M} | {_cell(entry.text)}{_cell(who)} |")
     return "\n".join(lines) + "\n"
 
@@ -196,7 +197,10 @@ def write_postmortem(
     because their markers were removed.
     """
     if existing is not None and existing.is_file():
-        content = existing.read_text(encoding="utf-8")
+        try:
+            content = existing.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise IncidentError(f"{existing}: not UTF-8 text; fix the file and run again") from None
         fresh = _blocks(view, severities)
         seen: set[str] = set()
 

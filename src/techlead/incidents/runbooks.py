@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from techlead.decisions.records import RecordError, split_front_matter
 from techlead.decisions.store import slugify
 from techlead.errors import TechleadError
@@ -47,15 +49,20 @@ def read_runbook(path: Path) -> Runbook:
     """A runbook, with the problems lint reports; RunbookError only when unreadable."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RunbookError(f"{path}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise RunbookError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        return Runbook(path.stem, path, path.stem, None, None, problems=["not UTF-8 text"])
+    problems: list[str] = []
     try:
         front, body, _ = split_front_matter(text, path)
     except RecordError as exc:
-        raise RunbookError(exc.message) from None
-    problems: list[str] = []
+        front, body = {}, text
+        problems.append(exc.message.removeprefix(f"{path}: "))
     if not text.startswith("---\n"):
         problems.append("no front matter (service, owner, last-reviewed, alerts)")
+    elif not problems and not isinstance(front, dict):
+        problems.append("front matter must be a mapping of fields")
     for name in REQUIRED:
         if front and not front.get(name):
             problems.append(f"front matter field {name!r} is missing")
@@ -115,11 +122,7 @@ def for_service(directory: Path, service: str) -> list[Runbook]:
 
 
 TEMPLATE = """---
-service: {service}
-owner: {owner}
-alerts: [{alerts}]
-last-reviewed: {today}
----
+{front}---
 
 # {title}
 
@@ -156,13 +159,11 @@ def write_runbook(
     if path.exists():
         raise RunbookError(f"{path}: already exists")
     directory.mkdir(parents=True, exist_ok=True)
-    content = TEMPLATE.format(
-        service=service,
-        owner=owner,
-        alerts=", ".join(f'"{alert}"' for alert in alerts),
-        today=today.isoformat(),
-        title=title,
+    front = {"service": service, "owner": owner, "alerts": alerts, "last-reviewed": today}
+    dumped = yaml.safe_dump(
+        front, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1 << 20
     )
+    content = TEMPLATE.format(front=dumped, title=title)
     atomic_write(path, lambda temporary: temporary.write_text(content, encoding="utf-8"))
     return path
 

@@ -34,6 +34,7 @@ def _sync_postmortems(store: Store, root: Path) -> None:
         ).scalars():
             path = root / str(incident.postmortem_path)
             content = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+            content = content.replace("\x00", "")
             before = incident.search_text
             refresh_search_text(session, incident, content)
             if incident.search_text == before:

@@ -33,6 +33,10 @@ _MILESTONE = {
 }
 
 
+SEARCH_TEXT_LIMIT = 200_000
+PRE_INCIDENT_WINDOW = dt.timedelta(days=1)
+
+
 class IncidentError(TechleadError):
     """An incident request that cannot be carried out."""
 
@@ -46,17 +50,26 @@ class IncidentView:
     roles: list[Role] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
+    linked_from: list[int] = field(default_factory=list)  # incidents that link to this one
 
     def holders(self, role: str) -> list[str]:
         return [r.name for r in self.roles if r.role == role]
 
 
+MAX_ID = 2**31 - 1  # what an INTEGER column holds on every supported database
+
+
 def parse_id(value: str, what: str = "incident") -> int:
-    """`7`, `#7` or `INC-7`."""
-    found = re.fullmatch(r"\s*(?:#|INC-|inc-)?(\d+)\s*", value)
+    """`7`, `#7`, or for incidents `INC-7`."""
+    prefix = r"(?:#|INC-|inc-)?" if what == "incident" else "#?"
+    found = re.fullmatch(rf"\s*{prefix}(\d+)\s*", value)
     if found is None:
-        raise IncidentError(f"{what} {value!r}: not an id (a number such as 7 or INC-7)")
-    return int(found.group(1))
+        example = "7 or INC-7" if what == "incident" else "7"
+        raise IncidentError(f"{what} {value!r}: not an id (a number such as {example})")
+    number = int(found.group(1))
+    if number > MAX_ID:
+        raise IncidentError(f"{what} {number}: no such {what}")
+    return number
 
 
 def check_severity(severity: str, severities: dict[str, Severity]) -> str:
@@ -111,7 +124,10 @@ def refresh_search_text(session: Session, incident: Incident, postmortem: str = 
         select(ActionItem.text).where(ActionItem.incident_id == incident.id)
     ).scalars()
     parts = [incident.service or "", incident.summary or "", *texts, *actions, postmortem]
-    incident.search_text = "\n".join(part for part in parts if part)
+    text = "\n".join(part for part in parts if part).replace("\x00", "")
+    # PostgreSQL's tsvector holds at most 1 MB; the first 200,000 characters are plenty to
+    # find an incident by.
+    incident.search_text = text[:SEARCH_TEXT_LIMIT]
 
 
 def _not_before(moment: dt.datetime, earliest: dt.datetime, what: str, before_what: str) -> None:
@@ -132,6 +148,7 @@ def open_incident(
 ) -> Incident:
     if not title.strip():
         raise IncidentError("an incident needs a title")
+    service = (service or "").strip() or None
     detected = detected_at or now()
     started = started_at or detected
     _not_before(detected, started, "detected", "the start")
@@ -195,6 +212,11 @@ def acknowledge(
                 f"incident {incident_id}: already acknowledged at {show(incident.acknowledged_at)}"
             )
         _not_before(moment, incident.detected_at, "acknowledged", "detection at")
+        if incident.resolved_at is not None and moment > incident.resolved_at:
+            raise TimeError(
+                f"acknowledged {show(moment)} is after the resolution at "
+                f"{show(incident.resolved_at)}"
+            )
         incident.acknowledged_at = moment
         _entry(session, incident, "ack", f"Acknowledged{f' by {by}' if by else ''}", moment, by)
         return incident
@@ -209,7 +231,12 @@ def add_update(
         incident = _locked(session, incident_id)
         if incident.status == "closed":
             raise IncidentError(f"incident {incident_id}: closed; open a new one and link it")
-        return _entry(session, incident, "update", text.strip(), at or now(), by)
+        moment = at or now()
+        # events shortly before the impact (the deploy that caused it) belong in the timeline
+        _not_before(
+            moment, incident.started_at - PRE_INCIDENT_WINDOW, "update", "a day before the start"
+        )
+        return _entry(session, incident, "update", text.strip(), moment, by)
 
 
 def change_status(
@@ -242,7 +269,14 @@ def change_status(
                 f"incident {incident_id}: only a resolved incident can be closed "
                 f"(it is {incident.status})"
             )
-        major = severities.get(incident.severity, Severity(description="")).major
+        level = severities.get(incident.severity)
+        if status == "closed" and level is None:
+            raise IncidentError(
+                f"incident {incident_id}: severity {incident.severity} is not configured any "
+                f"more ({', '.join(severities)}), so whether it needs a post-mortem is unknown",
+                hint="add it back to [incidents.severities]",
+            )
+        major = level is not None and level.major
         if status == "closed" and major and not postmortem_exists:
             raise IncidentError(
                 f"incident {incident_id}: {incident.severity} is major and needs its post-mortem "
@@ -251,10 +285,11 @@ def change_status(
             )
         _not_before(moment, incident.started_at, status, "the start")
         _not_before(moment, incident.detected_at, status, "detection at")
-        for earlier in STATUSES[1:wanted]:
+        for earlier in reversed(STATUSES[1:wanted]):  # the latest milestone reached
             reached = getattr(incident, _MILESTONE[earlier])
             if reached is not None:
                 _not_before(moment, reached, status, f"{earlier} at")
+                break
         setattr(incident, _MILESTONE[status], moment)
         if status == "resolved" and incident.mitigated_at is None:
             incident.mitigated_at = moment
@@ -308,12 +343,18 @@ def get(store: Store, incident_id: int) -> IncidentView:
         ).scalar_one_or_none()
         if incident is None:
             raise IncidentError(f"incident {incident_id}: no such incident")
+        linked_from = session.execute(
+            select(Link.incident_id)
+            .where(Link.kind == "incident", Link.target == str(incident_id))
+            .order_by(Link.incident_id)
+        ).scalars()
         return IncidentView(
             incident,
             list(incident.entries),
             list(incident.roles),
             list(incident.links),
             list(incident.actions),
+            list(linked_from),
         )
 
 
@@ -325,7 +366,11 @@ def list_incidents(
     service: str | None = None,
     since: dt.datetime | None = None,
 ) -> list[IncidentView]:
-    query = select(Incident).options(selectinload(Incident.roles)).order_by(Incident.id.desc())
+    query = (
+        select(Incident)
+        .options(selectinload(Incident.roles))
+        .order_by(Incident.detected_at.desc(), Incident.id.desc())
+    )
     if open_only:
         query = query.where(Incident.status.in_(OPEN_STATUSES))
     if severity:
@@ -339,6 +384,7 @@ def list_incidents(
 
 
 def set_postmortem(store: Store, incident_id: int, path: str, content: str) -> None:
+    content = content.replace("\x00", "")
     with store.session() as session:
         incident = _locked(session, incident_id)
         first = incident.postmortem_path is None

@@ -52,7 +52,7 @@ class Stats:
 
 
 _INTERVALS = (
-    ("MTTD", "detected - started", "started_at", "detected_at"),
+    ("MTTD", "detected - started, where a start was recorded", "started_at", "detected_at"),
     ("MTTA", "acknowledged - detected", "detected_at", "acknowledged_at"),
     ("MTTM", "mitigated - detected", "detected_at", "mitigated_at"),
     ("MTTR", "resolved - detected", "detected_at", "resolved_at"),
@@ -67,6 +67,8 @@ def _interval(
         for i in incidents
         if getattr(i, end) is not None and getattr(i, start) is not None
     ]
+    if name == "MTTD":  # only incidents whose impact was recorded as starting before detection
+        spans = [span for span in spans if span > dt.timedelta(0)]
     seconds = [span.total_seconds() for span in spans]
     return Interval(
         name,

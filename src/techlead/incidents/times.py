@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import warnings
 
 from dateutil import parser as date_parser
+from dateutil.parser import UnknownTimezoneWarning
 from dateutil.tz import UTC as DATEUTIL_UTC
 
 from techlead.errors import TechleadError
@@ -21,18 +24,52 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+_POSIX_OFFSET = re.compile(r"\b(?:UTC|GMT)\s*[+-]\s*\d", re.IGNORECASE)
+_DOTTED_DATE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 def parse_time(value: str, what: str) -> dt.datetime:
-    """A time in UTC; without a zone, the time is taken as UTC."""
-    try:
-        parsed = date_parser.parse(value, tzinfos={"UTC": DATEUTIL_UTC, "Z": DATEUTIL_UTC})
-    except (ValueError, OverflowError):
-        raise TimeError(f"{what} {value!r}: not a time (e.g. {EXAMPLE!r})") from None
+    """A time in UTC. Without a zone, the time is taken as UTC; zones are offsets (+01:00) or
+    UTC/Z, because abbreviations such as CST or IST name several zones. Dates with dots
+    (20.11.2026) are day first; others as dateutil reads them (ISO 8601 is unambiguous)."""
+    if _POSIX_OFFSET.search(value):
+        raise TimeError(
+            f"{what} {value!r}: write the offset as +01:00 or -05:00 "
+            "(a 'UTC+1' suffix means opposite things to different tools)"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnknownTimezoneWarning)
+        try:
+            parsed = date_parser.parse(
+                value,
+                tzinfos={"UTC": DATEUTIL_UTC, "Z": DATEUTIL_UTC, "GMT": DATEUTIL_UTC},
+                dayfirst=bool(_DOTTED_DATE.match(value)),
+            )
+        except UnknownTimezoneWarning:
+            raise TimeError(
+                f"{what} {value!r}: unknown time zone; give an offset such as +01:00, or UTC"
+            ) from None
+        except (ValueError, OverflowError):
+            raise TimeError(f"{what} {value!r}: not a time (e.g. {EXAMPLE!r})") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     parsed = parsed.astimezone(dt.UTC)
     if parsed > now() + _FUTURE_TOLERANCE:
         raise TimeError(f"{what} {value!r}: is in the future")
+    if parsed < EARLIEST:
+        raise TimeError(f"{what} {value!r}: before 1970")
     return parsed
+
+
+def parse_since(value: str, what: str = "--since") -> dt.datetime:
+    """A time, or a period back from now such as 7d, 6w, 3m or 1y."""
+    found = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", value.lower())
+    if found:
+        amount, unit = int(found.group(1)), found.group(2)
+        days = amount * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]
+        return now() - dt.timedelta(days=days)
+    return parse_time(value, what)
 
 
 def optional_time(value: str | None, what: str) -> dt.datetime | None:
@@ -42,8 +79,9 @@ def optional_time(value: str | None, what: str) -> dt.datetime | None:
 def parse_date(value: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
-        raise TimeError(f"{what} {value!r}: not a date (YYYY-MM-DD)") from None
+    except ValueError as exc:
+        reason = "not a date (YYYY-MM-DD)" if "format" in str(exc) else f"not a valid date ({exc})"
+        raise TimeError(f"{what} {value!r}: {reason}") from None
 
 
 def show(moment: dt.datetime | None) -> str:
@@ -54,10 +92,10 @@ def duration(delta: dt.timedelta | None) -> str:
     """`1h 05m`, `3d 4h`, `12m`, `45s`."""
     if delta is None:
         return "—"
-    seconds = int(delta.total_seconds())
+    seconds = round(delta.total_seconds())
     if seconds < 60:
         return f"{seconds}s"
-    minutes, _ = divmod(seconds, 60)
+    minutes = round(seconds / 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
     if days:

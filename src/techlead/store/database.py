@@ -35,14 +35,28 @@ class StoreError(TechleadError):
 
 
 def database_url(root: Path, given: str | None, configured: str | None) -> str:
-    """`--db`, else $TECHLEAD_DATABASE_URL, else the configuration, else the repository's file."""
-    chosen = given or os.environ.get(ENVIRONMENT_VARIABLE) or configured
+    """`--db`, else $TECHLEAD_DATABASE_URL, else the configuration, else the repository's file.
+
+    A relative SQLite path (plain, or in a `sqlite:///` URL) is relative to the current
+    directory when given with --db, and to the repository otherwise.
+    """
+    if given:
+        return _absolute_sqlite(given, Path.cwd())
+    chosen = os.environ.get(ENVIRONMENT_VARIABLE) or configured
     if not chosen:
         return f"sqlite:///{root / DEFAULT_FILE}"
-    if "://" not in chosen:  # a plain path to an SQLite file
-        path = Path(chosen)
-        return f"sqlite:///{path if path.is_absolute() else root / path}"
-    return chosen
+    return _absolute_sqlite(chosen, root)
+
+
+def _absolute_sqlite(url: str, base: Path) -> str:
+    if "://" not in url:  # a plain path to an SQLite file
+        path = Path(url).expanduser()
+        return f"sqlite:///{path if path.is_absolute() else base / path}"
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        rest = url[len("sqlite:///") :]
+        if rest and rest != ":memory:" and not rest.startswith("?"):
+            return f"sqlite:///{base / Path(rest).expanduser()}"
+    return url
 
 
 def _driver_url(url: str) -> str:
@@ -72,15 +86,24 @@ class Store:
                 f"--db {url!r}: not a database URL (sqlite:///PATH or postgresql://...)"
             ) from None
         self.dialect = parsed.get_backend_name()
+        self.created = False
         if self.dialect not in {"sqlite", "postgresql"}:
             raise StoreError(f"{shown(url)}: only SQLite and PostgreSQL are supported")
-        if self.dialect == "sqlite" and parsed.database and parsed.database != ":memory:":
+        if self.dialect == "sqlite":
+            if not parsed.database or parsed.database == ":memory:":
+                raise StoreError(
+                    f"{url}: an in-memory database would lose every record; give a file"
+                )
             database = Path(parsed.database)
-            try:
-                database.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"{database.parent}: cannot create: {exc.strerror}") from None
-            _ignore_in_git(database.parent)
+            self.created = not database.exists()
+            if database.parent.name == ".techlead":  # the default place: made when needed
+                try:
+                    database.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"{database.parent}: cannot create: {exc.strerror}") from None
+                _ignore_in_git(database.parent)
+            elif not database.parent.is_dir():
+                raise StoreError(f"{database.parent}: no such directory for the database")
         try:
             self.engine = self._engine(parsed.render_as_string(hide_password=False))
         except ModuleNotFoundError as exc:
@@ -116,7 +139,13 @@ class Store:
         except DBAPIError as exc:
             if not isinstance(exc.orig, _OPERATIONAL):
                 raise
-            raise StoreError(f"{shown(self.url)}: {_reason(exc)}") from None
+            reason = _reason(exc)
+            hint = (
+                "another techlead command is writing (an import?); try again when it is done"
+                if "locked" in reason
+                else None
+            )
+            raise StoreError(f"{shown(self.url)}: {reason}", hint=hint) from None
 
     def lock_for_migration(self, session: Session) -> None:
         if self.dialect == "postgresql":
