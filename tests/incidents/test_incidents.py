@@ -401,3 +401,14 @@ def test_database_locations_that_would_lose_records_are_refused(
     code = main(["--db", str(tmp_path / "new.db"), "incident", "list", "-C", str(repo.path)])
     assert code == 0
     assert "note: created a new record store at" in capsys.readouterr().err
+
+
+def test_commits_can_be_named_by_revision(tl: Techlead) -> None:
+    tl.repo.commit("the culprit", {"app.py": "print('x')\n"})
+    tl.repo.git("tag", "v1.2")
+    tl.ok("incident", "open", "Broke", "-s", "SEV3")
+    assert "linked commit the culprit" in tl.ok("incident", "link", "1", "--commit", "v1.2", "-q")
+    assert "neither a commit id nor a revision git knows here" in tl.fails(
+        "incident", "link", "1", "--commit", "no-such-tag", "-q"
+    )
+    assert "incident 7: no such incident" in tl.fails("action", "list", "--incident", "7")

@@ -114,3 +114,13 @@ def test_runbook_fields_that_look_like_yaml_and_a_broken_runbook(
     )
     assert code == 0, err
     assert "runbook for #frontend: Frontend down" in out
+
+
+def test_runbook_titles_in_any_script(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit("first", {"a.txt": "a\n"})
+    code, _, _ = run(
+        capsys, repo, "runbook", "new", "決済 API 障害", "--service", "pay", "--owner", "Ann"
+    )
+    assert code == 0
+    assert (repo.path / "docs/runbooks/決済-api-障害.md").is_file()
+    assert run(capsys, repo, "runbook", "show", "決済 API 障害")[0] == 0

@@ -604,6 +604,8 @@ def action_list_command(
 ) -> None:
     """Action items, soonest due first."""
     with _opened(ctx, repo) as (_, _settings, store):
+        if incident:
+            service.get(store, _id(incident))  # an unknown incident is an error, not "none"
         items = service.list_actions(
             store,
             incident_id=_id(incident) if incident else None,

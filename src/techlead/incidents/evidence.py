@@ -10,6 +10,7 @@ import polars as pl
 from techlead import terminal
 from techlead.config import Settings
 from techlead.decisions.store import decision_directory, find, load_decisions
+from techlead.history.git import run_git
 from techlead.history.scan import scan
 from techlead.incidents.service import IncidentError
 
@@ -18,7 +19,15 @@ def verify_commit(root: Path, settings: Settings, given: str, quiet: bool) -> tu
     """The full id and subject of the one mined commit whose id starts with `given`."""
     prefix = given.strip().lower()
     if not re.fullmatch(r"[0-9a-f]{4,64}", prefix):
-        raise IncidentError(f"commit {given!r}: not a commit id (4 to 64 hex digits)")
+        # a ref (HEAD~2, a tag, a branch): git names the commit, the history must hold it
+        resolved = run_git(
+            root, ["rev-parse", "--verify", "--quiet", f"{given.strip()}^{{commit}}"], check=False
+        )
+        if resolved.returncode != 0:
+            raise IncidentError(
+                f"commit {given!r}: neither a commit id nor a revision git knows here"
+            )
+        prefix = resolved.stdout.decode().strip()
     with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
         history = scan(root, settings, progress=bar).history
     found = history.raw_commits.filter(pl.col("commit").str.starts_with(prefix)).select(

@@ -11,7 +11,6 @@ from typing import Any
 import yaml
 
 from techlead.decisions.records import RecordError, split_front_matter
-from techlead.decisions.store import slugify
 from techlead.errors import TechleadError
 from techlead.history.cache import atomic_write
 
@@ -45,6 +44,26 @@ def _title(body: str, fallback: str) -> str:
     return fallback
 
 
+def _reviewed(value: Any, problems: list[str]) -> dt.date | None:
+    """The `last-reviewed` date, noting in `problems` what is wrong with it."""
+    if value is None:
+        return None
+    day: dt.date
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            problems.append(f"last-reviewed {value!r} is not a date (YYYY-MM-DD)")
+            return None
+    if day > dt.date.today():
+        problems.append(f"last-reviewed {day.isoformat()} is in the future")
+    return day
+
+
 def read_runbook(path: Path) -> Runbook:
     """A runbook, with the problems lint reports; RunbookError only when unreadable."""
     try:
@@ -61,8 +80,6 @@ def read_runbook(path: Path) -> Runbook:
         problems.append(exc.message.removeprefix(f"{path}: "))
     if not text.startswith("---\n"):
         problems.append("no front matter (service, owner, last-reviewed, alerts)")
-    elif not problems and not isinstance(front, dict):
-        problems.append("front matter must be a mapping of fields")
     for name in REQUIRED:
         if front and not front.get(name):
             problems.append(f"front matter field {name!r} is missing")
@@ -71,15 +88,7 @@ def read_runbook(path: Path) -> Runbook:
     if not isinstance(alerts, list):
         problems.append("front matter field 'alerts' must be a list")
         alerts = []
-    reviewed: Any = front.get("last-reviewed")
-    if reviewed is not None and not isinstance(reviewed, dt.date):
-        try:
-            reviewed = dt.date.fromisoformat(str(reviewed))
-        except ValueError:
-            problems.append(f"last-reviewed {reviewed!r} is not a date (YYYY-MM-DD)")
-            reviewed = None
-    if isinstance(reviewed, dt.datetime):
-        reviewed = reviewed.date()
+    reviewed = _reviewed(front.get("last-reviewed"), problems)
     if not re.search(r"^#\s", body, re.MULTILINE):
         problems.append("no title (a first-level '# ' heading)")
     return Runbook(
@@ -106,7 +115,7 @@ def load_runbooks(directory: Path) -> list[Runbook]:
 
 def find_runbook(directory: Path, name: str) -> Runbook:
     try:
-        slug: str | None = slugify(name)
+        slug: str | None = runbook_slug(name)
     except TechleadError:
         slug = None
     for book in load_runbooks(directory):
@@ -152,10 +161,18 @@ _Architecture notes, decision records, past incidents._
 """
 
 
+def runbook_slug(title: str) -> str:
+    """A file name for a title: kebab case, letters of any script kept."""
+    slug = re.sub(r"[^\w]+|_", "-", title.lower()).strip("-")
+    if not slug:
+        raise RunbookError(f"{title!r}: a title needs letters or digits")
+    return slug
+
+
 def write_runbook(
     directory: Path, title: str, service: str, owner: str, alerts: list[str], today: dt.date
 ) -> Path:
-    path = directory / f"{slugify(title)}.md"
+    path = directory / f"{runbook_slug(title)}.md"
     if path.exists():
         raise RunbookError(f"{path}: already exists")
     directory.mkdir(parents=True, exist_ok=True)
