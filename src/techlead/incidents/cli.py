@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import polars as pl
 import typer
@@ -16,10 +16,6 @@ from rich.markup import escape
 from techlead import terminal
 from techlead.config import Settings, load_settings
 from techlead.history.git import open_repository
-from techlead.incidents import service
-from techlead.incidents.evidence import verify_adr, verify_commit
-from techlead.incidents.importer import import_csv
-from techlead.incidents.postmortem import write_postmortem
 from techlead.incidents.runbooks import (
     find_runbook,
     for_service,
@@ -27,12 +23,16 @@ from techlead.incidents.runbooks import (
     mark_reviewed,
     write_runbook,
 )
-from techlead.incidents.search import search
-from techlead.incidents.stats import incident_stats
 from techlead.incidents.times import duration, optional_time, parse_date, parse_since, show
 from techlead.options import FormatOption, QuietOption, RepoOption
 from techlead.output import OutputFormat, render_frame, render_problems, to_json
-from techlead.store.database import DEFAULT_FILE, Store, database_url, open_store, shown
+
+if TYPE_CHECKING:
+    from techlead.incidents import service
+    from techlead.store.database import Store
+
+# The record store (SQLAlchemy, Alembic, psycopg) is imported by the commands that use it, not
+# when the CLI starts: every other command would pay for it.
 
 AtOption = Annotated[
     str | None,
@@ -43,6 +43,8 @@ IdArgument = Annotated[str, typer.Argument(help="Incident id (7 or INC-7).")]
 
 @contextlib.contextmanager
 def _opened(ctx: typer.Context, repo: Path) -> Iterator[tuple[Path, Settings, Store]]:
+    from techlead.store.database import DEFAULT_FILE, database_url, open_store, shown
+
     obj: dict[str, Any] = ctx.obj or {}
     root = open_repository(repo).root
     settings = load_settings(root, obj.get("config"))
@@ -58,6 +60,8 @@ def _opened(ctx: typer.Context, repo: Path) -> Iterator[tuple[Path, Settings, St
 
 
 def _id(value: str) -> int:
+    from techlead.incidents import service
+
     return service.parse_id(value)
 
 
@@ -84,6 +88,8 @@ def open_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Open an incident (status investigating); lists the runbooks of its service."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (root, settings, store):
         level = service.check_severity(severity, settings.incidents.severities)
         books = (
@@ -122,6 +128,8 @@ def ack_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Acknowledge an incident (someone is on it)."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (_, _settings, store):
         found = service.acknowledge(store, _id(incident), by, optional_time(at, "--at"))
         waited = (
@@ -140,6 +148,8 @@ def update_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Add an entry to an incident's timeline."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (_, _settings, store):
         entry = service.add_update(store, _id(incident), text, by, optional_time(at, "--at"))
         terminal.stdout.print(f"incident {entry.incident_id}: noted at {show(entry.at)}")
@@ -155,6 +165,8 @@ def role_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Give someone an incident role (commander, deputy, scribe and comms have one holder)."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (_, _settings, store):
         service.assign_role(store, _id(incident), role, name, optional_time(at, "--at"))
         terminal.stdout.print(f"incident {_id(incident)}: {name} is {role.lower()}")
@@ -171,6 +183,8 @@ def status_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Move an incident forward; closing needs it resolved (and a post-mortem if major)."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (root, settings, store):
         number = _id(incident)
         current = service.get(store, number).incident
@@ -205,6 +219,9 @@ def link_command(
     quiet: QuietOption = False,
 ) -> None:
     """Link an incident to commits, decision records, runbooks or other incidents."""
+    from techlead.incidents import service
+    from techlead.incidents.evidence import verify_adr, verify_commit
+
     if not (commit or adr or runbook or other):
         raise service.IncidentError("give --commit, --adr, --runbook or --incident")
     with _opened(ctx, repo) as (root, settings, store):
@@ -267,6 +284,8 @@ def list_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Incidents, newest first."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (_, settings, store):
         level = (
             service.check_severity(severity, settings.incidents.severities) if severity else None
@@ -330,6 +349,8 @@ def show_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """One incident: its facts, roles, links, action items and latest timeline entries."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (_, _settings, store):
         view = service.get(store, _id(incident))
     if output is not OutputFormat.table:
@@ -383,6 +404,8 @@ def timeline_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """An incident's timeline in time order (UTC)."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (_, _settings, store):
         view = service.get(store, _id(incident))
     frame = pl.DataFrame(
@@ -408,6 +431,8 @@ def stats_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Counts by severity and service, MTTD/MTTA/MTTM/MTTR, post-mortems and action items."""
+    from techlead.incidents.stats import incident_stats
+
     with _opened(ctx, repo) as (root, settings, store):
         stats = incident_stats(
             store,
@@ -473,6 +498,8 @@ def search_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Similar incidents: full text over titles, timelines, action items and post-mortems."""
+    from techlead.incidents.search import search
+
     with _opened(ctx, repo) as (root, _settings, store):
         hits = search(store, root, text, limit)
     frame = pl.DataFrame(
@@ -507,6 +534,9 @@ def import_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Import incidents from a CSV export; re-importing updates them (all rows or none)."""
+    from techlead.incidents import service
+    from techlead.incidents.importer import import_csv
+
     if not file.is_file():
         raise service.IncidentError(f"{file}: no such file")
     with _opened(ctx, repo) as (_, settings, store):
@@ -522,6 +552,9 @@ def postmortem_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Write a blameless post-mortem draft, or refresh the generated parts of the existing one."""
+    from techlead.incidents import service
+    from techlead.incidents.postmortem import write_postmortem
+
     with _opened(ctx, repo) as (root, settings, store):
         view = service.get(store, _id(incident))
         existing = root / view.incident.postmortem_path if view.incident.postmortem_path else None
@@ -575,6 +608,8 @@ def action_add_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Add an action item to an incident."""
+    from techlead.incidents import service
+
     due_date = parse_date(due, "--due") if due else None
     with _opened(ctx, repo) as (_, _settings, store):
         item = service.add_action(store, _id(incident), text, kind, owner, due_date)
@@ -588,6 +623,8 @@ def action_done_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Mark an action item done."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (_, _settings, store):
         item = service.complete_action(store, service.parse_id(action, "action item"))
     terminal.stdout.print(f"action item {item.id} done")
@@ -603,6 +640,8 @@ def action_list_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Action items, soonest due first."""
+    from techlead.incidents import service
+
     with _opened(ctx, repo) as (_, _settings, store):
         if incident:
             service.get(store, _id(incident))  # an unknown incident is an error, not "none"
