@@ -113,19 +113,15 @@ def _files(repo: Repository, bound: BoundRule, rule: FilesRule) -> list[Violatio
         )
     field = f"rules[{bound.index}].since" if rule.since else "date"
     old: set[str] = set()
-    if since:
-        commit = _commit_before(repo, bound, str(since), field)
-        if commit:
-            old = set(
-                _paths(run_git(repo.root, ["ls-tree", "-r", "-z", "--name-only", commit]).stdout)
-            )
-    after = f" after {since}" if since else ""
+    commit = _commit_before(repo, bound, str(since), field)
+    if commit:
+        old = set(_paths(run_git(repo.root, ["ls-tree", "-r", "-z", "--name-only", commit]).stdout))
     return [
         Violation(
             rule=bound,
             file=path,
             line=None,
-            message=f"new file matching {', '.join(rule.forbid)}{after}",
+            message=f"new file matching {', '.join(rule.forbid)} after {since}",
             key=f"file:{path}",
         )
         for path in sorted(set(present) - old)

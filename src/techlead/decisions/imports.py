@@ -77,13 +77,16 @@ class ImportGraphs:
         self._roots = [root for root in roots if root.is_dir()]
         self._cache_dir = cache_dir
         self._graphs: dict[tuple[frozenset[str], bool, bool], grimp.ImportGraph] = {}
+        self._directories: dict[str, list[Path]] = {}
+        self._internal: list[str] | None = None
 
     def package_directories(self, name: str) -> list[Path]:
         """Where a top-level package lives in the roots; empty when it is external."""
-        spec = PathFinder.find_spec(name, [str(root) for root in self._roots])
-        if spec is None or not spec.submodule_search_locations:
-            return []
-        return [Path(location) for location in spec.submodule_search_locations]
+        if name not in self._directories:
+            spec = PathFinder.find_spec(name, [str(root) for root in self._roots])
+            locations = spec.submodule_search_locations if spec is not None else None
+            self._directories[name] = [Path(location) for location in locations or []]
+        return self._directories[name]
 
     def where(self) -> str:
         return " or ".join(str(root) for root in self._roots) or "(no Python roots)"
@@ -115,14 +118,16 @@ class ImportGraphs:
 
     def internal_packages(self) -> list[str]:
         """Top-level packages found in the roots."""
-        names: set[str] = set()
-        for root in self._roots:
-            for child in root.iterdir():
-                if (child / "__init__.py").is_file() or (
-                    child.suffix == ".py" and child.stem.isidentifier()
-                ):
-                    names.add(child.stem if child.suffix == ".py" else child.name)
-        return sorted(names)
+        if self._internal is None:
+            names: set[str] = set()
+            for root in self._roots:
+                for child in root.iterdir():
+                    if (child / "__init__.py").is_file() or (
+                        child.suffix == ".py" and child.stem.isidentifier()
+                    ):
+                        names.add(child.stem if child.suffix == ".py" else child.name)
+            self._internal = sorted(names)
+        return self._internal
 
     def graph(
         self, packages: frozenset[str], *, external: bool, exclude_type_checking: bool
@@ -216,7 +221,6 @@ def _expand(
     """Module names with wildcards replaced by the modules they match."""
     found: list[str] = []
     for module in modules:
-        why = graphs.missing_reason(module)
         if "*" in module:
             matched = sorted(graph.find_matching_modules(module))
             if not matched:
@@ -225,6 +229,7 @@ def _expand(
         elif module in graph.modules:
             found.append(module)
         else:
+            why = graphs.missing_reason(module)
             raise _fail(bound, field, f"module {module!r} is not in the import graph{why}")
     return found
 
@@ -318,9 +323,12 @@ def _check_external(bound: BoundRule, graphs: ImportGraphs, module: str) -> None
         )
 
 
-def _check_apart(bound: BoundRule, field: str, graph: grimp.ImportGraph, a: str, b: str) -> None:
-    if _package(graph, a) & _package(graph, b):
-        raise _fail(bound, field, f"{a!r} and {b!r} overlap (one contains the other)")
+def _overlap(graph: grimp.ImportGraph, a: str, b: str) -> bool:
+    return bool(_package(graph, a) & _package(graph, b))
+
+
+def _overlapping(bound: BoundRule, field: str, a: str, b: str) -> RuleError:
+    return _fail(bound, field, f"{a!r} and {b!r} overlap (one contains the other)")
 
 
 def _forbidden(bound: BoundRule, rule: ForbiddenRule, graphs: ImportGraphs) -> list[ImportFinding]:
@@ -343,10 +351,10 @@ def _forbidden(bound: BoundRule, rule: ForbiddenRule, graphs: ImportGraphs) -> l
     wildcard_sources = set(sources) - set(rule.source_modules)
     findings: list[ImportFinding] = []
     for source, target in itertools.product(sources, forbidden):
-        if rule.as_packages and _package(graph, source) & _package(graph, target):
+        if rule.as_packages and _overlap(graph, source, target):
             if source in wildcard_sources:
                 continue  # a wildcard matched the forbidden module itself, or a parent of it
-            _check_apart(bound, "forbidden_modules", graph, source, target)
+            raise _overlapping(bound, "forbidden_modules", source, target)
         findings.extend(
             _finding(graphs, graph, chain, target)
             for chain in _chains(
@@ -368,7 +376,8 @@ def _independence(
     graph = _graph_for(bound, graphs, [("modules", m) for m in rule.modules], [])
     modules = _expand(bound, "modules", graph, rule.modules, graphs)
     for source, target in itertools.combinations(modules, 2):
-        _check_apart(bound, "modules", graph, source, target)
+        if _overlap(graph, source, target):
+            raise _overlapping(bound, "modules", source, target)
     return _layer_findings(bound, graphs, graph, [grimp.Layer(*modules)], [])
 
 

@@ -186,18 +186,13 @@ def status_command(
     from techlead.incidents import service
 
     with _opened(ctx, repo) as (root, settings, store):
-        number = _id(incident)
-        current = service.get(store, number).incident
-        has_postmortem = (
-            bool(current.postmortem_path) and (root / str(current.postmortem_path)).is_file()
-        )
         found = service.change_status(
             store,
-            number,
+            _id(incident),
             status,
             settings.incidents.severities,
             at=optional_time(at, "--at"),
-            postmortem_exists=has_postmortem,
+            root=root,
         )
         terminal.stdout.print(f"incident {found.id}: {found.status}")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -111,6 +112,11 @@ def _entry(
     session.flush()
     refresh_search_text(session, incident)
     return entry
+
+
+def has_postmortem(incident: Incident, root: Path) -> bool:
+    """Whether the incident's post-mortem file (relative to `root`) is there."""
+    return bool(incident.postmortem_path) and (root / str(incident.postmortem_path)).is_file()
 
 
 def refresh_search_text(session: Session, incident: Incident, postmortem: str = "") -> None:
@@ -246,7 +252,7 @@ def change_status(
     severities: dict[str, Severity],
     *,
     at: dt.datetime | None = None,
-    postmortem_exists: bool = False,
+    root: Path | None = None,
 ) -> Incident:
     """Move an incident forward through investigating → identified → mitigated → resolved →
     closed. Steps may be skipped (resolving also marks the incident mitigated) but not taken
@@ -277,7 +283,7 @@ def change_status(
                 hint="add it back to [incidents.severities]",
             )
         major = level is not None and level.major
-        if status == "closed" and major and not postmortem_exists:
+        if status == "closed" and major and not (root and has_postmortem(incident, root)):
             raise IncidentError(
                 f"incident {incident_id}: {incident.severity} is major and needs its post-mortem "
                 "before closing",

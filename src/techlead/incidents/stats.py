@@ -20,7 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from techlead.config import Severity
-from techlead.incidents.service import OPEN_STATUSES, list_actions, list_incidents
+from techlead.incidents.service import (
+    OPEN_STATUSES,
+    has_postmortem,
+    list_actions,
+    list_incidents,
+)
 from techlead.store.database import Store
 from techlead.store.models import Incident
 
@@ -89,9 +94,7 @@ def incident_stats(
     incidents = [view.incident for view in list_incidents(store, since=since)]
     major = {name for name, level in severities.items() if level.major}
     done = [i for i in incidents if i.severity in major and i.status in {"resolved", "closed"}]
-    with_postmortem = [
-        i for i in done if i.postmortem_path and (root / i.postmortem_path).is_file()
-    ]
+    with_postmortem = [i for i in done if has_postmortem(i, root)]
     chosen = {i.id for i in incidents}
     open_actions = [a for a in list_actions(store, open_only=True) if a.incident_id in chosen]
     return Stats(

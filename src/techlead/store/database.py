@@ -159,14 +159,10 @@ def _operational_errors() -> tuple[type[Exception], ...]:
     """Driver errors that are about the database being reachable and usable, not our SQL."""
     import sqlite3
 
-    kinds: list[type[Exception]] = [sqlite3.DatabaseError]  # includes integrity and lock errors
-    try:
-        import psycopg
+    import psycopg
 
-        kinds.extend([psycopg.OperationalError, psycopg.IntegrityError])
-    except ModuleNotFoundError:
-        pass
-    return tuple(kinds)
+    # sqlite3.DatabaseError includes integrity and lock errors
+    return (sqlite3.DatabaseError, psycopg.OperationalError, psycopg.IntegrityError)
 
 
 _OPERATIONAL = _operational_errors()
