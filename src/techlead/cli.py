@@ -19,6 +19,7 @@ from techlead.errors import TechleadError
 from techlead.history.cli import scan_command
 from techlead.incidents.cli import action_app, runbook_app
 from techlead.incidents.cli import app as incident_app
+from techlead.planning.cli import app as plan_app
 from techlead.team.cli import app as team_app
 
 app = typer.Typer(
@@ -72,6 +73,7 @@ app.add_typer(decide_app, name="decide")
 app.add_typer(incident_app, name="incident")
 app.add_typer(action_app, name="action")
 app.add_typer(runbook_app, name="runbook")
+app.add_typer(plan_app, name="plan")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

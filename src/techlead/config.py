@@ -227,6 +227,130 @@ class RunbookSettings(_Section):
     )
 
 
+DEFAULT_VAGUE_WORDS = (
+    "fast",
+    "quick",
+    "quickly",
+    "slow",
+    "easy",
+    "easily",
+    "simple",
+    "intuitive",
+    "user-friendly",
+    "friendly",
+    "robust",
+    "scalable",
+    "efficient",
+    "efficiently",
+    "flexible",
+    "seamless",
+    "seamlessly",
+    "appropriate",
+    "appropriately",
+    "adequate",
+    "reasonable",
+    "sufficient",
+    "properly",
+    "nice",
+    "better",
+    "improve",
+    "improved",
+    "optimal",
+    "optimized",
+    "as needed",
+    "as appropriate",
+    "etc",
+    "and/or",
+    "some",
+    "several",
+    "many",
+    "most",
+    "normally",
+    "usually",
+    "if possible",
+    "good",
+    "modern",
+    "clean",
+)
+
+
+class PlanningSettings(_Section):
+    """Backlog imports, story lint and forecasts."""
+
+    timezone: str = Field(
+        default="UTC",
+        description="The team's time zone (IANA name): where days begin for throughput, and "
+        "how times without a zone in an export are read.",
+    )
+    history_days: int = Field(
+        default=90, ge=7, le=3650, description="Days of throughput history a forecast samples."
+    )
+    trials: int = Field(
+        default=10_000, ge=100, le=10_000_000, description="Monte Carlo trials per forecast."
+    )
+    todo_statuses: list[str] = Field(
+        default_factory=list, description="Status names that mean not started (besides defaults)."
+    )
+    in_progress_statuses: list[str] = Field(
+        default_factory=list, description="Status names that mean in progress."
+    )
+    done_statuses: list[str] = Field(
+        default_factory=list, description="Status names that mean finished."
+    )
+    not_done_resolutions: list[str] = Field(
+        default_factory=lambda: [
+            "Won't Do",
+            "Won't Fix",
+            "Duplicate",
+            "Cannot Reproduce",
+            "Declined",
+            "Rejected",
+            "Obsolete",
+            "Canceled",
+            "Cancelled",
+            "not_planned",
+        ],
+        description="Resolutions of closed items that delivered nothing (not throughput).",
+    )
+    excluded_types: list[str] = Field(
+        default_factory=lambda: ["Epic", "Initiative", "Sub-task", "Subtask"],
+        description="Item types left out of throughput and forecasts (containers, sub-tasks).",
+    )
+    jira_points_field: str | None = Field(
+        default=None,
+        description="Jira JSON field holding story points, e.g. customfield_10016 (default: "
+        "found from the export's `names`, else customfield_10016).",
+    )
+    vague_words: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_VAGUE_WORDS),
+        description="Words that make an acceptance criterion untestable unless it has a number.",
+    )
+    require_given_when_then: bool = Field(
+        default=False, description="Story lint wants Given/When/Then acceptance criteria."
+    )
+    max_points: float | None = Field(
+        default=8, gt=0, description="Items estimated above this many points are oversized."
+    )
+    percentile: float = Field(
+        default=85,
+        gt=0,
+        lt=100,
+        description="Cycle-time percentile beyond which work in progress is aging, and items "
+        "of a size that usually takes longer are oversized.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
+        return value
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
@@ -238,6 +362,7 @@ class Settings(_Section):
     store: StoreSettings = Field(default_factory=StoreSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     runbooks: RunbookSettings = Field(default_factory=RunbookSettings)
+    planning: PlanningSettings = Field(default_factory=PlanningSettings)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

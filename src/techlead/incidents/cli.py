@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from techlead import terminal
-from techlead.config import Settings, load_settings
+from techlead.config import load_settings
 from techlead.history.git import open_repository
 from techlead.incidents.runbooks import (
     find_runbook,
@@ -26,37 +24,16 @@ from techlead.incidents.runbooks import (
 from techlead.incidents.times import duration, optional_time, parse_date, parse_since, show
 from techlead.options import FormatOption, QuietOption, RepoOption
 from techlead.output import OutputFormat, render_frame, render_problems, to_json
+from techlead.shell import opened_store
 
 if TYPE_CHECKING:
     from techlead.incidents import service
-    from techlead.store.database import Store
-
-# The record store (SQLAlchemy, Alembic, psycopg) is imported by the commands that use it, not
-# when the CLI starts: every other command would pay for it.
 
 AtOption = Annotated[
     str | None,
     typer.Option("--at", help='When it happened, e.g. "2026-11-20 14:03 UTC" (default: now).'),
 ]
 IdArgument = Annotated[str, typer.Argument(help="Incident id (7 or INC-7).")]
-
-
-@contextlib.contextmanager
-def _opened(ctx: typer.Context, repo: Path) -> Iterator[tuple[Path, Settings, Store]]:
-    from techlead.store.database import DEFAULT_FILE, database_url, open_store, shown
-
-    obj: dict[str, Any] = ctx.obj or {}
-    root = open_repository(repo).root
-    settings = load_settings(root, obj.get("config"))
-    store = open_store(database_url(root, obj.get("db"), settings.store.url))
-    if store.created and not store.url.endswith(str(DEFAULT_FILE)):
-        terminal.stderr.print(
-            f"note: created a new record store at {shown(store.url)}", soft_wrap=True
-        )
-    try:
-        yield root, settings, store
-    finally:
-        store.close()
 
 
 def _id(value: str) -> int:
@@ -90,7 +67,7 @@ def open_command(
     """Open an incident (status investigating); lists the runbooks of its service."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (root, settings, store):
+    with opened_store(ctx, repo) as (root, settings, store):
         level = service.check_severity(severity, settings.incidents.severities)
         books = (
             for_service(root / settings.runbooks.directory, service_name) if service_name else []
@@ -130,7 +107,7 @@ def ack_command(
     """Acknowledge an incident (someone is on it)."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (_, _settings, store):
+    with opened_store(ctx, repo) as (_, _settings, store):
         found = service.acknowledge(store, _id(incident), by, optional_time(at, "--at"))
         waited = (
             duration(found.acknowledged_at - found.detected_at) if found.acknowledged_at else "—"
@@ -150,7 +127,7 @@ def update_command(
     """Add an entry to an incident's timeline."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (_, _settings, store):
+    with opened_store(ctx, repo) as (_, _settings, store):
         entry = service.add_update(store, _id(incident), text, by, optional_time(at, "--at"))
         terminal.stdout.print(f"incident {entry.incident_id}: noted at {show(entry.at)}")
 
@@ -167,7 +144,7 @@ def role_command(
     """Give someone an incident role (commander, deputy, scribe and comms have one holder)."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (_, _settings, store):
+    with opened_store(ctx, repo) as (_, _settings, store):
         service.assign_role(store, _id(incident), role, name, optional_time(at, "--at"))
         terminal.stdout.print(f"incident {_id(incident)}: {name} is {role.lower()}")
 
@@ -185,7 +162,7 @@ def status_command(
     """Move an incident forward; closing needs it resolved (and a post-mortem if major)."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (root, settings, store):
+    with opened_store(ctx, repo) as (root, settings, store):
         found = service.change_status(
             store,
             _id(incident),
@@ -219,7 +196,7 @@ def link_command(
 
     if not (commit or adr or runbook or other):
         raise service.IncidentError("give --commit, --adr, --runbook or --incident")
-    with _opened(ctx, repo) as (root, settings, store):
+    with opened_store(ctx, repo) as (root, settings, store):
         number = _id(incident)
         service.get(store, number)
         targets: list[tuple[str, str, str]] = []
@@ -281,7 +258,7 @@ def list_command(
     """Incidents, newest first."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (_, settings, store):
+    with opened_store(ctx, repo) as (_, settings, store):
         level = (
             service.check_severity(severity, settings.incidents.severities) if severity else None
         )
@@ -346,7 +323,7 @@ def show_command(
     """One incident: its facts, roles, links, action items and latest timeline entries."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (_, _settings, store):
+    with opened_store(ctx, repo) as (_, _settings, store):
         view = service.get(store, _id(incident))
     if output is not OutputFormat.table:
         if output is OutputFormat.json:
@@ -401,7 +378,7 @@ def timeline_command(
     """An incident's timeline in time order (UTC)."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (_, _settings, store):
+    with opened_store(ctx, repo) as (_, _settings, store):
         view = service.get(store, _id(incident))
     frame = pl.DataFrame(
         [(e.at, e.kind, e.text, e.author) for e in view.entries],
@@ -428,7 +405,7 @@ def stats_command(
     """Counts by severity and service, MTTD/MTTA/MTTM/MTTR, post-mortems and action items."""
     from techlead.incidents.stats import incident_stats
 
-    with _opened(ctx, repo) as (root, settings, store):
+    with opened_store(ctx, repo) as (root, settings, store):
         stats = incident_stats(
             store,
             root,
@@ -495,7 +472,7 @@ def search_command(
     """Similar incidents: full text over titles, timelines, action items and post-mortems."""
     from techlead.incidents.search import search
 
-    with _opened(ctx, repo) as (root, _settings, store):
+    with opened_store(ctx, repo) as (root, _settings, store):
         hits = search(store, root, text, limit)
     frame = pl.DataFrame(
         [
@@ -534,7 +511,7 @@ def import_command(
 
     if not file.is_file():
         raise service.IncidentError(f"{file}: no such file")
-    with _opened(ctx, repo) as (_, settings, store):
+    with opened_store(ctx, repo) as (_, settings, store):
         added, updated = import_csv(store, file, settings.incidents.severities)
     noun = "incident" if added == 1 else "incidents"
     terminal.stdout.print(f"{file}: {added} {noun} added, {updated} updated")
@@ -550,7 +527,7 @@ def postmortem_command(
     from techlead.incidents import service
     from techlead.incidents.postmortem import write_postmortem
 
-    with _opened(ctx, repo) as (root, settings, store):
+    with opened_store(ctx, repo) as (root, settings, store):
         view = service.get(store, _id(incident))
         existing = root / view.incident.postmortem_path if view.incident.postmortem_path else None
         missing_file = existing is not None and not existing.is_file()
@@ -606,7 +583,7 @@ def action_add_command(
     from techlead.incidents import service
 
     due_date = parse_date(due, "--due") if due else None
-    with _opened(ctx, repo) as (_, _settings, store):
+    with opened_store(ctx, repo) as (_, _settings, store):
         item = service.add_action(store, _id(incident), text, kind, owner, due_date)
     terminal.stdout.print(f"action item {item.id} added to incident {item.incident_id}")
 
@@ -620,7 +597,7 @@ def action_done_command(
     """Mark an action item done."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (_, _settings, store):
+    with opened_store(ctx, repo) as (_, _settings, store):
         item = service.complete_action(store, service.parse_id(action, "action item"))
     terminal.stdout.print(f"action item {item.id} done")
 
@@ -637,7 +614,7 @@ def action_list_command(
     """Action items, soonest due first."""
     from techlead.incidents import service
 
-    with _opened(ctx, repo) as (_, _settings, store):
+    with opened_store(ctx, repo) as (_, _settings, store):
         if incident:
             service.get(store, _id(incident))  # an unknown incident is an error, not "none"
         items = service.list_actions(

@@ -10,8 +10,10 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -154,3 +156,49 @@ class ActionItem(Base):
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     incident: Mapped[Incident] = relationship(back_populates="actions")
+
+
+class WorkItem(Base):
+    """A backlog item imported from a tracker (Jira, GitHub issues, Linear)."""
+
+    __tablename__ = "work_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(1000))
+    type: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    resolution: Mapped[str | None] = mapped_column(String(100))
+    points: Mapped[float | None] = mapped_column(Float)
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sprints: Mapped[list[str]] = mapped_column(JSON, default=list)
+    parent: Mapped[str | None] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    acceptance: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    transitions: Mapped[list[ItemTransition]] = relationship(
+        order_by="(ItemTransition.at, ItemTransition.id)", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("source", "key"),)
+
+
+class ItemTransition(Base):
+    """A status change of a work item, from the tracker's change log."""
+
+    __tablename__ = "work_item_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("work_items.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    from_status: Mapped[str | None] = mapped_column(String(100))
+    to_status: Mapped[str] = mapped_column(String(100))
+
+    __table_args__ = (Index("ix_work_item_transitions_item_at", "item_id", "at"),)

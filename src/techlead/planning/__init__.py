@@ -1,0 +1,1 @@
+"""Planning: backlog imports, story lint, Monte Carlo forecasts and their calibration."""

@@ -1,0 +1,42 @@
+"""The stored backlog as a Polars frame: what story lint, throughput and listings read."""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import select
+
+from techlead.store.database import Store
+from techlead.store.models import WorkItem
+
+_TIME = pl.Datetime("us", "UTC")
+SCHEMA = pl.Schema(
+    {
+        "source": pl.String(),
+        "key": pl.String(),
+        "title": pl.String(),
+        "type": pl.String(),
+        "status": pl.String(),
+        "category": pl.String(),
+        "resolution": pl.String(),
+        "points": pl.Float64(),
+        "assignee": pl.String(),
+        "parent": pl.String(),
+        "labels": pl.List(pl.String()),
+        "sprints": pl.List(pl.String()),
+        "description": pl.String(),
+        "acceptance": pl.String(),
+        "created_at": _TIME,
+        "started_at": _TIME,
+        "resolved_at": _TIME,
+    }
+)
+
+
+def stored_items(store: Store) -> pl.DataFrame:
+    """Every imported item, ordered by tracker and key."""
+    with store.session() as session:
+        rows = [
+            {name: getattr(item, name) for name in SCHEMA.names()}
+            for item in session.scalars(select(WorkItem).order_by(WorkItem.source, WorkItem.id))
+        ]
+    return pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else SCHEMA.to_frame()

@@ -1,0 +1,633 @@
+"""`techlead plan ...`: the CLI shell over techlead.planning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import typer
+from rich.table import Table
+
+from techlead import terminal
+from techlead.config import Settings
+from techlead.options import FormatOption, QuietOption, RepoOption
+from techlead.output import OutputFormat, render_frame, to_json
+from techlead.planning.forecast import PERCENTILES, ForecastError, Risk, Scope
+from techlead.planning.throughput import Completions, Window
+from techlead.shell import opened_store
+
+if TYPE_CHECKING:
+    from techlead.planning.importer import ExportFormat
+
+app = typer.Typer(
+    help="Planning: backlog imports, story lint, Monte Carlo forecasts, capacity, calibration.",
+    no_args_is_help=True,
+)
+forecast_app = typer.Typer(
+    help="Monte Carlo forecasts from the team's own daily throughput.", no_args_is_help=True
+)
+app.add_typer(forecast_app, name="forecast")
+
+
+class Source(enum.StrEnum):
+    """Where throughput comes from."""
+
+    auto = "auto"
+    tracker = "tracker"
+    git = "git"
+
+
+SourceOption = Annotated[
+    Source,
+    typer.Option(
+        "--source",
+        help="tracker (imported backlog), git (merged changes), or auto: the tracker if "
+        "anything finished was imported, else git.",
+    ),
+]
+HistoryDaysOption = Annotated[
+    int | None,
+    typer.Option("--history-days", min=7, help="Days of throughput to sample (default 90)."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same answer.")]
+TrialsOption = Annotated[
+    int | None, typer.Option("--trials", min=100, help="Monte Carlo trials (default 10,000).")
+]
+StartOption = Annotated[
+    str | None, typer.Option("--start", help="First day of the work, YYYY-MM-DD (default today).")
+]
+ChartOption = Annotated[
+    Path | None, typer.Option("--chart", help="Also draw the forecast to this .svg or .png file.")
+]
+SplitOption = Annotated[
+    str | None,
+    typer.Option("--split", help="Split rate LOW-HIGH: each item becomes this many (e.g. 1-1.5)."),
+]
+RiskOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--risk",
+        help="NAME:LIKELIHOOD:LOW-HIGH, e.g. 'new API:30%:2-5' adds 2 to 5 items 30% of the "
+        "time. Repeatable.",
+    ),
+]
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ForecastError(f"{option} {value!r}: not a date (YYYY-MM-DD)") from None
+
+
+def _today(settings: Settings) -> dt.date:
+    return dt.datetime.now(ZoneInfo(settings.planning.timezone)).date()
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ForecastError(f"{what}: {text!r} is not a number") from None
+
+
+def _split(value: str | None) -> tuple[float, float]:
+    if value is None:
+        return 1.0, 1.0
+    low, _, high = value.partition("-")
+    pair = _number(low, "--split"), _number(high or low, "--split")
+    if not 0 < pair[0] <= pair[1]:
+        raise ForecastError(f"--split {value!r}: give LOW-HIGH with 0 < LOW <= HIGH")
+    return pair
+
+
+def _risks(values: list[str] | None) -> tuple[Risk, ...]:
+    risks = []
+    for value in values or []:
+        match = re.fullmatch(r"(.+):\s*([\d.]+)\s*(%?)\s*:\s*(\d+)\s*(?:-\s*(\d+))?", value.strip())
+        if not match:
+            raise ForecastError(
+                f"--risk {value!r}: write NAME:LIKELIHOOD:LOW-HIGH, e.g. 'db:30%:2-5'"
+            )
+        name, chance, percent, low, high = match.groups()
+        likelihood = _number(chance, "--risk") / (100 if percent else 1)
+        risk = Risk(name.strip(), likelihood, int(low), int(high or low))
+        if not 0 <= likelihood <= 1 or risk.low > risk.high:
+            raise ForecastError(f"--risk {value!r}: likelihood 0-100% and LOW <= HIGH items")
+        risks.append(risk)
+    return tuple(risks)
+
+
+@dataclass
+class _Evidence:
+    settings: Settings
+    completions: Completions
+
+
+def _evidence(ctx: typer.Context, repo: Path, source: Source, quiet: bool) -> _Evidence:
+    """Finished work from the imported backlog or from the repository's history."""
+    from techlead.planning.backlog import stored_items
+    from techlead.planning.throughput import git_completions, tracker_completions
+
+    with opened_store(ctx, repo) as (_, settings, store):
+        completions = tracker_completions(stored_items(store), settings.planning)
+    if source is Source.tracker and not completions.days:
+        raise ForecastError(
+            "no finished items in the imported backlog",
+            hint="import an export with `techlead plan import`, or use --source git",
+        )
+    if source is Source.git or not completions.days:
+        from techlead.history.scan import scan
+
+        with terminal.ProgressBar("Mining history", quiet=quiet) as bar:
+            result = scan(repo, settings, progress=bar)
+        completions = git_completions(result.history.commits, result.head, settings.planning)
+        if source is Source.auto:
+            terminal.stderr.print(
+                f"note: no finished items imported; throughput is {completions.unit} "
+                "from git history",
+                soft_wrap=True,
+            )
+    return _Evidence(settings, completions)
+
+
+def _window(evidence: _Evidence, start: dt.date, history_days: int | None) -> Window:
+    from techlead.planning.stability import check_stability
+    from techlead.planning.throughput import history_window
+
+    days = history_days or evidence.settings.planning.history_days
+    window = history_window(evidence.completions, start, days)
+    for warning in check_stability(window, evidence.completions.unit).warnings:
+        terminal.stderr.print(f"warning: {warning}", soft_wrap=True)
+    return window
+
+
+def _basis(window: Window, completions: Completions) -> dict[str, Any]:
+    return {
+        "source": completions.source,
+        "unit": completions.unit,
+        "history": {"first": window.first, "last": window.last},
+        "per_day": round(window.mean, 3),
+        "days_with_data": window.days_with_data,
+    }
+
+
+def _caption(basis: dict[str, Any]) -> str:
+    return (
+        f"from {basis['per_day']:.2f} {basis['unit']}/day, {basis['history']['first']} to "
+        f"{basis['history']['last']} ({basis['days_with_data']} days with any), "
+        f"{basis['source']}"
+    )
+
+
+def _print_result(
+    rows: pl.DataFrame, summary: dict[str, Any], output: OutputFormat, title: str, caption: str
+) -> None:
+    if output is OutputFormat.json:
+        sys.stdout.write(to_json(summary) + "\n")
+    elif output is OutputFormat.table:
+        table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
+        for name in rows.columns:
+            table.add_column(name, justify="left" if rows[name].dtype == pl.String else "right")
+        for row in rows.iter_rows():
+            table.add_row(*(str(cell) for cell in row))
+        terminal.stdout.print(table)
+    else:
+        render_frame(rows, output)
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Export files (several pages are fine).")],
+    export_format: Annotated[
+        str,
+        typer.Option("--format", help="auto, jira-csv, jira-json, github or linear."),
+    ] = "auto",
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="Zone of times written without one (Jira CSV); default: [planning] timezone.",
+        ),
+    ] = None,
+    repo: RepoOption = Path("."),
+) -> None:
+    """Import a Jira (CSV or REST JSON), GitHub issues (JSON) or Linear (CSV) export.
+
+    Re-importing updates the items already stored; a bad file imports nothing."""
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from techlead.planning.importer import import_exports
+
+    chosen = _export_format(export_format)
+    try:
+        zone = ZoneInfo(timezone) if timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ForecastError(f"--timezone {timezone!r}: unknown zone (use an IANA name)") from None
+    with opened_store(ctx, repo) as (_, settings, store):
+        summary = import_exports(store, files, chosen, settings.planning, zone)
+    terminal.stdout.print(
+        f"imported {summary.added + summary.updated + summary.unchanged} items from "
+        f"{summary.files} file{'s' if summary.files != 1 else ''}: {summary.added} new, "
+        f"{summary.updated} updated, {summary.unchanged} unchanged"
+    )
+
+
+def _export_format(value: str) -> ExportFormat:
+    from techlead.planning.importer import ExportFormat
+
+    try:
+        return ExportFormat(value)
+    except ValueError:
+        names = ", ".join(member.value for member in ExportFormat)
+        raise ForecastError(f"--format {value!r}: use one of {names}") from None
+
+
+@app.command("items")
+def items_command(
+    ctx: typer.Context,
+    category: Annotated[
+        str | None, typer.Option("--category", help="todo, in_progress or done.")
+    ] = None,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """The imported backlog."""
+    from techlead.planning.backlog import stored_items
+    from techlead.planning.items import CATEGORIES
+
+    if category is not None and category not in CATEGORIES:
+        raise ForecastError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}")
+    with opened_store(ctx, repo) as (_, _settings, store):
+        items = stored_items(store)
+    if category:
+        items = items.filter(pl.col("category") == category)
+    shown = items.select(
+        "key", "type", "status", "points", "assignee", "created_at", "resolved_at", "title"
+    )
+    render_frame(shown, output, f"Backlog ({items.height} items)")
+
+
+@app.command("lint")
+def lint_command(
+    ctx: typer.Context, repo: RepoOption = Path("."), output: FormatOption = OutputFormat.table
+) -> None:
+    """Open items without (testable) acceptance criteria, too big, or in progress too long;
+    exit 1 if any."""
+    from techlead.planning.backlog import stored_items
+    from techlead.planning.lint import lint_backlog
+
+    with opened_store(ctx, repo) as (_, settings, store):
+        items = stored_items(store)
+    result = lint_backlog(items, settings.planning, dt.datetime.now(dt.UTC))
+    for note in result.notes:
+        terminal.stderr.print(f"note: {note}", soft_wrap=True)
+    frame = pl.DataFrame(
+        [(f.key, f.rule, f.message, f.title) for f in result.findings],
+        schema={"key": pl.String, "rule": pl.String, "problem": pl.String, "title": pl.String},
+        orient="row",
+    )
+    if result.findings or output is not OutputFormat.table:
+        render_frame(frame, output, f"Story lint: {result.checked} open items checked")
+    else:
+        terminal.stdout.print(f"{result.checked} open items checked: no problems")
+    if result.findings:
+        raise typer.Exit(1)
+
+
+@app.command("throughput")
+def throughput_command(
+    ctx: typer.Context,
+    source: SourceOption = Source.auto,
+    history_days: HistoryDaysOption = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day of the window (default yesterday).")
+    ] = None,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Weekly throughput and its stability (XmR natural process limits)."""
+    from techlead.planning.stability import check_stability
+    from techlead.planning.throughput import history_window
+
+    evidence = _evidence(ctx, repo, source, quiet)
+    last = _date(until, "--until") if until else _today(evidence.settings) - dt.timedelta(1)
+    days = history_days or evidence.settings.planning.history_days
+    window = history_window(evidence.completions, last + dt.timedelta(1), days, True)
+    stability = check_stability(window, evidence.completions.unit)
+    rows = pl.DataFrame(
+        [(start, total) for start, total in stability.weeks],
+        schema={"week from": pl.Date, evidence.completions.unit: pl.Int64},
+        orient="row",
+    )
+    summary = {
+        **_basis(window, evidence.completions),
+        "weeks": [{"from": start, "finished": total} for start, total in stability.weeks],
+        "mean_per_week": round(stability.mean, 2),
+        "natural_limits": [round(stability.lower_limit, 2), round(stability.upper_limit, 2)],
+        "stable": stability.stable,
+        "warnings": stability.warnings,
+    }
+    verdict = (
+        f"limits {stability.lower_limit:.1f} to {stability.upper_limit:.1f} per week: "
+        + ("stable" if stability.stable else "UNSTABLE")
+        if len(stability.weeks) >= 5
+        else "too short to judge stability"
+    )
+    _print_result(rows, summary, output, "Weekly throughput", _caption(summary) + "\n" + verdict)
+    if output is OutputFormat.table:
+        for warning in stability.warnings:
+            terminal.stderr.print(f"warning: {warning}", soft_wrap=True)
+
+
+@forecast_app.command("when")
+def when_command(
+    ctx: typer.Context,
+    items: Annotated[int, typer.Option("--items", "-n", min=1, help="Items left to finish.")],
+    start: StartOption = None,
+    split: SplitOption = None,
+    risk: RiskOption = None,
+    source: SourceOption = Source.auto,
+    history_days: HistoryDaysOption = None,
+    trials: TrialsOption = None,
+    seed: SeedOption = 1,
+    chart: ChartOption = None,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """When will N items be finished? Dates at 50%, 85% and 95% likelihood."""
+    from techlead.planning.forecast import forecast_completion
+
+    evidence = _evidence(ctx, repo, source, quiet)
+    first = _date(start, "--start") if start else _today(evidence.settings)
+    scope = Scope(items, *_split(split), _risks(risk))
+    window = _window(evidence, first, history_days)
+    runs = trials or evidence.settings.planning.trials
+    forecast = forecast_completion(window.counts, scope, first, runs, seed)
+    rows = pl.DataFrame(
+        [(f"{q}%", day, (day - first).days + 1) for q, day in forecast.percentiles.items()],
+        schema={"likelihood": pl.String, "done by": pl.Date, "calendar days": pl.Int64},
+        orient="row",
+    )
+    basis = _basis(window, evidence.completions)
+    summary = {
+        "question": "when",
+        "items": items,
+        "start": first,
+        "trials": runs,
+        "seed": seed,
+        "split": list(_split(split)),
+        "risks": [vars(r) for r in scope.risks],
+        "percentiles": {str(q): day for q, day in forecast.percentiles.items()},
+        "basis": basis,
+    }
+    title = f"When will {items} {evidence.completions.unit} be finished, starting {first}?"
+    _print_result(rows, summary, output, title, f"{runs:,} trials, seed {seed}, " + _caption(basis))
+    if chart is not None:
+        from techlead.planning.chart import when_chart, write_chart
+
+        write_chart(when_chart(forecast, title), chart)
+        terminal.stderr.print(f"chart written to {chart}", soft_wrap=True)
+
+
+@forecast_app.command("how-many")
+def how_many_command(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", help="Last day counted, YYYY-MM-DD.")],
+    start: StartOption = None,
+    split: SplitOption = None,
+    risk: RiskOption = None,
+    source: SourceOption = Source.auto,
+    history_days: HistoryDaysOption = None,
+    trials: TrialsOption = None,
+    seed: SeedOption = 1,
+    chart: ChartOption = None,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """How many items will be finished by a date? At least this many at 50%, 85%, 95%."""
+    from techlead.planning.forecast import forecast_how_many
+
+    evidence = _evidence(ctx, repo, source, quiet)
+    first = _date(start, "--start") if start else _today(evidence.settings)
+    end = _date(by, "--by")
+    scope = Scope(0, *_split(split), _risks(risk))
+    window = _window(evidence, first, history_days)
+    runs = trials or evidence.settings.planning.trials
+    forecast = forecast_how_many(window.counts, first, end, runs, seed, scope)
+    rows = pl.DataFrame(
+        [(f"{q}%", count) for q, count in forecast.percentiles.items()],
+        schema={"likelihood": pl.String, "at least": pl.Int64},
+        orient="row",
+    )
+    basis = _basis(window, evidence.completions)
+    summary = {
+        "question": "how-many",
+        "start": first,
+        "by": end,
+        "trials": runs,
+        "seed": seed,
+        "split": list(_split(split)),
+        "risks": [vars(r) for r in scope.risks],
+        "percentiles": {str(q): count for q, count in forecast.percentiles.items()},
+        "basis": basis,
+    }
+    title = f"How many {evidence.completions.unit} from {first} to {end}?"
+    _print_result(rows, summary, output, title, f"{runs:,} trials, seed {seed}, " + _caption(basis))
+    if chart is not None:
+        from techlead.planning.chart import how_many_chart, write_chart
+
+        write_chart(how_many_chart(forecast, title), chart)
+        terminal.stderr.print(f"chart written to {chart}", soft_wrap=True)
+
+
+def _absences(values: list[str] | None) -> dict[str, float]:
+    absences: dict[str, float] = {}
+    for value in values or []:
+        name, _, days = value.rpartition(":")
+        if not name.strip():
+            raise ForecastError(f"--absence {value!r}: write NAME:DAYS, e.g. alice:3")
+        amount = _number(days, f"--absence {value!r}")
+        if amount < 0:
+            raise ForecastError(f"--absence {value!r}: days must not be negative")
+        absences[name.strip()] = absences.get(name.strip(), 0.0) + amount
+    return absences
+
+
+@app.command("capacity")
+def capacity_command(
+    ctx: typer.Context,
+    sprint_days: Annotated[
+        int, typer.Option("--sprint-days", min=1, help="Calendar days in the sprint.")
+    ] = 14,
+    absence: Annotated[
+        list[str] | None,
+        typer.Option("--absence", help="NAME:DAYS away during the sprint. Repeatable."),
+    ] = None,
+    team_size: Annotated[
+        int | None,
+        typer.Option(
+            "--team-size", min=1, help="People (default: who finished work in the window)."
+        ),
+    ] = None,
+    start: StartOption = None,
+    source: SourceOption = Source.auto,
+    history_days: HistoryDaysOption = None,
+    trials: TrialsOption = None,
+    seed: SeedOption = 1,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Items to expect in the next sprint from throughput and who is available."""
+    from techlead.planning.capacity import sprint_capacity
+
+    evidence = _evidence(ctx, repo, source, quiet)
+    first = _date(start, "--start") if start else _today(evidence.settings)
+    window = _window(evidence, first, history_days)
+    people = evidence.completions.people_between(window.first, window.last)
+    size = team_size or len(people)
+    if size == 0:
+        raise ForecastError("nobody is named on the finished work: give --team-size")
+    away = _absences(absence)
+    unknown = sorted(set(away) - people)
+    if unknown and team_size is None:
+        terminal.stderr.print(
+            f"note: {', '.join(unknown)} finished nothing in the window; the team size "
+            f"({size}) counts only those who did",
+            soft_wrap=True,
+        )
+    runs = trials or evidence.settings.planning.trials
+    result = sprint_capacity(window.counts, sprint_days, size, away, runs, seed)
+    rows = pl.DataFrame(
+        [(f"{q}%", result.full_team[q], result.expected[q]) for q in PERCENTILES],
+        schema={"likelihood": pl.String, "everyone in": pl.Int64, "with absences": pl.Int64},
+        orient="row",
+    )
+    basis = _basis(window, evidence.completions)
+    summary = {
+        "start": first,
+        "sprint_days": sprint_days,
+        "team_size": size,
+        "absent_days": result.absent_days,
+        "availability": round(result.availability, 4),
+        "full_team": {str(q): n for q, n in result.full_team.items()},
+        "with_absences": {str(q): n for q, n in result.expected.items()},
+        "trials": runs,
+        "seed": seed,
+        "basis": basis,
+    }
+    caption = (
+        f"{size} people, {result.absent_days:g} of {size * sprint_days} person-days away "
+        f"({result.availability:.0%} available); " + _caption(basis)
+    )
+    title = f"Sprint of {sprint_days} days from {first}: {evidence.completions.unit} to expect"
+    _print_result(rows, summary, output, title, caption)
+
+
+@app.command("backtest")
+def backtest_command(
+    ctx: typer.Context,
+    items: Annotated[
+        int, typer.Option("--items", "-n", min=1, help="Items each forecast is for.")
+    ] = 10,
+    every: Annotated[int, typer.Option("--every", min=1, help="Days between forecast dates.")] = 7,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First forecast date, YYYY-MM-DD.")
+    ] = None,
+    details: Annotated[bool, typer.Option("--details", help="One row per forecast.")] = False,
+    source: SourceOption = Source.auto,
+    history_days: HistoryDaysOption = None,
+    trials: Annotated[int, typer.Option("--trials", min=100, help="Trials per forecast.")] = 2000,
+    seed: SeedOption = 1,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Walk forward through history: how often did the real date fall within P50/P85/P95?"""
+    from techlead.planning.backtest import backtest
+
+    evidence = _evidence(ctx, repo, source, quiet)
+    days = history_days or evidence.settings.planning.history_days
+    result = backtest(
+        evidence.completions,
+        items,
+        days,
+        every,
+        trials,
+        seed,
+        _date(since, "--since") if since else None,
+    )
+    if not result.samples:
+        raise ForecastError(
+            f"no forecast could be checked: the history needs {days} days of throughput and "
+            f"then the time to finish {items} more {evidence.completions.unit}",
+            hint="try fewer --items or a shorter --history-days",
+        )
+    rows = (
+        _backtest_details(result)
+        if details
+        else pl.DataFrame(
+            [(f"P{q}", f"{q}%", f"{(result.coverage(q) or 0):.0%}") for q in PERCENTILES],
+            schema={"forecast": pl.String, "should hold": pl.String, "held": pl.String},
+            orient="row",
+        )
+    )
+    summary = {
+        "items": items,
+        "history_days": days,
+        "every_days": every,
+        "source": evidence.completions.source,
+        "unit": evidence.completions.unit,
+        "forecasts": len(result.samples),
+        "first": result.first,
+        "last": result.last,
+        "coverage": {str(q): result.coverage(q) for q in PERCENTILES},
+        "median_absolute_error_days": result.median_absolute_error(),
+        "mean_error_days": result.mean_error(),
+        "samples": _backtest_details(result).to_dicts(),
+    }
+    error, bias = result.median_absolute_error(), result.mean_error()
+    caption = (
+        f"{len(result.samples)} forecasts from {result.first} to {result.last}, each for "
+        f"{items} {evidence.completions.unit} from the {days} days before it "
+        f"({evidence.completions.source}); P50 off by a median of "
+        + (f"{error:g} days, {bias:+.1f} on average (+ = late)" if error is not None else "n/a")
+    )
+    _print_result(rows, summary, output, "Forecast calibration (walk-forward backtest)", caption)
+
+
+def _backtest_details(result: Any) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            (
+                s.date,
+                s.forecast[50],
+                s.forecast[85],
+                s.forecast[95],
+                s.actual,
+                s.error_days,
+            )
+            for s in result.samples
+        ],
+        schema={
+            "forecast on": pl.Date,
+            "P50": pl.Date,
+            "P85": pl.Date,
+            "P95": pl.Date,
+            "actual": pl.Date,
+            "P50 error (days)": pl.Int64,
+        },
+        orient="row",
+    )

@@ -1,0 +1,145 @@
+"""Reading tracker exports: CSV and JSON files, times in the trackers' formats, points."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dateutil import parser as dateparser
+
+from techlead.errors import TechleadError
+
+
+class ExportError(TechleadError):
+    """A tracker export that cannot be imported; names the file, row and field."""
+
+
+# Linear writes JavaScript's Date.toString(): "Wed May 13 2026 11:21:41 GMT+0000 (GMT+00:00)".
+_JAVASCRIPT = re.compile(
+    r"^[A-Za-z]{3} ([A-Za-z]{3} \d{1,2} \d{4} \d{1,2}:\d{2}:\d{2}) GMT([+-]\d{4})(?: \(.*\))?$"
+)
+# dateutil reads "GMT+3" the POSIX way (three hours *behind*); trackers mean ahead.
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*(?=[+-]\d)")
+
+
+def read_time(value: str, zone: dt.tzinfo, where: str) -> dt.datetime:
+    """A point in time from an export; without an offset it is read in `zone`."""
+    text = value.strip()
+    javascript = _JAVASCRIPT.match(text)
+    try:
+        if javascript:
+            return dt.datetime.strptime(
+                f"{javascript.group(1)} {javascript.group(2)}", "%b %d %Y %H:%M:%S %z"
+            ).astimezone(dt.UTC)
+        # Jira's "11/May/24 03:26 PM" and numeric dates are day first, like its default format.
+        parsed = dateparser.parse(_GMT_OFFSET.sub("", text), dayfirst=_day_first(text))
+    except (ValueError, OverflowError):
+        raise ExportError(f"{where}: {value!r} is not a date and time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    if parsed.year < 1970:
+        raise ExportError(f"{where}: {value!r} is before 1970")
+    return parsed.astimezone(dt.UTC)
+
+
+def _day_first(text: str) -> bool:
+    return not re.match(r"^\d{4}-", text)
+
+
+def optional_time(value: str | None, zone: dt.tzinfo, where: str) -> dt.datetime | None:
+    return read_time(value, zone, where) if value and value.strip() else None
+
+
+def read_points(value: object, where: str) -> float | None:
+    """Story points: a non-negative number, or nothing."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ExportError(f"{where}: {value!r} is not a number of points")
+    try:
+        points = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else value
+    except ValueError:
+        raise ExportError(f"{where}: {value!r} is not a number of points") from None
+    if not isinstance(points, int | float) or math.isnan(points) or not 0 <= points < 10_000:
+        raise ExportError(f"{where}: {value!r} is not a number of points")
+    return float(points)
+
+
+def text_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).replace("\x00", "").strip()
+    return text or None
+
+
+def _decoded(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExportError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+@dataclass
+class CsvTable:
+    """A CSV export: its header (repeated names kept) and rows with their first line number."""
+
+    path: Path
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+    def columns(self, name: str) -> list[int]:
+        """Every column with this header name (case-insensitive): Jira repeats some."""
+        wanted = name.casefold()
+        return [index for index, column in enumerate(self.header) if column.casefold() == wanted]
+
+    def require(self, *names: str) -> None:
+        missing = [name for name in names if not self.columns(name)]
+        if missing:
+            raise ExportError(f"{self.path}: no {', '.join(repr(m) for m in missing)} column")
+
+
+def read_csv(path: Path) -> CsvTable:
+    """Rows of a CSV export in its own dialect (comma, semicolon or tab separated)."""
+    text = _decoded(path)
+    if not text.strip():
+        raise ExportError(f"{path}: the file is empty")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text.split("\n", 1)[0], delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        header = [name.strip() for name in next(reader)]
+        line = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                if len(row) != len(header):
+                    raise ExportError(
+                        f"{path}, line {line}: {len(row)} fields where the header has {len(header)}"
+                    )
+                rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ExportError(f"{path}, line {reader.line_num}: {exc}") from None
+    return CsvTable(path, header, rows)
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(_decoded(path))
+    except json.JSONDecodeError as exc:
+        raise ExportError(f"{path}, line {exc.lineno}: not JSON: {exc.msg}") from None
