@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -315,6 +315,12 @@ class PlanningSettings(_Section):
     excluded_types: list[str] = Field(
         default_factory=lambda: ["Epic", "Initiative", "Sub-task", "Subtask"],
         description="Item types left out of throughput and forecasts (containers, sub-tasks).",
+    )
+    git_unit: Literal["auto", "merges", "commits"] = Field(
+        default="auto",
+        description="What counts as a finished item in git history: merged changes (merge "
+        "commits and squash-merged pull requests on the main line), every main-line commit, "
+        "or auto: merged changes when there are any.",
     )
     jira_points_field: str | None = Field(
         default=None,

@@ -182,3 +182,14 @@ def _start(args: list[str]) -> list[str]:
         if args[1] in {"forecast", "capacity"} and "--start" not in args
         else []
     )
+
+
+def test_git_unit_commits_counts_every_main_line_commit(repo: GitRepo) -> None:
+    repo.commit("start", {"a.txt": "a"}, date=_day(1))
+    _merge(repo, "one", 2)
+    repo.commit("a direct commit", {"c.txt": "c"}, date=_day(3))
+    result = scan(repo.path)
+    settings = PlanningSettings(git_unit="commits")
+    finished = git_completions(result.history.commits, result.head, settings)
+    assert finished.unit == "commits"
+    assert finished.days == [dt.date(2026, 3, 1), dt.date(2026, 3, 2), dt.date(2026, 3, 3)]

@@ -529,8 +529,9 @@ def capacity_command(
         "basis": basis,
     }
     caption = (
-        f"{size} people, {result.absent_days:g} of {size * sprint_days} person-days away "
-        f"({result.availability:.0%} available); " + _caption(basis)
+        f"{size} {'person' if size == 1 else 'people'}, {result.absent_days:g} of "
+        f"{size * sprint_days} person-days away ({result.availability:.0%} available); "
+        + _caption(basis)
     )
     title = f"Sprint of {sprint_days} days from {first}: {evidence.completions.unit} to expect"
     _print_result(rows, summary, output, title, caption)

@@ -2,8 +2,8 @@
 
 Without a tracker, a repository's own history stands in: each change merged into the main
 line (a merge commit on the first-parent chain, or a squash-merged pull request whose subject
-ends in "(#123)") is one finished item; a history with neither counts first-parent commits.
-Bots' changes are left out.
+ends in "(#123)") is one finished item; a history with neither, or `git_unit = "commits"`,
+counts every commit on the main line. Bots' changes are left out.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def git_completions(
         for row in line
         if len(row["parents"]) <= 1 and _SQUASHED_PULL_REQUEST.search(row["subject"])
     ]
-    if merged or squashed:
+    if settings.git_unit == "merges" or (settings.git_unit == "auto" and (merged or squashed)):
         chosen, unit = merged + squashed, "merged changes"
     else:
         chosen, unit = line, "commits"
