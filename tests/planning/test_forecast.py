@@ -150,10 +150,12 @@ def _completions(per_day: list[int], first: dt.date = START) -> Completions:
 
 
 def test_backtest_of_a_constant_team_is_perfectly_calibrated() -> None:
-    result = backtest(_completions([2] * 200), 10, 30, 7, 500, 1)
+    result = backtest(_completions([2] * 200), 10, 35, 7, 500, 1)
     assert len(result.samples) > 10
     assert all(sample.error_days == 0 for sample in result.samples)
     assert result.coverage(50) == result.coverage(95) == 1.0
+    assert all(sample.sound for sample in result.samples)
+    assert result.coverage(85, sound_only=True) == 1.0
 
 
 def test_backtest_compares_each_forecast_with_the_real_date() -> None:

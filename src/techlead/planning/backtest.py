@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from techlead.planning.forecast import PERCENTILES, ForecastError, Scope, forecast_completion
-from techlead.planning.throughput import Completions
+from techlead.planning.stability import check_stability
+from techlead.planning.throughput import Completions, Window
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class BacktestSample:
     date: dt.date
     forecast: dict[int, dt.date]
     actual: dt.date | None  # None: not reached by the end of the history (after P95)
+    sound: bool = True  # the history passed the stability check (no warning)
 
     def within(self, percentile: int) -> bool:
         return self.actual is not None and self.actual <= self.forecast[percentile]
@@ -45,10 +47,12 @@ class Backtest:
     samples: list[BacktestSample]
     skipped_without_history: int
 
-    def coverage(self, percentile: int) -> float | None:
-        if not self.samples:
+    def coverage(self, percentile: int, sound_only: bool = False) -> float | None:
+        """Share of forecasts whose real date fell on or before their `percentile` date."""
+        chosen = [s for s in self.samples if s.sound or not sound_only]
+        if not chosen:
             return None
-        return float(np.mean([sample.within(percentile) for sample in self.samples]))
+        return float(np.mean([sample.within(percentile) for sample in chosen]))
 
     def median_absolute_error(self) -> float | None:
         errors = [abs(e) for s in self.samples if (e := s.error_days) is not None]
@@ -89,7 +93,11 @@ def backtest(
             forecast = forecast_completion(counts, Scope(items), day, trials, seed).percentiles
             if forecast[max(PERCENTILES)] <= end:  # else the outcome is not known yet
                 actual = _nth_after(completions.days, day, items)
-                samples.append(BacktestSample(day, forecast, actual))
+                window = Window(
+                    day - dt.timedelta(days=history_days), day - dt.timedelta(1), counts
+                )
+                sound = not check_stability(window, completions.unit).warnings
+                samples.append(BacktestSample(day, forecast, actual, sound))
         day += dt.timedelta(days=every_days)
     first = samples[0].date if samples else None
     last = samples[-1].date if samples else None

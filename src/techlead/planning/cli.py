@@ -580,8 +580,16 @@ def backtest_command(
         _backtest_details(result)
         if details
         else pl.DataFrame(
-            [(f"P{q}", f"{q}%", f"{(result.coverage(q) or 0):.0%}") for q in PERCENTILES],
-            schema={"forecast": pl.String, "should hold": pl.String, "held": pl.String},
+            [
+                (f"P{q}", f"{q}%", _share(result.coverage(q)), _share(result.coverage(q, True)))
+                for q in PERCENTILES
+            ],
+            schema={
+                "forecast": pl.String,
+                "should hold": pl.String,
+                "held": pl.String,
+                "held, stable history": pl.String,
+            },
             orient="row",
         )
     )
@@ -595,18 +603,25 @@ def backtest_command(
         "first": result.first,
         "last": result.last,
         "coverage": {str(q): result.coverage(q) for q in PERCENTILES},
+        "stable_forecasts": sum(sample.sound for sample in result.samples),
+        "coverage_stable_history": {str(q): result.coverage(q, True) for q in PERCENTILES},
         "median_absolute_error_days": result.median_absolute_error(),
         "mean_error_days": result.mean_error(),
         "samples": _backtest_details(result).to_dicts(),
     }
     error, bias = result.median_absolute_error(), result.mean_error()
     caption = (
-        f"{len(result.samples)} forecasts from {result.first} to {result.last}, each for "
+        f"{len(result.samples)} forecasts ({sum(s.sound for s in result.samples)} from a "
+        f"stable history) from {result.first} to {result.last}, each for "
         f"{items} {evidence.completions.unit} from the {days} days before it "
         f"({evidence.completions.source}); P50 off by a median of "
         + (f"{error:g} days, {bias:+.1f} on average (+ = late)" if error is not None else "n/a")
     )
     _print_result(rows, summary, output, "Forecast calibration (walk-forward backtest)", caption)
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
 
 
 def _backtest_details(result: Any) -> pl.DataFrame:
@@ -619,6 +634,7 @@ def _backtest_details(result: Any) -> pl.DataFrame:
                 s.forecast[95],
                 s.actual,
                 s.error_days,
+                s.sound,
             )
             for s in result.samples
         ],
@@ -629,6 +645,7 @@ def _backtest_details(result: Any) -> pl.DataFrame:
             "P95": pl.Date,
             "actual": pl.Date,
             "P50 error (days)": pl.Int64,
+            "stable history": pl.Boolean,
         },
         orient="row",
     )
