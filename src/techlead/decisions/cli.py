@@ -105,7 +105,7 @@ def new_command(
         list[int] | None, typer.Option(help="Number of a record this replaces.")
     ] = None,
     link: Annotated[
-        list[str] | None, typer.Option(help='N:LABEL:REVERSE, e.g. 2:Amends:"Amended by".')
+        list[str] | None, typer.Option(help='N:RELATION:REVERSE, e.g. 2:Amends:"Amended by".')
     ] = None,
     repo: RepoOption = Path("."),
 ) -> None:
