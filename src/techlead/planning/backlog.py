@@ -34,9 +34,10 @@ SCHEMA = pl.Schema(
 
 def stored_items(store: Store) -> pl.DataFrame:
     """Every imported item, ordered by tracker and key."""
+    columns = [getattr(WorkItem, name) for name in SCHEMA.names()]
     with store.session() as session:
         rows = [
-            {name: getattr(item, name) for name in SCHEMA.names()}
-            for item in session.scalars(select(WorkItem).order_by(WorkItem.source, WorkItem.id))
+            tuple(row)
+            for row in session.execute(select(*columns).order_by(WorkItem.source, WorkItem.id))
         ]
     return pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else SCHEMA.to_frame()

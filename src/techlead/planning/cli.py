@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -349,6 +350,65 @@ def throughput_command(
             terminal.stderr.print(f"warning: {warning}", soft_wrap=True)
 
 
+@dataclass
+class _Inputs:
+    """What both forecasts start from."""
+
+    evidence: _Evidence
+    start: dt.date
+    scope: Scope
+    window: Window
+    trials: int
+    seed: int
+
+    def summary(self, question: str, **answer: Any) -> dict[str, Any]:
+        return {
+            "question": question,
+            "start": self.start,
+            **answer,
+            "trials": self.trials,
+            "seed": self.seed,
+            "split": [self.scope.split_low, self.scope.split_high],
+            "risks": [vars(risk) for risk in self.scope.risks],
+            "basis": _basis(self.window, self.evidence.completions),
+        }
+
+
+def _inputs(
+    ctx: typer.Context,
+    options: tuple[Path, Source, bool, int | None, int | None, int],
+    start: str | None,
+    items: int,
+    split: str | None,
+    risk: list[str] | None,
+) -> _Inputs:
+    repo, source, quiet, history_days, trials, seed = options
+    scope = Scope(items, *_split(split), _risks(risk))
+    evidence = _evidence(ctx, repo, source, quiet)
+    first = _date(start, "--start") if start else _today(evidence.settings)
+    window = _window(evidence, first, history_days)
+    runs = trials or evidence.settings.planning.trials
+    return _Inputs(evidence, first, scope, window, runs, seed)
+
+
+def _show_forecast(
+    inputs: _Inputs,
+    rows: pl.DataFrame,
+    summary: dict[str, Any],
+    output: OutputFormat,
+    title: str,
+    chart: tuple[Path | None, Callable[[str], dict[str, Any]]],
+) -> None:
+    caption = f"{inputs.trials:,} trials, seed {inputs.seed}, " + _caption(summary["basis"])
+    _print_result(rows, summary, output, title, caption)
+    target, spec = chart
+    if target is not None:
+        from techlead.planning.chart import write_chart
+
+        write_chart(spec(title), target)
+        terminal.stderr.print(f"chart written to {target}", soft_wrap=True)
+
+
 @forecast_app.command("when")
 def when_command(
     ctx: typer.Context,
@@ -366,38 +426,25 @@ def when_command(
     quiet: QuietOption = False,
 ) -> None:
     """When will N items be finished? Dates at 50%, 85% and 95% likelihood."""
+    from techlead.planning.chart import when_chart
     from techlead.planning.forecast import forecast_completion
 
-    evidence = _evidence(ctx, repo, source, quiet)
-    first = _date(start, "--start") if start else _today(evidence.settings)
-    scope = Scope(items, *_split(split), _risks(risk))
-    window = _window(evidence, first, history_days)
-    runs = trials or evidence.settings.planning.trials
-    forecast = forecast_completion(window.counts, scope, first, runs, seed)
+    options = (repo, source, quiet, history_days, trials, seed)
+    inputs = _inputs(ctx, options, start, items, split, risk)
+    forecast = forecast_completion(
+        inputs.window.counts, inputs.scope, inputs.start, inputs.trials, seed
+    )
+    first = inputs.start
     rows = pl.DataFrame(
         [(f"{q}%", day, (day - first).days + 1) for q, day in forecast.percentiles.items()],
         schema={"likelihood": pl.String, "done by": pl.Date, "calendar days": pl.Int64},
         orient="row",
     )
-    basis = _basis(window, evidence.completions)
-    summary = {
-        "question": "when",
-        "items": items,
-        "start": first,
-        "trials": runs,
-        "seed": seed,
-        "split": list(_split(split)),
-        "risks": [vars(r) for r in scope.risks],
-        "percentiles": {str(q): day for q, day in forecast.percentiles.items()},
-        "basis": basis,
-    }
-    title = f"When will {items} {evidence.completions.unit} be finished, starting {first}?"
-    _print_result(rows, summary, output, title, f"{runs:,} trials, seed {seed}, " + _caption(basis))
-    if chart is not None:
-        from techlead.planning.chart import when_chart, write_chart
-
-        write_chart(when_chart(forecast, title), chart)
-        terminal.stderr.print(f"chart written to {chart}", soft_wrap=True)
+    percentiles = {str(q): day for q, day in forecast.percentiles.items()}
+    summary = inputs.summary("when", items=items, percentiles=percentiles)
+    unit = inputs.evidence.completions.unit
+    title = f"When will {items} {unit} be finished, starting {first}?"
+    _show_forecast(inputs, rows, summary, output, title, (chart, lambda t: when_chart(forecast, t)))
 
 
 @forecast_app.command("how-many")
@@ -417,39 +464,26 @@ def how_many_command(
     quiet: QuietOption = False,
 ) -> None:
     """How many items will be finished by a date? At least this many at 50%, 85%, 95%."""
+    from techlead.planning.chart import how_many_chart
     from techlead.planning.forecast import forecast_how_many
 
-    evidence = _evidence(ctx, repo, source, quiet)
-    first = _date(start, "--start") if start else _today(evidence.settings)
     end = _date(by, "--by")
-    scope = Scope(0, *_split(split), _risks(risk))
-    window = _window(evidence, first, history_days)
-    runs = trials or evidence.settings.planning.trials
-    forecast = forecast_how_many(window.counts, first, end, runs, seed, scope)
+    options = (repo, source, quiet, history_days, trials, seed)
+    inputs = _inputs(ctx, options, start, 0, split, risk)
+    forecast = forecast_how_many(
+        inputs.window.counts, inputs.start, end, inputs.trials, seed, inputs.scope
+    )
     rows = pl.DataFrame(
         [(f"{q}%", count) for q, count in forecast.percentiles.items()],
         schema={"likelihood": pl.String, "at least": pl.Int64},
         orient="row",
     )
-    basis = _basis(window, evidence.completions)
-    summary = {
-        "question": "how-many",
-        "start": first,
-        "by": end,
-        "trials": runs,
-        "seed": seed,
-        "split": list(_split(split)),
-        "risks": [vars(r) for r in scope.risks],
-        "percentiles": {str(q): count for q, count in forecast.percentiles.items()},
-        "basis": basis,
-    }
-    title = f"How many {evidence.completions.unit} from {first} to {end}?"
-    _print_result(rows, summary, output, title, f"{runs:,} trials, seed {seed}, " + _caption(basis))
-    if chart is not None:
-        from techlead.planning.chart import how_many_chart, write_chart
-
-        write_chart(how_many_chart(forecast, title), chart)
-        terminal.stderr.print(f"chart written to {chart}", soft_wrap=True)
+    percentiles = {str(q): count for q, count in forecast.percentiles.items()}
+    summary = inputs.summary("how-many", by=end, percentiles=percentiles)
+    title = f"How many {inputs.evidence.completions.unit} from {inputs.start} to {end}?"
+    _show_forecast(
+        inputs, rows, summary, output, title, (chart, lambda t: how_many_chart(forecast, t))
+    )
 
 
 def _absences(values: list[str] | None) -> dict[str, float]:
