@@ -112,7 +112,9 @@ def test_capacity_thins_throughput_by_availability() -> None:
     assert result.full_team == {50: 50, 85: 50, 95: 50}
     assert result.expected[50] == 40  # binomial(50, 0.8) has median 40
     with pytest.raises(ForecastError, match="exceed"):
-        sprint_capacity(history, 10, 2, {"ana": 15.0, "ben": 6.0}, 100, 1)
+        sprint_capacity(history, 10, 2, {"ana": 10.0, "ben": 6.0, "cy": 5.0}, 100, 1)
+    with pytest.raises(ForecastError, match="the sprint's 10 days"):
+        sprint_capacity(history, 10, 5, {"ana": 15.0}, 100, 1)
 
 
 def _window(weekly: list[int]) -> Window:
@@ -168,7 +170,7 @@ def test_backtest_compares_each_forecast_with_the_real_date() -> None:
     # forecast on day 60 from a 1-a-day window; reality had slowed to 1 every other day
     assert second.date == START + dt.timedelta(days=60)
     assert second.actual == START + dt.timedelta(days=78)
-    assert second.error_days == -9
+    assert second.error_days == 9
     assert not second.within(95)
 
 

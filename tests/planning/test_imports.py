@@ -240,3 +240,68 @@ def test_every_export_imports_into_sqlite_and_postgresql(database_url: str) -> N
         assert sorted(set(items.get_column("source"))) == ["github", "jira", "linear"]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("D-1,x,Story,Done,2024/05/11 15:26,2024/05/12 15:26", None),
+        ("D-1,x,Story,Done,5/13/24 3:26 PM,5/14/24 3:26 PM", "is month first"),
+        (
+            "D-1,x,Story,Done,12/May/24 9:00 AM,11/May/24 9:00 AM",
+            "resolved (2024-05-11 09:00) before",
+        ),
+        ("D-1,x,Story,Done,11/May/24 9:00 AM,2999-12-31 23:59", "is in the future"),
+        ("D-1,x,Story,Done,11/May/24 9:00 AM,", None),
+    ],
+)
+def test_export_dates_are_read_one_way_and_must_make_sense(
+    store: Store, tmp_path: Path, row: str, message: str | None
+) -> None:
+    export = tmp_path / "dates.csv"
+    export.write_text("Issue key,Summary,Issue Type,Status,Created,Resolved\n" + row + "\n")
+    if message is None:
+        item = read_export(export, ExportFormat.auto, PlanningSettings())[0]
+        assert item.created_at.month == 5
+        return
+    with pytest.raises(ExportError, match=re.escape(message)):
+        import_exports(store, [export], ExportFormat.auto, PlanningSettings())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        (
+            '[{"number": 1, "title": "t", "state": "OPEN", "createdAt": "2024-05-01T00:00:00Z"}]',
+            "no url",
+        ),
+        (
+            "Issue key,Summary,Status,Created,Created\n"
+            "A-1,x,Open,01/May/24 1:00 PM,02/May/24 1:00 PM\n",
+            "repeated with different values",
+        ),
+        (
+            "Issue key,Summary,Status,Created,Custom field (Story Points)\n"
+            'A-1,x,Open,01/May/24 1:00 PM,"1,000"\n',
+            "not a number of points",
+        ),
+        (
+            "Issue key,Summary,Status,Created\n"
+            'A-1,"x,Open,01/May/24 1:00 PM\nA-2,y,Open,01/May/24 1:00 PM\n',
+            "2 fields where the header has 4",
+        ),
+    ],
+)
+def test_odd_files_are_refused_with_a_reason(tmp_path: Path, content: str, message: str) -> None:
+    export = tmp_path / ("odd.json" if content[0] in "[{" else "odd.csv")
+    export.write_text(content)
+    with pytest.raises(ExportError, match=re.escape(message)):
+        read_export(export, ExportFormat.auto, PlanningSettings())
+
+
+def test_a_minimal_linear_export_is_recognised(tmp_path: Path) -> None:
+    export = tmp_path / "linear.csv"
+    export.write_text("ID,Title,Status,Created\nMOB-9,Widget,Todo,2024-05-01T09:00:00.000Z\n")
+    (item,) = read_export(export, ExportFormat.auto, PlanningSettings())
+    assert (item.source, item.category) == ("linear", "todo")

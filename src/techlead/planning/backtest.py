@@ -33,8 +33,8 @@ class BacktestSample:
 
     @property
     def error_days(self) -> int | None:
-        """P50 date minus the real date: positive when the forecast was late (pessimistic)."""
-        return None if self.actual is None else (self.forecast[50] - self.actual).days
+        """Real date minus P50 date: positive when the work finished after the P50 date."""
+        return None if self.actual is None else (self.actual - self.forecast[50]).days
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,11 @@ def sprint_capacity(
         raise ForecastError("--sprint-days must be at least 1")
     if team_size < 1:
         raise ForecastError("--team-size must be at least 1")
+    for name, days in absences.items():
+        if not 0 <= days <= sprint_days:
+            raise ForecastError(
+                f"--absence {name}:{days:g}: between 0 and the sprint's {sprint_days} days"
+            )
     absent = float(sum(absences.values()))
     person_days = team_size * sprint_days
     if absent > person_days:

@@ -69,7 +69,11 @@ def _layered(
     import altair as alt
 
     data = alt.InlineData(values=rows)
-    x = alt.X(f"{field}:{'T' if kind == 'temporal' else 'Q'}", title=axis_title)
+    x = (
+        alt.X(f"{field}:T", title=axis_title)
+        if kind == "temporal"
+        else alt.X(f"{field}:Q", title=axis_title, scale=alt.Scale(domainMin=0))
+    )
     bars = (
         alt.Chart(data)
         .mark_bar(color=_BAR, opacity=0.7)
@@ -107,13 +111,20 @@ def _layered(
     return spec
 
 
-def write_chart(spec: dict[str, Any], path: Path) -> None:
-    """Write the chart as SVG or PNG, chosen by the file's suffix."""
-    suffix = path.suffix.lower()
-    if suffix not in _SUFFIXES:
+def check_chart_path(path: Path) -> None:
+    """Refuse a chart file that cannot be written, before any work is done."""
+    if path.suffix.lower() not in _SUFFIXES:
         raise ChartError(f"--chart {path}: write a .svg or a .png file")
+    if path.is_dir():
+        raise ChartError(f"--chart {path}: is a directory")
     if not path.parent.is_dir():
         raise ChartError(f"--chart {path}: no such directory {path.parent}")
+
+
+def write_chart(spec: dict[str, Any], path: Path) -> None:
+    """Write the chart as SVG or PNG, chosen by the file's suffix."""
+    check_chart_path(path)
+    suffix = path.suffix.lower()
     import vl_convert
 
     try:

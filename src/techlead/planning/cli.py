@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -55,7 +56,9 @@ SourceOption = Annotated[
 ]
 HistoryDaysOption = Annotated[
     int | None,
-    typer.Option("--history-days", min=7, help="Days of throughput to sample (default 90)."),
+    typer.Option(
+        "--history-days", min=7, max=3650, help="Days of throughput to sample (default 90)."
+    ),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same answer.")]
 TrialsOption = Annotated[
@@ -83,9 +86,12 @@ RiskOption = Annotated[
 
 def _date(value: str, option: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise ForecastError(f"{option} {value!r}: not a date (YYYY-MM-DD)") from None
+    if not 1970 <= day.year <= 2999:
+        raise ForecastError(f"{option} {value!r}: give a date from 1970 to 2999")
+    return day
 
 
 def _today(settings: Settings) -> dt.date:
@@ -99,11 +105,17 @@ def _number(text: str, what: str) -> float:
         raise ForecastError(f"{what}: {text!r} is not a number") from None
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _split(value: str | None) -> tuple[float, float]:
     if value is None:
         return 1.0, 1.0
-    low, _, high = value.partition("-")
-    pair = _number(low, "--split"), _number(high or low, "--split")
+    match = re.fullmatch(r"\s*(\d*\.?\d+)\s*(?:-\s*(\d*\.?\d+)\s*)?", value)
+    if not match:
+        raise ForecastError(f"--split {value!r}: give a rate or a range LOW-HIGH, e.g. 1-1.5")
+    pair = float(match.group(1)), float(match.group(2) or match.group(1))
     if not 0 < pair[0] <= pair[1]:
         raise ForecastError(f"--split {value!r}: give LOW-HIGH with 0 < LOW <= HIGH")
     return pair
@@ -183,7 +195,7 @@ def _basis(window: Window, completions: Completions) -> dict[str, Any]:
 def _caption(basis: dict[str, Any]) -> str:
     return (
         f"from {basis['per_day']:.2f} {basis['unit']}/day, {basis['history']['first']} to "
-        f"{basis['history']['last']} ({basis['days_with_data']} days with any), "
+        f"{basis['history']['last']} ({_plural(basis['days_with_data'], 'day')} with any), "
         f"{basis['source']}"
     )
 
@@ -216,7 +228,7 @@ def import_command(
         str | None,
         typer.Option(
             "--timezone",
-            help="Zone of times written without one (Jira CSV); default: [planning] timezone.",
+            help="Zone of times written without one (Jira CSV); default: planning.timezone.",
         ),
     ] = None,
     repo: RepoOption = Path("."),
@@ -235,9 +247,10 @@ def import_command(
         raise ForecastError(f"--timezone {timezone!r}: unknown zone (use an IANA name)") from None
     with opened_store(ctx, repo) as (_, settings, store):
         summary = import_exports(store, files, chosen, settings.planning, zone)
+    total = summary.added + summary.updated + summary.unchanged
     terminal.stdout.print(
-        f"imported {summary.added + summary.updated + summary.unchanged} items from "
-        f"{summary.files} file{'s' if summary.files != 1 else ''}: {summary.added} new, "
+        f"imported {_plural(total, 'item')} from {_plural(summary.files, 'file')}: "
+        f"{summary.added} new, "
         f"{summary.updated} updated, {summary.unchanged} unchanged"
     )
 
@@ -265,6 +278,7 @@ def items_command(
     from techlead.planning.backlog import stored_items
     from techlead.planning.items import CATEGORIES
 
+    category = category.replace("-", "_") if category else None
     if category is not None and category not in CATEGORIES:
         raise ForecastError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}")
     with opened_store(ctx, repo) as (_, _settings, store):
@@ -288,6 +302,10 @@ def lint_command(
 
     with opened_store(ctx, repo) as (_, settings, store):
         items = stored_items(store)
+    if items.is_empty():
+        raise ForecastError(
+            "no backlog imported yet", hint="import an export with `techlead plan import FILE`"
+        )
     result = lint_backlog(items, settings.planning, dt.datetime.now(dt.UTC))
     for note in result.notes:
         terminal.stderr.print(f"note: {note}", soft_wrap=True)
@@ -426,9 +444,11 @@ def when_command(
     quiet: QuietOption = False,
 ) -> None:
     """When will N items be finished? Dates at 50%, 85% and 95% likelihood."""
-    from techlead.planning.chart import when_chart
+    from techlead.planning.chart import check_chart_path, when_chart
     from techlead.planning.forecast import forecast_completion
 
+    if chart is not None:
+        check_chart_path(chart)
     options = (repo, source, quiet, history_days, trials, seed)
     inputs = _inputs(ctx, options, start, items, split, risk)
     forecast = forecast_completion(
@@ -464,9 +484,11 @@ def how_many_command(
     quiet: QuietOption = False,
 ) -> None:
     """How many items will be finished by a date? At least this many at 50%, 85%, 95%."""
-    from techlead.planning.chart import how_many_chart
+    from techlead.planning.chart import check_chart_path, how_many_chart
     from techlead.planning.forecast import forecast_how_many
 
+    if chart is not None:
+        check_chart_path(chart)
     end = _date(by, "--by")
     options = (repo, source, quiet, history_days, trials, seed)
     inputs = _inputs(ctx, options, start, 0, split, risk)
@@ -493,8 +515,8 @@ def _absences(values: list[str] | None) -> dict[str, float]:
         if not name.strip():
             raise ForecastError(f"--absence {value!r}: write NAME:DAYS, e.g. alice:3")
         amount = _number(days, f"--absence {value!r}")
-        if amount < 0:
-            raise ForecastError(f"--absence {value!r}: days must not be negative")
+        if not math.isfinite(amount) or amount < 0:
+            raise ForecastError(f"--absence {value!r}: days must be a number, 0 or more")
         absences[name.strip()] = absences.get(name.strip(), 0.0) + amount
     return absences
 
@@ -649,7 +671,11 @@ def backtest_command(
         f"stable history) from {result.first} to {result.last}, each for "
         f"{items} {evidence.completions.unit} from the {days} days before it "
         f"({evidence.completions.source}); P50 off by a median of "
-        + (f"{error:g} days, {bias:+.1f} on average (+ = late)" if error is not None else "n/a")
+        + (
+            f"{error:g} days, {bias:+.1f} on average (+ = finished after it)"
+            if error is not None
+            else "n/a"
+        )
     )
     _print_result(rows, summary, output, "Forecast calibration (walk-forward backtest)", caption)
 

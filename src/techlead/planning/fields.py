@@ -42,6 +42,7 @@ def read_time(value: str, zone: dt.tzinfo, where: str) -> dt.datetime:
                 f"{javascript.group(1)} {javascript.group(2)}", "%b %d %Y %H:%M:%S %z"
             ).astimezone(dt.UTC)
         # Jira's "11/May/24 03:26 PM" and numeric dates are day first, like its default format.
+        _check_day_first(text, value, where)
         parsed = dateparser.parse(_GMT_OFFSET.sub("", text), dayfirst=_day_first(text))
     except (ValueError, OverflowError):
         raise ExportError(f"{where}: {value!r} is not a date and time") from None
@@ -65,15 +66,34 @@ def _checked(parsed: dt.datetime, zone: dt.tzinfo, value: str, where: str) -> dt
         parsed = parsed.replace(tzinfo=zone)
     if parsed.year < 1970:
         raise ExportError(f"{where}: {value!r} is before 1970")
+    if parsed.astimezone(dt.UTC) > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
+        raise ExportError(f"{where}: {value!r} is in the future")
     return parsed.astimezone(dt.UTC)
 
 
 def _day_first(text: str) -> bool:
-    return not re.match(r"^\d{4}-", text)
+    return not re.match(r"^\d{4}[-/.]", text)
+
+
+# numeric dates like 05/11/24: read day first; one that cannot be is an error, not a guess
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
+def _check_day_first(text: str, value: str, where: str) -> None:
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric and int(numeric.group(2)) > 12:
+        raise ExportError(
+            f"{where}: {value!r} is month first; numeric dates are read day first "
+            "(DD/MM/YY, Jira's default)",
+            hint="export with month names (11/May/24) or ISO dates (2024-05-11)",
+        )
 
 
 def optional_time(value: str | None, zone: dt.tzinfo, where: str) -> dt.datetime | None:
     return read_time(value, zone, where) if value and value.strip() else None
+
+
+MAX_POINTS = 10_000
 
 
 def read_points(value: object, where: str) -> float | None:
@@ -82,12 +102,17 @@ def read_points(value: object, where: str) -> float | None:
         return None
     if isinstance(value, bool):
         raise ExportError(f"{where}: {value!r} is not a number of points")
-    try:
-        points = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else value
-    except ValueError:
-        raise ExportError(f"{where}: {value!r} is not a number of points") from None
-    if not isinstance(points, int | float) or math.isnan(points) or not 0 <= points < 10_000:
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"\d+(?:[.,]\d{1,2})?|\d*\.\d+", text):  # 2.5 or 2,5; not 1,000
+            raise ExportError(f"{where}: {value!r} is not a number of points")
+        points: object = float(text.replace(",", "."))
+    else:
+        points = value
+    if not isinstance(points, int | float) or math.isnan(points) or points < 0:
         raise ExportError(f"{where}: {value!r} is not a number of points")
+    if points > MAX_POINTS:
+        raise ExportError(f"{where}: {value!r} points is more than {MAX_POINTS:,}")
     return float(points)
 
 
@@ -104,9 +129,10 @@ def _decoded(path: Path) -> str:
     except OSError as exc:
         raise ExportError(f"{path}: cannot read: {exc.strerror}") from None
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig").replace("\x00", "")
     except UnicodeDecodeError as exc:
-        raise ExportError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ExportError(f"{path}, line {line}: not UTF-8 text (byte {exc.start})") from None
 
 
 @dataclass
@@ -144,11 +170,16 @@ class CsvRow:
         return f"{self.table.path}, line {self.line}, column {column!r}"
 
     def first(self, *names: str) -> str | None:
-        """The first non-empty value among these columns (and their repeats)."""
+        """The first of these columns with a value; a column repeated with two different
+        values is an error (only list-like columns such as Sprint are read repeated)."""
         for name in names:
-            for index in self.table.columns(name):
-                if self.cells[index].strip():
-                    return self.cells[index].strip()
+            values = set(self.every(name))
+            if len(values) > 1:
+                raise ExportError(
+                    f"{self.where(name)}: repeated with different values {sorted(values)}"
+                )
+            if values:
+                return values.pop()
         return None
 
     def every(self, name: str) -> list[str]:
@@ -179,20 +210,27 @@ def read_csv(path: Path) -> CsvTable:
         raise ExportError(f"{path}: the file is empty")
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.split("\n", 1)[0], delimiters=",;\t"
+            text.lstrip().split("\n", 1)[0], delimiters=",;\t"
         )
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     rows: list[tuple[int, list[str]]] = []
     try:
-        header = [name.strip() for name in next(reader)]
+        header: list[str] = []
+        while not any(header):
+            header = [name.strip() for name in next(reader, None) or ["no header"]]
         line = reader.line_num + 1
         for row in reader:
             if any(cell.strip() for cell in row):
                 if len(row) != len(header):
+                    spans = reader.line_num > line
                     raise ExportError(
-                        f"{path}, line {line}: {len(row)} fields where the header has {len(header)}"
+                        f"{path}, line {line}: {len(row)} fields where the header has "
+                        f"{len(header)}",
+                        hint="a quote left open runs on over the following lines"
+                        if spans
+                        else None,
                     )
                 rows.append((line, row))
             line = reader.line_num + 1
@@ -206,3 +244,5 @@ def read_json(path: Path) -> Any:
         return json.loads(_decoded(path))
     except json.JSONDecodeError as exc:
         raise ExportError(f"{path}, line {exc.lineno}: not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ExportError(f"{path}: not an export (nested too deeply)") from None

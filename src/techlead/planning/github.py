@@ -82,9 +82,15 @@ def _item(path: Path, number: int, issue: Any, zone: dt.tzinfo) -> ImportedItem:
         for label in issue.get("labels") or []
     ]
     milestone = _get(issue, "milestone")
+    repository = _repository(issue)
+    if not repository:
+        raise ExportError(
+            f"{where} (#{issue['number']}): no url or repository_url to tell its repository",
+            hint="with gh issue list, include url in --json",
+        )
     return ImportedItem(
         source=SOURCE,
-        key=f"{_repository(issue)}#{issue['number']}",
+        key=f"{repository}#{issue['number']}",
         title=title,
         status=state,
         category=category,

@@ -58,7 +58,8 @@ def read_export(
         if chosen is ExportFormat.linear or is_linear_csv(table):
             return read_linear_csv(table, zone, categories)
         raise ExportError(
-            f"{path}: not a Jira or Linear CSV export (no 'Issue key' or 'ID' column)",
+            f"{path}: not a Jira or Linear CSV export (no 'Issue key' and 'Summary' columns, "
+            "no 'ID', 'Title', 'Status' and 'Created' columns)",
             hint="name the format with --format",
         )
     document = read_json(path)
@@ -72,6 +73,16 @@ def read_export(
         f"{path}: not a Jira search result or a list of GitHub issues",
         hint="name the format with --format",
     )
+
+
+def _check_times(path: Path, item: ImportedItem) -> None:
+    """An item cannot start or finish before it was created."""
+    for name, moment in (("started", item.started_at), ("resolved", item.resolved_at)):
+        if moment is not None and moment < item.created_at:
+            raise ExportError(
+                f"{path}: item {item.key} was {name} ({moment:%Y-%m-%d %H:%M}) before it was "
+                f"created ({item.created_at:%Y-%m-%d %H:%M} UTC)"
+            )
 
 
 def _looks_like_json(path: Path) -> bool:
@@ -99,6 +110,7 @@ def import_exports(
         for item in read_export(path, chosen, settings, zone):
             if item.key in seen:
                 raise ExportError(f"{path}: item {item.key} appears twice")
+            _check_times(path, item)
             seen.add(item.key)
             items[(item.source, item.key)] = item  # a later file (page) wins
     added = updated = unchanged = 0

@@ -16,7 +16,7 @@ SOURCE = "linear"
 
 
 def is_linear_csv(table: CsvTable) -> bool:
-    return all(table.columns(name) for name in ("ID", "Title", "Status", "Created", "Completed"))
+    return all(table.columns(name) for name in ("ID", "Title", "Status", "Created"))
 
 
 def read_linear_csv(

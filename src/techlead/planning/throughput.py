@@ -155,6 +155,8 @@ def history_window(
             hint=f"the last were finished on {latest}: try "
             + (f"--until {latest}" if until_option else f"--start {latest + dt.timedelta(1)}")
             if latest
-            else "import the backlog with `techlead plan import`",
+            else "import the backlog with `techlead plan import`"
+            if completions.source == "git history"
+            else "nothing in the backlog was finished before that",
         )
     return window
