@@ -113,9 +113,21 @@ def test_invalid_setting_names_the_field(repo: GitRepo, capsys: pytest.CaptureFi
 
 
 def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "scan", "--no-such-option")
-    assert code == 2
-    assert "No such option" in err
+    assert main(["scan", "--no-such-option"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "error: No such option: --no-such-option",
+        "hint: see techlead scan --help",
+    ]
+
+
+def test_an_option_out_of_range_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "forecast", "when", "--items", "0"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[0] == (
+        "error: Invalid value for '--items' / '-n': Input should be greater than or equal to 1"
+    )
 
 
 def test_help_lists_scan(capsys: pytest.CaptureFixture[str]) -> None:

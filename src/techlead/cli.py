@@ -79,9 +79,18 @@ app.add_typer(plan_app, name="plan")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit code (2 for a user error, 1 for a failed check)."""
     try:
-        app(args=list(sys.argv[1:] if argv is None else argv), prog_name="techlead")
-    except SystemExit as done:  # Typer exits this way after --help, a usage error or success
+        result = app(
+            args=list(sys.argv[1:] if argv is None else argv),
+            prog_name="techlead",
+            standalone_mode=False,
+        )
+    except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except typer.Abort:
+        terminal.stderr.print("aborted")
+        return 1
+    except typer.TyperException as error:  # a usage error: unknown option, value out of range
+        return _usage_error(error)
     except TechleadError as error:
         terminal.stderr.print(
             f"[bold red]error:[/] {escape(error.message)}", soft_wrap=True, markup=True
@@ -92,7 +101,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         terminal.stderr.print("interrupted")
         return 130
-    return 0
+    return result if isinstance(result, int) else 0
+
+
+def _usage_error(error: typer.TyperException) -> int:
+    """One line, like every other error, instead of the framework's box."""
+    message = getattr(error, "format_message", lambda: str(error))()
+    code = getattr(error, "exit_code", 2)
+    if message:  # empty when a command group was called alone and printed its help
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "techlead"
+        terminal.stderr.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, markup=True)
+        terminal.stderr.print(f"hint: see {command} --help", soft_wrap=True)
+    return code if isinstance(code, int) else 2
 
 
 def run() -> None:
