@@ -95,8 +95,14 @@ def frame_markdown(frame: pl.DataFrame) -> str:
 
 
 def frame_csv(frame: pl.DataFrame) -> str:
+    """A frame as CSV; times with a zone written like the JSON output (+00:00)."""
     buffer = io.StringIO()
-    frame.write_csv(buffer)
+    aware = frame.with_columns(
+        pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
+    )
+    aware.write_csv(buffer)
     return buffer.getvalue()
 
 

@@ -86,6 +86,10 @@ def test_import_lint_and_forecast_from_the_command_line(
     assert "0 new, 0 updated, 5 unchanged" in out
     code, out, _ = run(capsys, "plan", "items", "-C", here, "-f", "json")
     assert len(json.loads(out)) == 5
+    code, out, _ = run(capsys, "plan", "items", "-C", here, "-f", "csv", "--category", "done")
+    assert (
+        "SHOP-1,Story,Done,3.0,Ana Silva,2024-05-02T09:15:00+00:00,2024-05-11T15:26:00+00:00" in out
+    )
     code, out, _ = run(capsys, "plan", "lint", "-C", here, "-f", "json")
     assert code == 1
     problems = {(p["key"], p["rule"]) for p in json.loads(out)}
