@@ -28,3 +28,7 @@ class GitError(TechleadError):
 
 class CacheError(TechleadError):
     """The history cache cannot be read or written."""
+
+
+class NotFoundError(TechleadError):
+    """Something named (a file, a person, a record) does not exist; a web page answers 404."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 import polars as pl
 
 from techlead.debt.complexity import measure_files
-from techlead.errors import TechleadError
+from techlead.errors import NotFoundError
 from techlead.history.files import CurrentFiles
 
 
-class UnknownFileError(TechleadError):
+class UnknownFileError(NotFoundError):
     """The path named is not a file at HEAD."""
 
 

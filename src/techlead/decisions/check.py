@@ -13,9 +13,11 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from pathspec import GitIgnoreSpec
 
+from techlead.config import Settings
 from techlead.decisions.imports import ImportGraphs, RuleError, check_import_rule
 from techlead.decisions.records import Decision
 from techlead.decisions.rules import BoundRule, DependencyRule, FilesRule, rules_of
+from techlead.errors import ConfigError
 from techlead.history.git import Repository, run_git
 
 REQUIREMENT_FILES = (
@@ -44,6 +46,35 @@ class Violation:
 def rules_in(decisions: list[Decision]) -> list[BoundRule]:
     """The rules of every accepted record, in record order."""
     return [bound for d in decisions if d.status == "accepted" for bound in rules_of(d)]
+
+
+def python_roots(root: Path, configured: list[Path], rules: list[BoundRule]) -> list[Path]:
+    """Where import rules look for packages; an error when none exists and one is needed."""
+    roots = [path if path.is_absolute() else root / path for path in configured]
+    needed = any(not isinstance(bound.rule, FilesRule | DependencyRule) for bound in rules)
+    if needed and not any(path.is_dir() for path in roots):
+        raise ConfigError(
+            f"decisions.python_path: none of {', '.join(map(str, roots))} is a directory",
+            hint='set [decisions] python_path to where the packages are, e.g. ["src"]',
+        )
+    return roots
+
+
+def check_log(
+    repository: Repository, settings: Settings
+) -> tuple[list[Decision], list[BoundRule], list[Violation]]:
+    """The repository's decision records, their rules, and every violation of them."""
+    from techlead.decisions.store import decision_directory, load_decisions
+    from techlead.history.scan import cache_directory, keep_out_of_git
+
+    decisions = load_decisions(decision_directory(repository.root, settings.decisions.directory))
+    rules = rules_in(decisions)
+    roots = python_roots(repository.root, settings.decisions.python_path, rules)
+    imports_cache = cache_directory(repository, settings).parent / "imports"
+    if any(not isinstance(bound.rule, FilesRule | DependencyRule) for bound in rules):
+        imports_cache.mkdir(parents=True, exist_ok=True)
+        keep_out_of_git(repository, imports_cache)
+    return decisions, rules, check(repository, rules, roots, imports_cache)
 
 
 def check(

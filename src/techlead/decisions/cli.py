@@ -13,13 +13,13 @@ import typer
 
 from techlead import terminal
 from techlead.config import load_settings
-from techlead.decisions.check import Violation, check, rules_in
+from techlead.decisions.check import Violation, check_log
 from techlead.decisions.lint import lint_log
 from techlead.decisions.matrix import load_matrix, matrix_template, ranking, sensitivity
 from techlead.decisions.records import STANDARD_STATUSES, Decision
 from techlead.decisions.renumber import renumber
 from techlead.decisions.report import compare, frame, identity, read_baseline, sarif, write_baseline
-from techlead.decisions.rules import BoundRule, DependencyRule, FilesRule, rules_of
+from techlead.decisions.rules import rules_of
 from techlead.decisions.store import (
     FIRST_RECORD_BODY,
     DecisionLogError,
@@ -35,10 +35,8 @@ from techlead.decisions.store import (
     write_new,
 )
 from techlead.decisions.views import dot_graph, mermaid_graph, table_of_contents
-from techlead.errors import ConfigError
 from techlead.history.cache import atomic_write
 from techlead.history.git import open_repository
-from techlead.history.scan import cache_directory, keep_out_of_git
 from techlead.options import FormatOption, RepoOption
 from techlead.output import OutputFormat, render_frame, render_problems, to_json
 
@@ -304,17 +302,6 @@ def _check_targets(baseline: Path | None, update: bool, sarif_file: Path | None)
         )
 
 
-def _python_roots(root: Path, configured: list[Path], rules: list[BoundRule]) -> list[Path]:
-    roots = [path if path.is_absolute() else root / path for path in configured]
-    needed = any(not isinstance(bound.rule, FilesRule | DependencyRule) for bound in rules)
-    if needed and not any(path.is_dir() for path in roots):
-        raise ConfigError(
-            f"decisions.python_path: none of {', '.join(map(str, roots))} is a directory",
-            hint='set [decisions] python_path to where the packages are, e.g. ["src"]',
-        )
-    return roots
-
-
 def _baseline(path: Path, update: bool, violations: list[Violation]) -> set[tuple[str, str]]:
     """The frozen violations: read, or written when the baseline is new, or shrunk by
     --update-baseline to those still present (new violations are never frozen by it)."""
@@ -368,22 +355,13 @@ def check_command(
     config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
     repository = open_repository(repo)
     settings = load_settings(repository.root, config_file)
-    directory = decision_directory(repository.root, settings.decisions.directory)
-    decisions = load_decisions(directory)
+    decisions, rules, violations = check_log(repository, settings)
     for record in decisions:
         if record.status != "accepted" and record.front.get("rules"):
             terminal.stderr.print(
                 f"note: {record.path.name} has rules but is {record.status_text!r}; "
                 "only accepted records are checked"
             )
-    rules = rules_in(decisions)
-    roots = _python_roots(repository.root, settings.decisions.python_path, rules)
-    imports = [bound for bound in rules if not isinstance(bound.rule, FilesRule | DependencyRule)]
-    imports_cache = cache_directory(repository, settings).parent / "imports"
-    if imports:
-        imports_cache.mkdir(parents=True, exist_ok=True)
-        keep_out_of_git(repository, imports_cache)
-    violations = check(repository, rules, roots, imports_cache)
     frozen = _baseline(baseline, update_baseline, violations) if baseline else None
     checked = compare(violations, frozen)
     log = sarif(checked, rules, repository.root, baseline)

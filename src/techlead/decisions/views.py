@@ -12,7 +12,7 @@ def table_of_contents(decisions: list[Decision], title: str = "Architecture deci
     return "\n".join(lines) + "\n"
 
 
-def _edges(decisions: list[Decision]) -> list[tuple[int, int, str]]:
+def relations(decisions: list[Decision]) -> list[tuple[int, int, str]]:
     """Relations once each: a reverse label ("Superseded by") is dropped when its forward exists."""
     forward = {
         (d.number, link.target)
@@ -42,7 +42,7 @@ def dot_graph(decisions: list[Decision]) -> str:
     lines = ["digraph decisions {", "  node [shape=box];"]
     for d in decisions:
         lines.append(f'  adr{d.number} [label="{d.number}. {_quote(d.title)}\\n({d.status})"];')
-    for source, target, label in _edges(decisions):
+    for source, target, label in relations(decisions):
         lines.append(f'  adr{source} -> adr{target} [label="{_quote(label)}"];')
     return "\n".join([*lines, "}"]) + "\n"
 
@@ -53,6 +53,6 @@ def mermaid_graph(decisions: list[Decision]) -> str:
     for d in decisions:
         title = d.title.replace('"', "'")
         lines.append(f'  adr{d.number}["{d.number}. {title}<br/>({d.status})"]')
-    for source, target, label in _edges(decisions):
+    for source, target, label in relations(decisions):
         lines.append(f"  adr{source} -->|{label.replace('|', '/')}| adr{target}")
     return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from techlead.config import Severity
-from techlead.errors import TechleadError
+from techlead.errors import NotFoundError, TechleadError
 from techlead.incidents.times import TimeError, now, show
 from techlead.store.database import Store
 from techlead.store.models import ActionItem, Incident, Link, Role, TimelineEntry
@@ -40,6 +40,10 @@ PRE_INCIDENT_WINDOW = dt.timedelta(days=1)
 
 class IncidentError(TechleadError):
     """An incident request that cannot be carried out."""
+
+
+class UnknownIncidentError(IncidentError, NotFoundError):
+    """No incident (or action item) with that id."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def _locked(session: Session, incident_id: int) -> Incident:
         select(Incident).where(Incident.id == incident_id).with_for_update()
     ).scalar_one_or_none()
     if found is None:
-        raise IncidentError(f"incident {incident_id}: no such incident")
+        raise UnknownIncidentError(f"incident {incident_id}: no such incident")
     return found
 
 
@@ -348,7 +352,7 @@ def get(store: Store, incident_id: int) -> IncidentView:
             )
         ).scalar_one_or_none()
         if incident is None:
-            raise IncidentError(f"incident {incident_id}: no such incident")
+            raise UnknownIncidentError(f"incident {incident_id}: no such incident")
         linked_from = session.execute(
             select(Link.incident_id)
             .where(Link.kind == "incident", Link.target == str(incident_id))
@@ -434,7 +438,7 @@ def complete_action(store: Store, action_id: int) -> ActionItem:
             select(ActionItem).where(ActionItem.id == action_id).with_for_update()
         ).scalar_one_or_none()
         if item is None:
-            raise IncidentError(f"action item {action_id}: no such action item")
+            raise UnknownIncidentError(f"action item {action_id}: no such action item")
         if item.status == "done":
             raise IncidentError(f"action item {action_id}: already done")
         item.status = "done"

@@ -6,12 +6,12 @@ import difflib
 
 import polars as pl
 
-from techlead.errors import TechleadError
+from techlead.errors import NotFoundError
 from techlead.history.files import CurrentFiles
 from techlead.team.truck_factor import authors_by_file, degree_of_authorship
 
 
-class UnknownDeveloperError(TechleadError):
+class UnknownDeveloperError(NotFoundError):
     """A name given is nobody in the history."""
 
 

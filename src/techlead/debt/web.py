@@ -1,0 +1,111 @@
+"""Dashboard pages and their JSON twins for technical debt: hotspots, a file, coupling."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import polars as pl
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from techlead.debt.charts import hotspot_scatter
+from techlead.debt.complexity import measure_files
+from techlead.debt.coupling import coupling
+from techlead.debt.hotspots import HOTSPOT_COLUMNS, hotspots
+from techlead.history.periods import since as parse_since
+from techlead.history.web import Evidence, evidence
+from techlead.pages import api, chart, network_spec, page, rows
+
+router = APIRouter()
+EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+SinceQuery = Annotated[
+    str | None, Query(description="Count changes since a date or span (90d, 6w, 12m, 2y).")
+]
+TopQuery = Annotated[int, Query(ge=1, le=5000, description="How many rows.")]
+
+
+def measures(ev: Evidence) -> pl.DataFrame:
+    """Files at HEAD with their complexity (measured once per blob, cached)."""
+    files = ev.files()
+    return ev.derived(
+        "measures", lambda: measure_files(files.history.repo, files.files, files.cache_dir)
+    )
+
+
+def ranked_hotspots(ev: Evidence, since: str | None = None) -> pl.DataFrame:
+    """Every file at HEAD ranked by hotspot score, for the configured or given window."""
+    window = since or ev.settings.debt.since
+    start = parse_since(window)
+    return ev.derived(f"hotspots:{window}", lambda: hotspots(ev.files(), measures(ev), start))
+
+
+def _sorted(frame: pl.DataFrame, sort: str, descending: bool) -> pl.DataFrame:
+    if sort not in frame.columns:
+        sort = "score"
+    return frame.sort(sort, descending=descending, nulls_last=True)
+
+
+@router.get("/hotspots", response_class=HTMLResponse, include_in_schema=False)
+def hotspots_page(
+    request: Request,
+    ev: EvidenceDependency,
+    since: SinceQuery = None,
+    sort: str = "score",
+    desc: bool = True,
+    top: TopQuery = 50,
+) -> HTMLResponse:
+    frame = ranked_hotspots(ev, since)
+    shown = _sorted(frame.head(max(top, 200)), sort, desc).head(top)
+    return page(
+        request,
+        "hotspots.html",
+        "Hotspots",
+        chart=chart(hotspot_scatter(frame.head(200)), "Scatter of change frequency and complexity"),
+        rows=rows(shown),
+        columns=[c for c in HOTSPOT_COLUMNS if c != "method"],
+        sort=sort,
+        desc=desc,
+        since=since or ev.settings.debt.since,
+        top=top,
+    )
+
+
+@router.get("/api/hotspots", tags=["debt"], summary="Hotspots: complex files that change often")
+def hotspots_api(ev: EvidenceDependency, since: SinceQuery = None, top: TopQuery = 50) -> Response:
+    return api(ranked_hotspots(ev, since).head(top))
+
+
+def _coupling(ev: Evidence) -> pl.DataFrame:
+    return ev.derived("coupling", lambda: coupling(ev.files()))
+
+
+@router.get("/coupling", response_class=HTMLResponse, include_in_schema=False)
+def coupling_page(request: Request, ev: EvidenceDependency, top: TopQuery = 40) -> HTMLResponse:
+    pairs = _coupling(ev).head(top)
+    names = sorted(set(pairs.get_column("path")) | set(pairs.get_column("coupled")))
+    nodes = [
+        {
+            "id": name,
+            "label": name.rsplit("/", 1)[-1],
+            "group": name.split("/", 1)[0],
+            "href": f"/files/{name}",
+        }
+        for name in names
+    ]
+    edges = [
+        (a, b, degree / 100)
+        for a, b, degree in pairs.select("path", "coupled", "degree").iter_rows()
+    ]
+    graph = network_spec(nodes, edges, "Files that change together") if edges else None
+    return page(
+        request,
+        "coupling.html",
+        "Change coupling",
+        rows=rows(pairs),
+        chart=chart(graph, "Network of files that change together") if graph else None,
+    )
+
+
+@router.get("/api/coupling", tags=["debt"], summary="Change coupling: files that change together")
+def coupling_api(ev: EvidenceDependency, top: TopQuery = 100) -> Response:
+    return api(_coupling(ev).head(top))

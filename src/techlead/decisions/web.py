@@ -1,0 +1,151 @@
+"""Dashboard pages and JSON twins for decisions: the log, one record, rule check results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from techlead.decisions.check import check_log
+from techlead.decisions.records import Decision
+from techlead.decisions.store import DecisionLogError, decision_directory, find, load_decisions
+from techlead.decisions.views import relations
+from techlead.errors import NotFoundError, TechleadError
+from techlead.history.web import Evidence, evidence
+from techlead.pages import api, chart, markdown_html, network_spec, page
+
+router = APIRouter()
+EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+
+
+def _decisions(ev: Evidence) -> list[Decision]:
+    directory = decision_directory(ev.repo.root, ev.settings.decisions.directory)
+    return load_decisions(directory) if directory.is_dir() else []
+
+
+def _row(record: Decision) -> dict[str, Any]:
+    return {
+        "number": record.number,
+        "title": record.title,
+        "status": record.status,
+        "status_text": record.status_text,
+        "date": record.date,
+        "review_by": record.review_by,
+        "file": record.path.name,
+    }
+
+
+def stale_decisions(ev: Evidence, today: dt.date, days: int) -> list[dict[str, Any]]:
+    """Records past their review date, or proposed and undecided for longer than `days`."""
+    stale = []
+    for record in _decisions(ev):
+        proposed_on = _date(record.date)
+        overdue = record.review_by is not None and record.review_by < today
+        waiting = record.status == "proposed" and proposed_on and (today - proposed_on).days > days
+        if overdue or waiting:
+            stale.append({**_row(record), "why": "review overdue" if overdue else "undecided"})
+    return stale
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _rule_results(ev: Evidence) -> dict[str, Any]:
+    def run() -> dict[str, Any]:
+        try:
+            _, rules, violations = check_log(ev.repo, ev.settings)
+        except TechleadError as error:  # a record or rule that cannot be read
+            return {"rules": 0, "violations": [], "error": error.message}
+        return {
+            "rules": len(rules),
+            "violations": [
+                {
+                    "adr": v.adr.number,
+                    "rule": v.rule.rule_id,
+                    "file": v.file,
+                    "line": v.line,
+                    "message": v.message,
+                }
+                for v in violations
+            ],
+            "error": None,
+        }
+
+    result: dict[str, Any] = ev.derived("rule_check", run)
+    return result
+
+
+def _log(ev: Evidence) -> dict[str, Any]:
+    records = _decisions(ev)
+    return {
+        "decisions": [_row(record) for record in records],
+        "relations": [{"from": a, "to": b, "label": label} for a, b, label in relations(records)],
+        "check": _rule_results(ev),
+    }
+
+
+@router.get("/decisions", response_class=HTMLResponse, include_in_schema=False)
+def decisions_page(request: Request, ev: EvidenceDependency) -> HTMLResponse:
+    log = _log(ev)
+    numbers = {row["number"]: row for row in log["decisions"]}
+    linked = {n for r in log["relations"] for n in (r["from"], r["to"])}
+    nodes = [
+        {
+            "id": str(n),
+            "label": f"{n}. {numbers[n]['title'][:40]}",
+            "group": numbers[n]["status"],
+            "href": f"/decisions/{n}",
+        }
+        for n in sorted(linked)
+        if n in numbers
+    ]
+    edges = [
+        (str(r["from"]), str(r["to"]), 1.0)
+        for r in log["relations"]
+        if r["from"] in numbers and r["to"] in numbers
+    ]
+    graph = (
+        chart(network_spec(nodes, edges, "How decisions relate"), "Graph of decisions")
+        if edges
+        else None
+    )
+    return page(request, "decisions.html", "Decisions", log=log, chart=graph)
+
+
+@router.get("/api/decisions", tags=["decisions"], summary="Decision records and rule results")
+def decisions_api(ev: EvidenceDependency) -> Response:
+    return api(_log(ev))
+
+
+def _record(ev: Evidence, number: int) -> Decision:
+    try:
+        return find(_decisions(ev), number)
+    except DecisionLogError as error:
+        raise NotFoundError(error.message) from None
+
+
+@router.get("/decisions/{number}", response_class=HTMLResponse, include_in_schema=False)
+def decision_page(request: Request, ev: EvidenceDependency, number: int) -> HTMLResponse:
+    record = _record(ev, number)
+    body = record.path.read_text(encoding="utf-8", errors="replace")
+    if body.startswith("---"):
+        body = body.split("\n---", 1)[-1].split("\n", 1)[-1]
+    return page(
+        request,
+        "decision.html",
+        f"ADR {record.number}: {record.title}",
+        record=_row(record),
+        html=markdown_html(body),
+    )
+
+
+@router.get("/api/decisions/{number}", tags=["decisions"], summary="One decision record")
+def decision_api(ev: EvidenceDependency, number: int) -> Response:
+    record = _record(ev, number)
+    return api({**_row(record), "text": record.path.read_text(encoding="utf-8", errors="replace")})

@@ -1,0 +1,241 @@
+"""Dashboard pages and JSON twins for incidents: list and stats, open, one incident, updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from techlead.config import Settings
+from techlead.history.web import Evidence, evidence
+from techlead.incidents import service
+from techlead.incidents.service import OPEN_STATUSES, STATUSES, IncidentView
+from techlead.incidents.stats import incident_stats
+from techlead.pages import api, markdown_html, page, settings_of
+from techlead.store.database import Store
+from techlead.store.web import record_store
+
+router = APIRouter()
+StoreDependency = Annotated[Store, Depends(record_store)]
+SettingsDependency = Annotated[Settings, Depends(settings_of)]
+EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+
+
+class NewIncident(BaseModel):
+    """An incident to open."""
+
+    title: str = Field(min_length=1, max_length=500)
+    severity: str = Field(description="One of the configured levels (SEV1-SEV5 by default).")
+    service: str | None = Field(default=None, max_length=200)
+    commander: str | None = Field(default=None, max_length=200)
+    summary: str | None = Field(default=None, max_length=100_000)
+
+
+class Update(BaseModel):
+    """A timeline entry."""
+
+    text: str = Field(min_length=1, max_length=100_000)
+    by: str | None = Field(default=None, max_length=200)
+
+
+class StatusChange(BaseModel):
+    status: str = Field(description="investigating, identified, mitigated, resolved or closed")
+
+
+def _row(view: IncidentView) -> dict[str, Any]:
+    i = view.incident
+    return {
+        "id": i.id,
+        "title": i.title,
+        "severity": i.severity,
+        "service": i.service,
+        "status": i.status,
+        "commander": ", ".join(view.holders("commander")) or None,
+        "detected_at": i.detected_at,
+        "resolved_at": i.resolved_at,
+    }
+
+
+def open_incident_rows(store: Store) -> list[dict[str, Any]]:
+    return [_row(view) for view in service.list_incidents(store, open_only=True)]
+
+
+def _listing(store: Store, settings: Settings, ev: Evidence) -> dict[str, Any]:
+    stats = incident_stats(
+        store, ev.repo.root, settings.incidents.severities, None, dt.date.today()
+    )
+    return {
+        "incidents": [_row(view) for view in service.list_incidents(store)],
+        "stats": stats,
+        "postmortem_rate": stats.postmortem_rate,
+    }
+
+
+def _detail(view: IncidentView, ev: Evidence) -> dict[str, Any]:
+    return {
+        **_row(view),
+        "summary": view.incident.summary,
+        "started_at": view.incident.started_at,
+        "acknowledged_at": view.incident.acknowledged_at,
+        "mitigated_at": view.incident.mitigated_at,
+        "closed_at": view.incident.closed_at,
+        "timeline": [
+            {"at": e.at, "kind": e.kind, "text": e.text, "author": e.author} for e in view.entries
+        ],
+        "roles": [{"role": r.role, "name": r.name} for r in view.roles],
+        "links": [{"kind": k.kind, "target": k.target, "note": k.note} for k in view.links],
+        "actions": [
+            {
+                "id": a.id,
+                "text": a.text,
+                "type": a.type,
+                "owner": a.owner,
+                "due": a.due,
+                "status": a.status,
+            }
+            for a in view.actions
+        ],
+        "postmortem_path": view.incident.postmortem_path,
+    }
+
+
+def _postmortem(view: IncidentView, ev: Evidence) -> str | None:
+    path = view.incident.postmortem_path
+    if not path or not service.has_postmortem(view.incident, ev.repo.root):
+        return None
+    return (ev.repo.root / path).read_text(encoding="utf-8", errors="replace")
+
+
+@router.get("/incidents", response_class=HTMLResponse, include_in_schema=False)
+def incidents_page(
+    request: Request, store: StoreDependency, settings: SettingsDependency, ev: EvidenceDependency
+) -> HTMLResponse:
+    return page(
+        request,
+        "incidents.html",
+        "Incidents",
+        listing=_listing(store, settings, ev),
+        severities=list(settings.incidents.severities),
+    )
+
+
+@router.get("/api/incidents", tags=["incidents"], summary="Every incident and the statistics")
+def incidents_api(
+    store: StoreDependency, settings: SettingsDependency, ev: EvidenceDependency
+) -> Response:
+    return api(_listing(store, settings, ev))
+
+
+def _open(store: Store, settings: Settings, new: NewIncident) -> IncidentView:
+    level = service.check_severity(new.severity, settings.incidents.severities)
+    opened = service.open_incident(
+        store,
+        new.title,
+        level,
+        service=new.service or None,
+        commander=new.commander or None,
+        summary=new.summary or None,
+    )
+    return service.get(store, opened.id)
+
+
+@router.post("/incidents", include_in_schema=False)
+def open_form(
+    store: StoreDependency,
+    settings: SettingsDependency,
+    title: Annotated[str, Form(min_length=1, max_length=500)],
+    severity: Annotated[str, Form()],
+    service_name: Annotated[str, Form(alias="service")] = "",
+    commander: Annotated[str, Form()] = "",
+    summary: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    new = NewIncident(
+        title=title, severity=severity, service=service_name, commander=commander, summary=summary
+    )
+    view = _open(store, settings, new)
+    return RedirectResponse(f"/incidents/{view.incident.id}", status_code=303)
+
+
+@router.post("/api/incidents", tags=["incidents"], summary="Open an incident", status_code=201)
+def open_api(
+    store: StoreDependency, settings: SettingsDependency, ev: EvidenceDependency, new: NewIncident
+) -> Response:
+    return api(_detail(_open(store, settings, new), ev), status_code=201)
+
+
+@router.get("/incidents/{number}", response_class=HTMLResponse, include_in_schema=False)
+def incident_page(
+    request: Request, store: StoreDependency, ev: EvidenceDependency, number: int
+) -> HTMLResponse:
+    view = service.get(store, number)
+    text = _postmortem(view, ev)
+    return page(
+        request,
+        "incident.html",
+        f"Incident {number}: {view.incident.title}",
+        incident=_detail(view, ev),
+        postmortem=markdown_html(text) if text is not None else None,
+        statuses=[s for s in STATUSES if s != view.incident.status],
+        is_open=view.incident.status in OPEN_STATUSES,
+    )
+
+
+@router.get("/api/incidents/{number}", tags=["incidents"], summary="One incident")
+def incident_api(store: StoreDependency, ev: EvidenceDependency, number: int) -> Response:
+    view = service.get(store, number)
+    return api({**_detail(view, ev), "postmortem": _postmortem(view, ev)})
+
+
+@router.post("/incidents/{number}/updates", include_in_schema=False)
+def update_form(
+    store: StoreDependency,
+    number: int,
+    text: Annotated[str, Form(min_length=1, max_length=100_000)],
+    by: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    service.add_update(store, number, text, by or None, None)
+    return RedirectResponse(f"/incidents/{number}", status_code=303)
+
+
+@router.post(
+    "/api/incidents/{number}/updates",
+    tags=["incidents"],
+    summary="Add to the timeline",
+    status_code=201,
+)
+def update_api(store: StoreDependency, number: int, update: Update) -> Response:
+    entry = service.add_update(store, number, update.text, update.by or None, None)
+    return api({"incident": number, "at": entry.at, "text": entry.text}, status_code=201)
+
+
+def _status(store: Store, settings: Settings, ev: Evidence, number: int, status: str) -> None:
+    service.change_status(
+        store, number, status, settings.incidents.severities, at=None, root=ev.repo.root
+    )
+
+
+@router.post("/incidents/{number}/status", include_in_schema=False)
+def status_form(
+    store: StoreDependency,
+    settings: SettingsDependency,
+    ev: EvidenceDependency,
+    number: int,
+    status: Annotated[str, Form()],
+) -> RedirectResponse:
+    _status(store, settings, ev, number, status)
+    return RedirectResponse(f"/incidents/{number}", status_code=303)
+
+
+@router.post("/api/incidents/{number}/status", tags=["incidents"], summary="Move an incident on")
+def status_api(
+    store: StoreDependency,
+    settings: SettingsDependency,
+    ev: EvidenceDependency,
+    number: int,
+    change: StatusChange,
+) -> Response:
+    _status(store, settings, ev, number, change.status)
+    return api(_detail(service.get(store, number), ev))

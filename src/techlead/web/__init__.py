@@ -1,0 +1,1 @@
+"""The dashboard: `techlead serve`, the web shell over every capability."""

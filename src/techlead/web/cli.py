@@ -1,0 +1,48 @@
+"""`techlead serve`: the dashboard on this machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from techlead import terminal
+from techlead.config import load_settings
+from techlead.history.git import open_repository
+from techlead.options import QuietOption
+
+
+def serve_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The repository (or a path inside it).")] = Path("."),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
+    quiet: QuietOption = False,
+) -> None:
+    """Open the dashboard: scans the repository, then serves its pages on 127.0.0.1."""
+    import uvicorn
+
+    from techlead.history.web import Evidence
+    from techlead.store.database import database_url, open_store
+    from techlead.web.app import create_app
+
+    obj: dict[str, Any] = ctx.obj or {}
+    root = open_repository(path).root
+    settings = load_settings(root, obj.get("config"))
+    store = open_store(database_url(root, obj.get("db"), settings.store.url))
+    evidence = Evidence(root, settings)
+    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
+        evidence.refresh(progress=bar)
+    app = create_app(evidence, store, settings)
+    shown = "localhost" if host in {"127.0.0.1", "::1"} else host
+    terminal.stdout.print(
+        f"techlead dashboard for {root.name}: http://{shown}:{port}/", soft_wrap=True
+    )
+    terminal.stdout.print("press Ctrl+C to stop")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        store.close()

@@ -1,0 +1,54 @@
+"""The overview page: the repository in numbers and the first thing to look at per capability."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from techlead.debt.web import ranked_hotspots
+from techlead.history.summary import summarize
+from techlead.history.web import Evidence, evidence
+from techlead.pages import api, page
+from techlead.store.database import Store
+from techlead.store.web import record_store
+from techlead.team.web import overall_truck_factor
+
+router = APIRouter()
+EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+StoreDependency = Annotated[Store, Depends(record_store)]
+STALE_PROPOSAL_DAYS = 30
+
+
+def overview(ev: Evidence, store: Store) -> dict[str, Any]:
+    """Everything the overview shows, as plain data."""
+    from techlead.decisions.web import stale_decisions
+    from techlead.incidents.web import open_incident_rows
+    from techlead.planning.web import next_forecast
+
+    summary = ev.derived("summary", lambda: summarize(ev.result()))
+    truck = overall_truck_factor(ev)
+    return {
+        "summary": summary,
+        "hotspots": ranked_hotspots(ev).head(5).to_dicts(),
+        "truck_factor": {
+            "truck_factor": truck.truck_factor,
+            "would_have_to_leave": truck.removed,
+            "files": truck.files,
+        },
+        "open_incidents": open_incident_rows(store),
+        "forecast": next_forecast(ev, store),
+        "stale_decisions": stale_decisions(ev, dt.date.today(), STALE_PROPOSAL_DAYS),
+    }
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def overview_page(request: Request, ev: EvidenceDependency, store: StoreDependency) -> HTMLResponse:
+    return page(request, "overview.html", "Overview", data=overview(ev, store))
+
+
+@router.get("/api/overview", tags=["overview"], summary="The repository at a glance")
+def overview_api(ev: EvidenceDependency, store: StoreDependency) -> Response:
+    return api(overview(ev, store))
