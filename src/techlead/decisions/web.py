@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from techlead.decisions.check import check_log
@@ -18,6 +18,7 @@ from techlead.pages import api, chart, markdown_html, network_spec, page
 
 router = APIRouter()
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+RecordNumber = Annotated[int, Path(ge=0, le=99_999, description="Decision record number.")]
 
 
 def _decisions(ev: Evidence) -> list[Decision]:
@@ -131,7 +132,7 @@ def _record(ev: Evidence, number: int) -> Decision:
 
 
 @router.get("/decisions/{number}", response_class=HTMLResponse, include_in_schema=False)
-def decision_page(request: Request, ev: EvidenceDependency, number: int) -> HTMLResponse:
+def decision_page(request: Request, ev: EvidenceDependency, number: RecordNumber) -> HTMLResponse:
     record = _record(ev, number)
     body = record.path.read_text(encoding="utf-8", errors="replace")
     if body.startswith("---"):
@@ -146,6 +147,6 @@ def decision_page(request: Request, ev: EvidenceDependency, number: int) -> HTML
 
 
 @router.get("/api/decisions/{number}", tags=["decisions"], summary="One decision record")
-def decision_api(ev: EvidenceDependency, number: int) -> Response:
+def decision_api(ev: EvidenceDependency, number: RecordNumber) -> Response:
     record = _record(ev, number)
     return api({**_row(record), "text": record.path.read_text(encoding="utf-8", errors="replace")})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,7 @@ router = APIRouter()
 StoreDependency = Annotated[Store, Depends(record_store)]
 SettingsDependency = Annotated[Settings, Depends(settings_of)]
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+IncidentNumber = Annotated[int, Path(ge=1, le=service.MAX_ID, description="Incident id.")]
 
 
 class NewIncident(BaseModel):
@@ -168,7 +169,7 @@ def open_api(
 
 @router.get("/incidents/{number}", response_class=HTMLResponse, include_in_schema=False)
 def incident_page(
-    request: Request, store: StoreDependency, ev: EvidenceDependency, number: int
+    request: Request, store: StoreDependency, ev: EvidenceDependency, number: IncidentNumber
 ) -> HTMLResponse:
     view = service.get(store, number)
     text = _postmortem(view, ev)
@@ -184,7 +185,9 @@ def incident_page(
 
 
 @router.get("/api/incidents/{number}", tags=["incidents"], summary="One incident")
-def incident_api(store: StoreDependency, ev: EvidenceDependency, number: int) -> Response:
+def incident_api(
+    store: StoreDependency, ev: EvidenceDependency, number: IncidentNumber
+) -> Response:
     view = service.get(store, number)
     return api({**_detail(view, ev), "postmortem": _postmortem(view, ev)})
 
@@ -192,7 +195,7 @@ def incident_api(store: StoreDependency, ev: EvidenceDependency, number: int) ->
 @router.post("/incidents/{number}/updates", include_in_schema=False)
 def update_form(
     store: StoreDependency,
-    number: int,
+    number: IncidentNumber,
     text: Annotated[str, Form(min_length=1, max_length=100_000)],
     by: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
@@ -206,12 +209,14 @@ def update_form(
     summary="Add to the timeline",
     status_code=201,
 )
-def update_api(store: StoreDependency, number: int, update: Update) -> Response:
+def update_api(store: StoreDependency, number: IncidentNumber, update: Update) -> Response:
     entry = service.add_update(store, number, update.text, update.by or None, None)
     return api({"incident": number, "at": entry.at, "text": entry.text}, status_code=201)
 
 
-def _status(store: Store, settings: Settings, ev: Evidence, number: int, status: str) -> None:
+def _status(
+    store: Store, settings: Settings, ev: Evidence, number: IncidentNumber, status: str
+) -> None:
     service.change_status(
         store, number, status, settings.incidents.severities, at=None, root=ev.repo.root
     )
@@ -222,7 +227,7 @@ def status_form(
     store: StoreDependency,
     settings: SettingsDependency,
     ev: EvidenceDependency,
-    number: int,
+    number: IncidentNumber,
     status: Annotated[str, Form()],
 ) -> RedirectResponse:
     _status(store, settings, ev, number, status)
@@ -234,7 +239,7 @@ def status_api(
     store: StoreDependency,
     settings: SettingsDependency,
     ev: EvidenceDependency,
-    number: int,
+    number: IncidentNumber,
     change: StatusChange,
 ) -> Response:
     _status(store, settings, ev, number, change.status)

@@ -1,0 +1,82 @@
+"""A small repository with history, decision records and a record store, served in-process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from gitrepo import GitRepo
+from techlead.config import load_settings
+from techlead.history.web import Evidence
+from techlead.store.database import open_store
+from techlead.web.app import create_app
+
+ADR = """---
+status: accepted
+date: 2026-01-10
+---
+
+# Use PostgreSQL for the team server
+
+## Context and Problem Statement
+
+We need a shared database. <script>alert("adr")</script>
+<img src="x" onerror="alert('img')">
+[click](javascript:alert('link'))
+
+## Decision Outcome
+
+PostgreSQL, because **it is boring**.
+"""
+
+PROPOSED = """---
+status: proposed
+date: 2025-01-01
+---
+
+# Split the monolith
+
+## Context and Problem Statement
+
+Maybe.
+"""
+
+
+def build_repository(repo: GitRepo) -> None:
+    people = ["Ana <ana@acme.test>", "Ben <ben@acme.test>", "Chen <chen@acme.test>"]
+    body = "def f(x):\n" + "".join(f"    if x > {i}:\n        x += {i}\n" for i in range(12))
+    for day in range(1, 29):
+        author = people[day % 3]
+        files = {
+            "app/core.py": body + f"# change {day}\n",
+            "app/api.py": f"def g():\n    return {day}\n",
+        }
+        if day % 4 == 0:
+            files["docs/guide.md"] = f"guide {day}\n"
+        repo.commit(f"change {day}", files, author=author, date=f"2026-10-{day:02d}T12:00:00+00:00")
+    repo.write("docs/adr/0001-use-postgresql.md", ADR)
+    repo.write("docs/adr/0002-split-the-monolith.md", PROPOSED)
+    repo.commit("decisions", date="2026-10-29T12:00:00+00:00")
+
+
+@pytest.fixture
+def served(repo: GitRepo, tmp_path: Path) -> Iterator[FastAPI]:
+    build_repository(repo)
+    settings = load_settings(repo.path)
+    store = open_store(f"sqlite:///{tmp_path / 'records.db'}")
+    evidence = Evidence(repo.path, settings)
+    evidence.refresh()
+    try:
+        yield create_app(evidence, store, settings)
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def client(served: FastAPI) -> Iterator[TestClient]:
+    with TestClient(served) as test_client:
+        yield test_client

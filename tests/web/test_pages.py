@@ -1,0 +1,146 @@
+"""Every dashboard page and its JSON twin, in-process; forms; errors; escaping of user text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+PAGES = [
+    "/",
+    "/hotspots",
+    "/hotspots?sort=revisions&desc=false",
+    "/files/app/core.py",
+    "/coupling",
+    "/team",
+    "/team/offboard?person=Ana",
+    "/decisions",
+    "/decisions/1",
+    "/incidents",
+    "/planning",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_and_has_a_json_twin(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<script>" not in page.text  # no inline script: only src= and JSON blocks
+    twin = client.get("/api" + (path if path != "/" else "/overview"))
+    assert twin.status_code == 200, twin.text
+    assert twin.headers["content-type"] == "application/json"
+    twin.json()
+
+
+def test_pages_with_charts_carry_vega_lite_specs(client: TestClient) -> None:
+    for path in ("/hotspots", "/files/app/core.py", "/team", "/planning"):
+        text = client.get(path).text
+        specs = re.findall(r'<script type="application/json" id="chart-\d+">(.*?)</script>', text)
+        assert specs, path
+        assert '"$schema": "https://vega.github.io/schema/vega-lite/v6' in specs[0]
+
+
+def test_overview_reports_the_repository(client: TestClient) -> None:
+    data = client.get("/api/overview").json()
+    assert data["summary"]["commits"] == 29
+    assert data["summary"]["authors"] == 4  # three developers and whoever committed the ADRs
+    assert data["hotspots"][0]["path"] == "app/core.py"
+    assert [d["number"] for d in data["stale_decisions"]] == [2]
+    assert data["open_incidents"] == []
+
+
+def test_an_incident_is_opened_updated_and_moved_on_through_the_forms(client: TestClient) -> None:
+    opened = client.post(
+        "/incidents",
+        data={"title": "Checkout fails", "severity": "SEV2", "service": "shop"},
+        follow_redirects=False,
+    )
+    assert opened.status_code == 303
+    where = opened.headers["location"]
+    assert re.fullmatch(r"/incidents/\d+", where)
+    client.post(where + "/updates", data={"text": "rolled back", "by": "Ana"})
+    client.post(where + "/status", data={"status": "mitigated"})
+    detail = client.get("/api" + where).json()
+    assert detail["status"] == "mitigated"
+    assert "rolled back" in [entry["text"] for entry in detail["timeline"]]
+    assert detail["mitigated_at"] is not None
+    assert client.get("/api/overview").json()["open_incidents"][0]["title"] == "Checkout fails"
+
+
+def test_the_json_api_opens_incidents_and_refuses_bad_ones(client: TestClient) -> None:
+    created = client.post("/api/incidents", json={"title": "API down", "severity": "SEV1"})
+    assert created.status_code == 201
+    number = created.json()["id"]
+    update = client.post(f"/api/incidents/{number}/updates", json={"text": "paged on-call"})
+    assert update.status_code == 201
+    bad = client.post("/api/incidents", json={"title": "x", "severity": "SEV9"})
+    assert bad.status_code == 400
+    assert "SEV9" in bad.json()["error"]
+    empty = client.post("/api/incidents", json={"title": "", "severity": "SEV1"})
+    assert empty.status_code == 422
+    assert client.post("/api/incidents/999/status", json={"status": "resolved"}).status_code == 404
+
+
+def test_user_text_is_escaped_in_pages(client: TestClient) -> None:
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    where = client.post(
+        "/incidents", data={"title": payload, "severity": "SEV3"}, follow_redirects=False
+    ).headers["location"]
+    client.post(where + "/updates", data={"text": payload})
+    for path in (where, "/incidents", "/"):
+        text = client.get(path).text
+        assert payload not in text
+        assert "&lt;script&gt;" in text
+
+
+def test_decision_markdown_is_rendered_without_anything_scriptable(client: TestClient) -> None:
+    text = client.get("/decisions/1").text
+    assert "<strong>it is boring</strong>" in text
+    assert (
+        'alert("adr")'
+        not in text.replace("&quot;", '"').split("<article")[1].split("</article>")[0]
+        or "<script>" not in text
+    )
+    article = text.split('<article class="markdown">')[1].split("</article>")[0]
+    assert "<script" not in article
+    assert "onerror" not in article
+    assert 'href="javascript:' not in article  # left as plain text, never a link
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/files/no/such.py", 404),
+        ("/api/files/no/such.py", 404),
+        ("/incidents/999", 404),
+        ("/api/incidents/999", 404),
+        ("/decisions/42", 404),
+        ("/api/decisions/42", 404),
+        ("/team/offboard?person=Nobody", 404),
+        ("/api/hotspots?top=0", 422),
+        ("/api/hotspots?since=yesterday-ish", 400),
+        ("/no-such-page", 404),
+    ],
+)
+def test_errors_are_pages_or_json_with_a_status(client: TestClient, path: str, status: int) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    if path.startswith("/api/"):
+        assert response.json()["error"]
+    else:
+        assert 'class="error"' in response.text
+
+
+def test_openapi_schema_lists_the_json_twins(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {"/api/overview", "/api/hotspots", "/api/incidents", "/api/planning"} <= paths
+    assert not any(not path.startswith("/api/") for path in paths)
+
+
+def test_security_headers_forbid_inline_script(client: TestClient) -> None:
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
