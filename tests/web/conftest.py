@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,8 @@ Maybe.
 
 
 def build_repository(repo: GitRepo) -> None:
+    """28 days of work ending two days ago (so forecasts have recent throughput), then ADRs."""
+    start = dt.date.today() - dt.timedelta(days=30)
     people = ["Ana <ana@acme.test>", "Ben <ben@acme.test>", "Chen <chen@acme.test>"]
     body = "def f(x):\n" + "".join(f"    if x > {i}:\n        x += {i}\n" for i in range(12))
     for day in range(1, 29):
@@ -57,10 +60,11 @@ def build_repository(repo: GitRepo) -> None:
         }
         if day % 4 == 0:
             files["docs/guide.md"] = f"guide {day}\n"
-        repo.commit(f"change {day}", files, author=author, date=f"2026-10-{day:02d}T12:00:00+00:00")
+        when = start + dt.timedelta(days=day)
+        repo.commit(f"change {day}", files, author=author, date=f"{when}T12:00:00+00:00")
     repo.write("docs/adr/0001-use-postgresql.md", ADR)
     repo.write("docs/adr/0002-split-the-monolith.md", PROPOSED)
-    repo.commit("decisions", date="2026-10-29T12:00:00+00:00")
+    repo.commit("decisions", date=f"{start + dt.timedelta(days=29)}T12:00:00+00:00")
 
 
 @pytest.fixture

@@ -42,6 +42,15 @@ def test_pages_with_charts_carry_vega_lite_specs(client: TestClient) -> None:
         assert '"$schema": "https://vega.github.io/schema/vega-lite/v6' in specs[0]
 
 
+def test_planning_forecasts_from_recent_throughput(client: TestClient) -> None:
+    data = client.get("/api/planning?items=12").json()
+    assert data["forecast"]["items"] == 12
+    assert set(data["forecast"]["percentiles"]) == {"50", "85", "95"}
+    text = client.get("/planning?items=12").text
+    assert 'value="12"' in text
+    assert "built-in method" not in text
+
+
 def test_overview_reports_the_repository(client: TestClient) -> None:
     data = client.get("/api/overview").json()
     assert data["summary"]["commits"] == 29

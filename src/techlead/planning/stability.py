@@ -68,8 +68,9 @@ def check_stability(window: Window, unit: str) -> Stability:
     ]
     signals += _runs(weeks, mean, unit)
     if signals:
+        shown = signals[:3] + ([f"and {len(signals) - 3} more"] if len(signals) > 3 else [])
         warnings.append(
-            "throughput is unstable (" + "; ".join(signals) + "): the history may mix "
+            "throughput is unstable (" + "; ".join(shown) + "): the history may mix "
             "different ways of working; consider a window after the change (--history-days)"
         )
     return Stability(weeks, mean, lower, upper, signals, warnings)

@@ -116,7 +116,8 @@ def throughput_chart(weeks: list[dict[str, Any]], limits: list[float], unit: str
     values = [{"week": w["from"].isoformat(), "finished": w["finished"]} for w in weeks]
     base = alt.Chart(alt.InlineData(values=values))
     bars = base.mark_bar(color="#4c78a8").encode(
-        x=alt.X("week:T", title="Week from"), y=alt.Y("finished:Q", title=f"{unit} per week")
+        x=alt.X("week:O", title="Week from", axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("finished:Q", title=f"{unit} per week"),
     )
     rules = (
         alt.Chart(

@@ -1,0 +1,121 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("TECHLEAD_TEST_ARTIFACTS", ".test-artifacts")) / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (CI installs it)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def base_url(served: FastAPI) -> Iterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(served, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the dashboard did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser_page(base_url: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.errors = errors  # type: ignore[attr-defined]
+        yield page
+        browser.close()
+
+
+def _shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("path", "charts"),
+    [
+        ("/", 0),
+        ("/hotspots", 1),
+        ("/files/app/core.py", 1),
+        ("/coupling", 1),
+        ("/team", 1),
+        ("/decisions", 0),
+        ("/incidents", 0),
+        ("/planning", 2),
+    ],
+)
+def test_each_page_loads_and_draws_its_charts(
+    browser_page: object, base_url: str, path: str, charts: int
+) -> None:
+    page = browser_page
+    page.goto(base_url + path)  # type: ignore[attr-defined]
+    for index in range(charts):
+        chart = page.locator("figure.chart").nth(index)  # type: ignore[attr-defined]
+        chart.locator("svg.marks").wait_for(timeout=15_000)
+    assert page.locator("h1").inner_text()  # type: ignore[attr-defined]
+    _shot(page, path.strip("/").replace("/", "-") or "overview")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_an_incident_is_opened_through_the_form(browser_page: object, base_url: str) -> None:
+    page = browser_page
+    page.goto(base_url + "/incidents")  # type: ignore[attr-defined]
+    page.fill("input[name=title]", "Payments time out")  # type: ignore[attr-defined]
+    page.select_option("select[name=severity]", "SEV2")  # type: ignore[attr-defined]
+    page.fill("input[name=service]", "payments")  # type: ignore[attr-defined]
+    page.click("form[action='/incidents'] button")  # type: ignore[attr-defined]
+    page.wait_for_url("**/incidents/*")  # type: ignore[attr-defined]
+    assert "Payments time out" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+    page.fill("input[name=text]", "failed over to the standby")  # type: ignore[attr-defined]
+    page.click("form[action$='/updates'] button")  # type: ignore[attr-defined]
+    page.locator("ol.timeline li", has_text="failed over").wait_for()  # type: ignore[attr-defined]
+    _shot(page, "incident")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_offboarding_what_if_swaps_in_a_table(browser_page: object, base_url: str) -> None:
+    page = browser_page
+    page.goto(base_url + "/team")  # type: ignore[attr-defined]
+    page.select_option("select[name=person]", ["Ana", "Ben", "Chen"])  # type: ignore[attr-defined]
+    page.click("form[action='/team/offboard'] button")  # type: ignore[attr-defined]
+    result = page.locator("#offboard table")  # type: ignore[attr-defined]
+    result.wait_for()
+    assert "app/core.py" in result.inner_text()
+    assert page.url.endswith("/team")  # type: ignore[attr-defined]
