@@ -90,7 +90,7 @@ def markdown_html(text: str) -> Markup:
     return Markup(nh3.clean(rendered, link_rel="noopener noreferrer nofollow"))
 
 
-def settings_of(request: Request) -> Any:
+async def settings_of(request: Request) -> Any:
     """FastAPI dependency: the server's settings (techlead.config.Settings)."""
     return request.app.state.settings
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import polars as pl
 
@@ -12,14 +11,14 @@ def hotspot_scatter(frame: pl.DataFrame) -> dict[str, Any]:
     """Change frequency against complexity, one dot per file, sized by lines of code."""
     import altair as alt
 
-    points = [
-        {**row, "href": "/files/" + quote(row["path"])}
-        for row in frame.select("path", "revisions", "complexity", "loc", "score")
+    points = (
+        frame.select("path", "revisions", "complexity", "loc", "score")
         .drop_nulls("complexity")
         .to_dicts()
-    ]
+    )
     chart = (
         alt.Chart(alt.InlineData(values=points))
+        .transform_calculate(href="'/files/' + datum.path")
         .mark_circle(opacity=0.7)
         .encode(
             x=alt.X("revisions:Q", title="Changes in the window"),

@@ -46,7 +46,7 @@ def _sorted(frame: pl.DataFrame, sort: str, descending: bool) -> pl.DataFrame:
 
 
 @router.get("/hotspots", response_class=HTMLResponse, include_in_schema=False)
-def hotspots_page(
+async def hotspots_page(
     request: Request,
     ev: EvidenceDependency,
     since: SinceQuery = None,
@@ -55,13 +55,21 @@ def hotspots_page(
     top: TopQuery = 50,
 ) -> HTMLResponse:
     frame = ranked_hotspots(ev, since)
-    shown = _sorted(frame.head(max(top, 200)), sort, desc).head(top)
+    shown = ev.derived(
+        f"hotspot_rows:{since}:{sort}:{desc}:{top}",
+        lambda: rows(_sorted(frame.head(max(top, 200)), sort, desc).head(top)),
+    )
     return page(
         request,
         "hotspots.html",
         "Hotspots",
-        chart=chart(hotspot_scatter(frame.head(200)), "Scatter of change frequency and complexity"),
-        rows=rows(shown),
+        chart=ev.derived(
+            f"chart:hotspots:{since}",
+            lambda: chart(
+                hotspot_scatter(frame.head(200)), "Scatter of change frequency and complexity"
+            ),
+        ),
+        rows=shown,
         columns=[c for c in HOTSPOT_COLUMNS if c != "method"],
         sort=sort,
         desc=desc,
@@ -71,7 +79,9 @@ def hotspots_page(
 
 
 @router.get("/api/hotspots", tags=["debt"], summary="Hotspots: complex files that change often")
-def hotspots_api(ev: EvidenceDependency, since: SinceQuery = None, top: TopQuery = 50) -> Response:
+async def hotspots_api(
+    ev: EvidenceDependency, since: SinceQuery = None, top: TopQuery = 50
+) -> Response:
     return api(ranked_hotspots(ev, since).head(top))
 
 
@@ -80,7 +90,9 @@ def _coupling(ev: Evidence) -> pl.DataFrame:
 
 
 @router.get("/coupling", response_class=HTMLResponse, include_in_schema=False)
-def coupling_page(request: Request, ev: EvidenceDependency, top: TopQuery = 40) -> HTMLResponse:
+async def coupling_page(
+    request: Request, ev: EvidenceDependency, top: TopQuery = 40
+) -> HTMLResponse:
     pairs = _coupling(ev).head(top)
     names = sorted(set(pairs.get_column("path")) | set(pairs.get_column("coupled")))
     nodes = [
@@ -96,7 +108,14 @@ def coupling_page(request: Request, ev: EvidenceDependency, top: TopQuery = 40) 
         (a, b, degree / 100)
         for a, b, degree in pairs.select("path", "coupled", "degree").iter_rows()
     ]
-    graph = network_spec(nodes, edges, "Files that change together") if edges else None
+    graph = (
+        ev.derived(
+            f"chart:coupling:{top}",
+            lambda: network_spec(nodes, edges, "Files that change together"),
+        )
+        if edges
+        else None
+    )
     return page(
         request,
         "coupling.html",
@@ -107,5 +126,5 @@ def coupling_page(request: Request, ev: EvidenceDependency, top: TopQuery = 40) 
 
 
 @router.get("/api/coupling", tags=["debt"], summary="Change coupling: files that change together")
-def coupling_api(ev: EvidenceDependency, top: TopQuery = 100) -> Response:
+async def coupling_api(ev: EvidenceDependency, top: TopQuery = 100) -> Response:
     return api(_coupling(ev).head(top))

@@ -92,7 +92,7 @@ def _log(ev: Evidence) -> dict[str, Any]:
 
 
 @router.get("/decisions", response_class=HTMLResponse, include_in_schema=False)
-def decisions_page(request: Request, ev: EvidenceDependency) -> HTMLResponse:
+async def decisions_page(request: Request, ev: EvidenceDependency) -> HTMLResponse:
     log = _log(ev)
     numbers = {row["number"]: row for row in log["decisions"]}
     linked = {n for r in log["relations"] for n in (r["from"], r["to"])}
@@ -120,7 +120,7 @@ def decisions_page(request: Request, ev: EvidenceDependency) -> HTMLResponse:
 
 
 @router.get("/api/decisions", tags=["decisions"], summary="Decision records and rule results")
-def decisions_api(ev: EvidenceDependency) -> Response:
+async def decisions_api(ev: EvidenceDependency) -> Response:
     return api(_log(ev))
 
 
@@ -132,7 +132,9 @@ def _record(ev: Evidence, number: int) -> Decision:
 
 
 @router.get("/decisions/{number}", response_class=HTMLResponse, include_in_schema=False)
-def decision_page(request: Request, ev: EvidenceDependency, number: RecordNumber) -> HTMLResponse:
+async def decision_page(
+    request: Request, ev: EvidenceDependency, number: RecordNumber
+) -> HTMLResponse:
     record = _record(ev, number)
     body = record.path.read_text(encoding="utf-8", errors="replace")
     if body.startswith("---"):
@@ -147,6 +149,6 @@ def decision_page(request: Request, ev: EvidenceDependency, number: RecordNumber
 
 
 @router.get("/api/decisions/{number}", tags=["decisions"], summary="One decision record")
-def decision_api(ev: EvidenceDependency, number: RecordNumber) -> Response:
+async def decision_api(ev: EvidenceDependency, number: RecordNumber) -> Response:
     record = _record(ev, number)
     return api({**_row(record), "text": record.path.read_text(encoding="utf-8", errors="replace")})

@@ -7,8 +7,10 @@ history. Derived results (complexity, hotspots, truck factor, ...) are memoised 
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +24,7 @@ from techlead.history.scan import ScanProgress, ScanResult, scan
 
 T = TypeVar("T")
 RECHECK_SECONDS = 5.0
+MAX_DERIVED = 256  # results kept per HEAD, least recently used dropped first
 
 
 class Evidence:
@@ -33,7 +36,7 @@ class Evidence:
         self._lock = threading.RLock()
         self._result: ScanResult | None = None
         self._files: CurrentFiles | None = None
-        self._derived: dict[str, Any] = {}
+        self._derived: OrderedDict[str, Any] = OrderedDict()
         self._checked = 0.0
 
     def refresh(self, progress: ScanProgress | None = None) -> ScanResult:
@@ -70,11 +73,18 @@ class Evidence:
         with self._lock:
             if key not in self._derived:
                 self._derived[key] = compute()
+                # cached results live long: keep full collections from walking them on every
+                # request's garbage (a 0.1 s stall on a large repository); refcounting frees
+                # them when they are replaced
+                gc.freeze()
+                while len(self._derived) > MAX_DERIVED:
+                    self._derived.popitem(last=False)
+            self._derived.move_to_end(key)
             value: T = self._derived[key]
             return value
 
 
-def evidence(request: Request) -> Evidence:
+async def evidence(request: Request) -> Evidence:
     """FastAPI dependency: the repository the request is about."""
     found: Evidence = request.app.state.evidence
     return found

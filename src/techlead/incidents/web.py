@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -16,12 +16,15 @@ from techlead.incidents.service import OPEN_STATUSES, STATUSES, IncidentView
 from techlead.incidents.stats import incident_stats
 from techlead.pages import api, markdown_html, page, settings_of
 from techlead.store.database import Store
-from techlead.store.web import record_store
+from techlead.store.web import record_store, record_version
 
 router = APIRouter()
 StoreDependency = Annotated[Store, Depends(record_store)]
 SettingsDependency = Annotated[Settings, Depends(settings_of)]
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+PAGE_SIZE = 50
+OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000, description="Skip this many.")]
+LimitQuery = Annotated[int, Query(ge=1, le=1000, description="Show this many, newest first.")]
 IncidentNumber = Annotated[int, Path(ge=1, le=service.MAX_ID, description="Incident id.")]
 
 
@@ -65,6 +68,13 @@ def open_incident_rows(store: Store) -> list[dict[str, Any]]:
 
 
 def _listing(store: Store, settings: Settings, ev: Evidence) -> dict[str, Any]:
+    """Every incident and the statistics (cached until records change)."""
+    key = f"incidents:{record_version(store)}:{dt.date.today()}"
+    result: dict[str, Any] = ev.derived(key, lambda: _listing_now(store, settings, ev))
+    return result
+
+
+def _listing_now(store: Store, settings: Settings, ev: Evidence) -> dict[str, Any]:
     stats = incident_stats(
         store, ev.repo.root, settings.incidents.severities, None, dt.date.today()
     )
@@ -111,23 +121,43 @@ def _postmortem(view: IncidentView, ev: Evidence) -> str | None:
 
 
 @router.get("/incidents", response_class=HTMLResponse, include_in_schema=False)
-def incidents_page(
-    request: Request, store: StoreDependency, settings: SettingsDependency, ev: EvidenceDependency
+async def incidents_page(
+    request: Request,
+    store: StoreDependency,
+    settings: SettingsDependency,
+    ev: EvidenceDependency,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = PAGE_SIZE,
 ) -> HTMLResponse:
+    listing = _listing(store, settings, ev)
     return page(
         request,
         "incidents.html",
         "Incidents",
-        listing=_listing(store, settings, ev),
+        listing={**listing, "incidents": listing["incidents"][offset : offset + limit]},
+        total=len(listing["incidents"]),
+        offset=offset,
+        limit=limit,
         severities=list(settings.incidents.severities),
     )
 
 
 @router.get("/api/incidents", tags=["incidents"], summary="Every incident and the statistics")
-def incidents_api(
-    store: StoreDependency, settings: SettingsDependency, ev: EvidenceDependency
+async def incidents_api(
+    store: StoreDependency,
+    settings: SettingsDependency,
+    ev: EvidenceDependency,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = PAGE_SIZE,
 ) -> Response:
-    return api(_listing(store, settings, ev))
+    listing = _listing(store, settings, ev)
+    return api(
+        {
+            **listing,
+            "total": len(listing["incidents"]),
+            "incidents": listing["incidents"][offset : offset + limit],
+        }
+    )
 
 
 def _open(store: Store, settings: Settings, new: NewIncident) -> IncidentView:
@@ -168,7 +198,7 @@ def open_api(
 
 
 @router.get("/incidents/{number}", response_class=HTMLResponse, include_in_schema=False)
-def incident_page(
+async def incident_page(
     request: Request, store: StoreDependency, ev: EvidenceDependency, number: IncidentNumber
 ) -> HTMLResponse:
     view = service.get(store, number)
@@ -185,7 +215,7 @@ def incident_page(
 
 
 @router.get("/api/incidents/{number}", tags=["incidents"], summary="One incident")
-def incident_api(
+async def incident_api(
     store: StoreDependency, ev: EvidenceDependency, number: IncidentNumber
 ) -> Response:
     view = service.get(store, number)

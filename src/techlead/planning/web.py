@@ -27,7 +27,7 @@ from techlead.planning.throughput import (
     tracker_completions,
 )
 from techlead.store.database import Store
-from techlead.store.web import record_store
+from techlead.store.web import record_store, record_version
 
 router = APIRouter()
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
@@ -57,6 +57,13 @@ def _open_count(items: pl.DataFrame, ev: Evidence) -> int:
 
 
 def _planning(ev: Evidence, store: Store, items_wanted: int | None) -> dict[str, Any]:
+    """Throughput, forecast and lint (cached until history or records change)."""
+    key = f"planning:{record_version(store)}:{items_wanted}:{dt.date.today()}"
+    result: dict[str, Any] = ev.derived(key, lambda: _planning_now(ev, store, items_wanted))
+    return dict(result)
+
+
+def _planning_now(ev: Evidence, store: Store, items_wanted: int | None) -> dict[str, Any]:
     settings = ev.settings.planning
     items = stored_items(store)
     completions = _completions(ev, items)
@@ -140,7 +147,7 @@ def throughput_chart(weeks: list[dict[str, Any]], limits: list[float], unit: str
 
 
 @router.get("/planning", response_class=HTMLResponse, include_in_schema=False)
-def planning_page(
+async def planning_page(
     request: Request, ev: EvidenceDependency, store: StoreDependency, items: ItemsQuery = None
 ) -> HTMLResponse:
     planning = _planning(ev, store, items)
@@ -149,18 +156,21 @@ def planning_page(
     if forecast is not None:
         info = planning["forecast"]
         title = f"When will {info['items']} {planning['unit']} be finished?"
-        charts.append(chart(when_chart(forecast, title), "Forecast of finishing dates"))
-        charts.append(
-            chart(
+        key = f"chart:planning:{record_version(store)}:{items}:{dt.date.today()}"
+        specs = ev.derived(
+            key,
+            lambda: (
+                when_chart(forecast, title),
                 throughput_chart(info["weeks"], info["natural_limits"], planning["unit"]),
-                "Weekly throughput",
-            )
+            ),
         )
+        charts.append(chart(specs[0], "Forecast of finishing dates"))
+        charts.append(chart(specs[1], "Weekly throughput"))
     return page(request, "planning.html", "Planning", planning=planning, charts=charts)
 
 
 @router.get("/api/planning", tags=["planning"], summary="Throughput, forecast and story lint")
-def planning_api(
+async def planning_api(
     ev: EvidenceDependency, store: StoreDependency, items: ItemsQuery = None
 ) -> Response:
     planning = _planning(ev, store, items)

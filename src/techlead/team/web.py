@@ -29,6 +29,11 @@ def overall_truck_factor(ev: Evidence) -> TruckFactor:
 
 
 def _team(ev: Evidence) -> dict[str, Any]:
+    result: dict[str, Any] = ev.derived("team", lambda: _team_now(ev))
+    return result
+
+
+def _team_now(ev: Evidence) -> dict[str, Any]:
     truck = overall_truck_factor(ev)
     directories = ev.derived("truck_by_directory", lambda: truck_factor_by_directory(ev.files()))
     ownership = ev.derived("directory_ownership", lambda: directory_ownership(ev.files()))
@@ -73,19 +78,22 @@ def ownership_chart(ownership: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @router.get("/team", response_class=HTMLResponse, include_in_schema=False)
-def team_page(request: Request, ev: EvidenceDependency) -> HTMLResponse:
+async def team_page(request: Request, ev: EvidenceDependency) -> HTMLResponse:
     team = _team(ev)
     return page(
         request,
         "team.html",
         "Team knowledge",
         team=team,
-        chart=chart(ownership_chart(team["ownership"]), "Bar chart of ownership by directory"),
+        chart=chart(
+            ev.derived("chart:ownership", lambda: ownership_chart(team["ownership"])),
+            "Bar chart of ownership by directory",
+        ),
     )
 
 
 @router.get("/api/team", tags=["team"], summary="Truck factor and ownership by directory")
-def team_api(ev: EvidenceDependency) -> Response:
+async def team_api(ev: EvidenceDependency) -> Response:
     return api(_team(ev))
 
 
@@ -96,7 +104,9 @@ def _offboard(ev: Evidence, person: list[str]) -> dict[str, Any]:
 
 
 @router.get("/team/offboard", response_class=HTMLResponse, include_in_schema=False)
-def offboard_page(request: Request, ev: EvidenceDependency, person: PeopleQuery) -> HTMLResponse:
+async def offboard_page(
+    request: Request, ev: EvidenceDependency, person: PeopleQuery
+) -> HTMLResponse:
     """The what-if table (a fragment when htmx asks for it)."""
     fragment = request.headers.get("HX-Target") == "offboard"
     template = "offboard.html" if fragment else "offboard_page.html"
@@ -104,7 +114,7 @@ def offboard_page(request: Request, ev: EvidenceDependency, person: PeopleQuery)
 
 
 @router.get("/api/team/offboard", tags=["team"], summary="Files orphaned if these people left")
-def offboard_api(ev: EvidenceDependency, person: PeopleQuery) -> Response:
+async def offboard_api(ev: EvidenceDependency, person: PeopleQuery) -> Response:
     return api(_offboard(ev, person))
 
 
@@ -128,7 +138,7 @@ def _file(ev: Evidence, path: str) -> dict[str, object]:
 
 
 @router.get("/files/{path:path}", response_class=HTMLResponse, include_in_schema=False)
-def file_page(request: Request, ev: EvidenceDependency, path: str) -> HTMLResponse:
+async def file_page(request: Request, ev: EvidenceDependency, path: str) -> HTMLResponse:
     found = _file(ev, path)
     trend = ev.derived(f"trend:{path}", lambda: complexity_trend(ev.files(), path))
     return page(
@@ -136,10 +146,13 @@ def file_page(request: Request, ev: EvidenceDependency, path: str) -> HTMLRespon
         "file.html",
         path,
         file=found,
-        chart=chart(complexity_trend_chart(trend, path), f"Complexity of {path} over time"),
+        chart=chart(
+            ev.derived(f"chart:trend:{path}", lambda: complexity_trend_chart(trend, path)),
+            f"Complexity of {path} over time",
+        ),
     )
 
 
 @router.get("/api/files/{path:path}", tags=["debt"], summary="One file: trend and owners")
-def file_api(ev: EvidenceDependency, path: str) -> Response:
+async def file_api(ev: EvidenceDependency, path: str) -> Response:
     return api(_file(ev, path))

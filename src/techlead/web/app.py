@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import contextlib
+import gc
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from techlead import __version__
 from techlead.config import Settings
@@ -65,15 +69,50 @@ def create_app(evidence: Evidence, store: Store, settings: Settings) -> FastAPI:
     ):
         app.include_router(router)
     _handle_errors(app)
-
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        for name, value in _SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     return app
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response (a plain ASGI middleware: cheap)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in _SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # Pages are computed without awaiting anything; yielding once first lets the event
+        # loop read the other connections' requests, so they queue fairly (measured: p99 at
+        # 50 connections 1.1 s -> see docs/performance.md).
+        await asyncio.sleep(0)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *(header for header in self.headers if header[0] not in present),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def warm_up(evidence: Evidence, store: Store) -> None:
+    """Compute what the overview shows before anyone asks (complexity, hotspots, truck factor),
+    so that the first page opens at once. Failures surface later, on the page that needs it."""
+    from techlead.web.overview import overview
+
+    with contextlib.suppress(Exception):
+        overview(evidence, store)
+    # The caches now hold many long-lived objects; a full collection walking them all stalls
+    # every request for ~0.1 s on a large repository. Exempt them from collection (they are
+    # still freed by reference counting when replaced).
+    gc.freeze()
 
 
 def _wants_json(request: Request) -> bool:

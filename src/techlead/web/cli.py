@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +28,7 @@ def serve_command(
 
     from techlead.history.web import Evidence
     from techlead.store.database import database_url, open_store
-    from techlead.web.app import create_app
+    from techlead.web.app import create_app, warm_up
 
     obj: dict[str, Any] = ctx.obj or {}
     root = open_repository(path).root
@@ -37,6 +38,7 @@ def serve_command(
     with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
         evidence.refresh(progress=bar)
     app = create_app(evidence, store, settings)
+    threading.Thread(target=warm_up, args=(evidence, store), daemon=True).start()
     shown = "localhost" if host in {"127.0.0.1", "::1"} else host
     terminal.stdout.print(
         f"techlead dashboard for {root.name}: http://{shown}:{port}/", soft_wrap=True

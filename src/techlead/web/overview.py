@@ -13,7 +13,7 @@ from techlead.history.summary import summarize
 from techlead.history.web import Evidence, evidence
 from techlead.pages import api, page
 from techlead.store.database import Store
-from techlead.store.web import record_store
+from techlead.store.web import record_store, record_version
 from techlead.team.web import overall_truck_factor
 
 router = APIRouter()
@@ -23,7 +23,13 @@ STALE_PROPOSAL_DAYS = 30
 
 
 def overview(ev: Evidence, store: Store) -> dict[str, Any]:
-    """Everything the overview shows, as plain data."""
+    """Everything the overview shows, as plain data (cached until history or records change)."""
+    key = f"overview:{record_version(store)}:{dt.date.today()}"
+    result: dict[str, Any] = ev.derived(key, lambda: _overview(ev, store))
+    return result
+
+
+def _overview(ev: Evidence, store: Store) -> dict[str, Any]:
     from techlead.decisions.web import stale_decisions
     from techlead.incidents.web import open_incident_rows
     from techlead.planning.web import next_forecast
@@ -45,10 +51,12 @@ def overview(ev: Evidence, store: Store) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def overview_page(request: Request, ev: EvidenceDependency, store: StoreDependency) -> HTMLResponse:
+async def overview_page(
+    request: Request, ev: EvidenceDependency, store: StoreDependency
+) -> HTMLResponse:
     return page(request, "overview.html", "Overview", data=overview(ev, store))
 
 
 @router.get("/api/overview", tags=["overview"], summary="The repository at a glance")
-def overview_api(ev: EvidenceDependency, store: StoreDependency) -> Response:
+async def overview_api(ev: EvidenceDependency, store: StoreDependency) -> Response:
     return api(overview(ev, store))
