@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
-## run: scan this repository and print its summary
+## run: scan this repository and open its dashboard on http://localhost:8000/ (Ctrl+C stops it)
 run: $(STAMP)
-	$(BIN)/techlead scan .
+	$(BIN)/techlead serve .
 
 ## test: the whole test suite
 test: $(STAMP)

@@ -42,6 +42,14 @@ def test_pages_with_charts_carry_vega_lite_specs(client: TestClient) -> None:
         assert '"$schema": "https://vega.github.io/schema/vega-lite/v6' in specs[0]
 
 
+def test_a_file_page_names_its_main_developer(client: TestClient) -> None:
+    data = client.get("/api/files/app/core.py").json()
+    owner = data["ownership"][0]
+    assert owner["contributors"] == 3
+    text = client.get("/files/app/core.py").text
+    assert f"<td class=\"\">{owner['main_developer_by_revisions']}</td>" in text
+
+
 def test_planning_forecasts_from_recent_throughput(client: TestClient) -> None:
     data = client.get("/api/planning?items=12").json()
     assert data["forecast"]["items"] == 12
@@ -153,3 +161,18 @@ def test_security_headers_forbid_inline_script(client: TestClient) -> None:
     headers = client.get("/").headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_serve_refuses_a_port_in_use_before_scanning(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    from techlead.cli import main
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err
+    assert "--port" in err

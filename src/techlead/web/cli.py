@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ import typer
 
 from techlead import terminal
 from techlead.config import load_settings
+from techlead.errors import TechleadError
 from techlead.history.git import open_repository
 from techlead.options import QuietOption
 
@@ -31,6 +33,7 @@ def serve_command(
     from techlead.web.app import create_app, warm_up
 
     obj: dict[str, Any] = ctx.obj or {}
+    _check_port(host, port)
     root = open_repository(path).root
     settings = load_settings(root, obj.get("config"))
     store = open_store(database_url(root, obj.get("db"), settings.store.url))
@@ -48,3 +51,14 @@ def serve_command(
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         store.close()
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port that is taken before the (long) scan, not after it."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise TechleadError(
+            f"cannot listen on {host}:{port}: {exc.strerror}", hint="choose another with --port"
+        ) from None
