@@ -47,7 +47,7 @@ def test_a_file_page_names_its_main_developer(client: TestClient) -> None:
     owner = data["ownership"][0]
     assert owner["contributors"] == 3
     text = client.get("/files/app/core.py").text
-    assert f"<td class=\"\">{owner['main_developer_by_revisions']}</td>" in text
+    assert f'<td class="">{owner["main_developer_by_revisions"]}</td>' in text
 
 
 def test_planning_forecasts_from_recent_throughput(client: TestClient) -> None:
