@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 
 from techlead import __version__, terminal
+from techlead.accounts.cli import app as user_app
 from techlead.debt.cli import app as debt_app
 from techlead.decisions.cli import app as adr_app
 from techlead.decisions.cli import decide_app
@@ -76,6 +77,7 @@ app.add_typer(action_app, name="action")
 app.add_typer(runbook_app, name="runbook")
 app.add_typer(plan_app, name="plan")
 app.command("serve")(serve_command)
+app.add_typer(user_app, name="user")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,130 @@
+"""`techlead user ...`: accounts of the team server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from techlead import terminal
+from techlead.options import FormatOption, RepoOption
+from techlead.output import OutputFormat, render_frame
+from techlead.shell import opened_store
+
+app = typer.Typer(
+    help="Users of the team server (techlead serve --team): roles, passwords, API tokens.",
+    no_args_is_help=True,
+)
+NameArgument = Annotated[str, typer.Argument(help="User name.")]
+
+
+def _password(from_stdin: bool) -> str:
+    from techlead.accounts.users import AccountError
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise AccountError("no password given")
+    return password
+
+
+StdinOption = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
+
+
+@app.command("add")
+def add_command(
+    ctx: typer.Context,
+    name: NameArgument,
+    role: Annotated[str, typer.Option("--role", help="viewer, editor or admin.")] = "viewer",
+    password_stdin: StdinOption = False,
+    repo: RepoOption = Path("."),
+) -> None:
+    """Add a user (the password is asked for twice, never taken from the command line)."""
+    from techlead.accounts.users import add_user, check_role
+
+    check_role(role)
+    password = _password(password_stdin)
+    with opened_store(ctx, repo) as (_, _settings, store):
+        account = add_user(store, name, role, password)
+    terminal.stdout.print(f"added {account.name} ({account.role})")
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context, repo: RepoOption = Path("."), output: FormatOption = OutputFormat.table
+) -> None:
+    """Every user and their role."""
+    from techlead.accounts.users import list_users
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        accounts = list_users(store)
+    frame = pl.DataFrame(
+        [(a.name, a.role, a.created_at) for a in accounts],
+        schema={"name": pl.String, "role": pl.String, "created_at": pl.Datetime("us", "UTC")},
+        orient="row",
+    )
+    render_frame(frame, output, "Users")
+
+
+@app.command("role")
+def role_command(
+    ctx: typer.Context,
+    name: NameArgument,
+    role: Annotated[str, typer.Argument(help="viewer, editor or admin.")],
+    repo: RepoOption = Path("."),
+) -> None:
+    """Change a user's role."""
+    from techlead.accounts.users import set_role
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        account = set_role(store, name, role)
+    terminal.stdout.print(f"{account.name} is now {account.role}")
+
+
+@app.command("password")
+def password_command(
+    ctx: typer.Context,
+    name: NameArgument,
+    password_stdin: StdinOption = False,
+    repo: RepoOption = Path("."),
+) -> None:
+    """Set a user's password."""
+    from techlead.accounts.users import set_password
+
+    password = _password(password_stdin)
+    with opened_store(ctx, repo) as (_, _settings, store):
+        set_password(store, name, password)
+    terminal.stdout.print(f"password of {name} changed")
+
+
+@app.command("remove")
+def remove_command(ctx: typer.Context, name: NameArgument, repo: RepoOption = Path(".")) -> None:
+    """Remove a user, their tokens and sessions."""
+    from techlead.accounts.users import remove_user
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        remove_user(store, name)
+    terminal.stdout.print(f"removed {name}")
+
+
+@app.command("token")
+def token_command(
+    ctx: typer.Context,
+    name: NameArgument,
+    label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "script",
+    repo: RepoOption = Path("."),
+) -> None:
+    """Create an API token for scripts (Authorization: Bearer TOKEN); shown only once."""
+    from techlead.accounts.users import create_token
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        token = create_token(store, name, label)
+    sys.stdout.write(token + "\n")
+    terminal.stderr.print("store it now: it is not shown again", soft_wrap=True)

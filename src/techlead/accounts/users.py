@@ -1,0 +1,166 @@
+"""Users, roles, passwords (argon2) and API tokens, kept in the record store.
+
+There is no default account and no default password: the first user is added with
+`techlead user add NAME --role admin`. Passwords are hashed with argon2id; API tokens and
+session tokens are random and only their SHA-256 is stored, so a copy of the database
+lets nobody sign in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from techlead.errors import NotFoundError, TechleadError
+from techlead.store.database import Store
+from techlead.store.models import ApiToken, User
+
+ROLES = ("viewer", "editor", "admin")  # each can do what the ones before it can
+MIN_PASSWORD = 12
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
+_hasher = PasswordHasher()
+
+
+class AccountError(TechleadError):
+    """A user or token that cannot be created, changed or found."""
+
+
+class UnknownUserError(AccountError, NotFoundError):
+    """No user of that name."""
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    role: str
+    created_at: dt.datetime
+
+    def may(self, role: str) -> bool:
+        """Whether this account has `role` or a stronger one."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def _account(user: User) -> Account:
+    return Account(user.id, user.name, user.role, user.created_at)
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError(f"role {role!r}: use one of {', '.join(ROLES)}")
+    return role
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password is shorter than {MIN_PASSWORD} characters")
+    return password
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(store: Store, name: str, role: str, password: str) -> Account:
+    if not _NAME.fullmatch(name):
+        raise AccountError(
+            f"user name {name!r}: letters, digits, '.', '_', '@' and '-' only (at most 100)"
+        )
+    user = User(
+        name=name,
+        role=check_role(role),
+        password_hash=_hasher.hash(check_password(password)),
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    with store.session() as session:
+        if session.execute(select(User.id).where(User.name == name)).first() is not None:
+            raise AccountError(f"user {name!r} already exists")
+        session.add(user)
+        session.flush()
+        return _account(user)
+
+
+def _get(session: Session, name: str) -> User:
+    user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+    if user is None:
+        raise UnknownUserError(f"user {name!r}: no such user")
+    return user
+
+
+def list_users(store: Store) -> list[Account]:
+    with store.session() as session:
+        return [_account(u) for u in session.execute(select(User).order_by(User.name)).scalars()]
+
+
+def set_role(store: Store, name: str, role: str) -> Account:
+    with store.session() as session:
+        user = _get(session, name)
+        user.role = check_role(role)
+        return _account(user)
+
+
+def set_password(store: Store, name: str, password: str) -> None:
+    with store.session() as session:
+        _get(session, name).password_hash = _hasher.hash(check_password(password))
+
+
+def remove_user(store: Store, name: str) -> None:
+    with store.session() as session:
+        session.delete(_get(session, name))
+
+
+def authenticate(store: Store, name: str, password: str) -> Account | None:
+    """The account if the password is right; None otherwise (same time either way)."""
+    with store.session() as session:
+        user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+        stored = user.password_hash if user is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if user is None:
+            return None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        return _account(user)
+
+
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def create_token(store: Store, name: str, label: str) -> str:
+    """A new API token for `name`; the token is shown once and never stored."""
+    token = "tl_" + secrets.token_urlsafe(32)
+    with store.session() as session:
+        user = _get(session, name)
+        session.add(
+            ApiToken(
+                user_id=user.id,
+                label=label,
+                token_hash=token_hash(token),
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
+    return token
+
+
+def account_for_token(store: Store, token: str) -> Account | None:
+    with store.session() as session:
+        found = session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == token_hash(token))
+        ).one_or_none()
+        if found is None:
+            return None
+        api_token, user = found
+        api_token.last_used_at = dt.datetime.now(dt.UTC)
+        return _account(user)

@@ -1,0 +1,118 @@
+"""Users of the team server: roles, argon2 passwords, API tokens; the `techlead user` commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from gitrepo import GitRepo
+from techlead.accounts.users import (
+    AccountError,
+    UnknownUserError,
+    account_for_token,
+    add_user,
+    authenticate,
+    create_token,
+    list_users,
+    remove_user,
+    set_password,
+    set_role,
+)
+from techlead.cli import main
+from techlead.store.database import Store, open_store
+from techlead.store.models import ApiToken, User
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    opened = open_store(database_url)
+    yield opened
+    opened.close()
+
+
+def test_passwords_are_hashed_with_argon2_and_checked(store: Store) -> None:
+    add_user(store, "ana", "editor", PASSWORD)
+    with store.session() as session:
+        stored = session.execute(select(User.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+    account = authenticate(store, "ana", PASSWORD)
+    assert account is not None
+    assert (account.name, account.role) == ("ana", "editor")
+    assert authenticate(store, "ana", "wrong password!!") is None
+    assert authenticate(store, "nobody", PASSWORD) is None
+
+
+def test_roles_are_ordered(store: Store) -> None:
+    viewer = add_user(store, "vic", "viewer", PASSWORD)
+    assert viewer.may("viewer")
+    assert not viewer.may("editor")
+    admin = set_role(store, "vic", "admin")
+    assert admin.may("editor")
+    assert [a.role for a in list_users(store)] == ["admin"]
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "password", "message"),
+    [
+        ("ana", "owner", PASSWORD, "role 'owner'"),
+        ("ana", "viewer", "short", "shorter than 12"),
+        ("has space", "viewer", PASSWORD, "user name 'has space'"),
+    ],
+)
+def test_bad_users_are_refused(
+    store: Store, name: str, role: str, password: str, message: str
+) -> None:
+    with pytest.raises(AccountError, match=message):
+        add_user(store, name, role, password)
+    assert list_users(store) == []
+
+
+def test_names_are_unique_and_removal_takes_tokens(store: Store) -> None:
+    add_user(store, "ana", "viewer", PASSWORD)
+    with pytest.raises(AccountError, match="already exists"):
+        add_user(store, "ana", "admin", PASSWORD)
+    token = create_token(store, "ana", "ci")
+    assert account_for_token(store, token) is not None
+    remove_user(store, "ana")
+    assert account_for_token(store, token) is None
+    with pytest.raises(UnknownUserError):
+        set_password(store, "ana", PASSWORD)
+
+
+def test_only_the_hash_of_a_token_is_stored(store: Store) -> None:
+    add_user(store, "bot", "viewer", PASSWORD)
+    token = create_token(store, "bot", "nightly report")
+    with store.session() as session:
+        row = session.execute(select(ApiToken)).scalar_one()
+        assert row.token_hash != token
+        assert token not in row.token_hash
+    found = account_for_token(store, token)
+    assert found is not None
+    assert found.name == "bot"
+    assert account_for_token(store, token + "x") is None
+
+
+def test_user_commands(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    repo.commit("start", {"a.txt": "a"})
+    here = str(repo.path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "ana", "--role", "admin", "--password-stdin", "-C", here]) == 0
+    assert "added ana (admin)" in capsys.readouterr().out
+    assert main(["user", "token", "ana", "--label", "ci", "-C", here]) == 0
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("tl_")
+    assert main(["user", "list", "-C", here, "-f", "csv"]) == 0
+    assert "ana,admin," in capsys.readouterr().out
+    assert main(["user", "role", "ana", "superuser", "-C", here]) == 2
+    assert "role 'superuser'" in capsys.readouterr().err
+    assert main(["user", "remove", "bob", "-C", here]) == 2
+    assert "no such user" in capsys.readouterr().err
