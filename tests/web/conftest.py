@@ -84,3 +84,23 @@ def served(repo: GitRepo, tmp_path: Path) -> Iterator[FastAPI]:
 def client(served: FastAPI) -> Iterator[TestClient]:
     with TestClient(served) as test_client:
         yield test_client
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def team_app(repo: GitRepo, tmp_path: Path) -> Iterator[FastAPI]:
+    from techlead.accounts.users import add_user
+
+    build_repository(repo)
+    settings = load_settings(repo.path)
+    store = open_store(f"sqlite:///{tmp_path / 'team.db'}")
+    for name, role in (("vic", "viewer"), ("ed", "editor"), ("ada", "admin")):
+        add_user(store, name, role, PASSWORD)
+    evidence = Evidence(repo.path, settings)
+    evidence.refresh()
+    try:
+        yield create_app(evidence, store, settings, team=True, insecure_http=True)
+    finally:
+        store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -31,8 +32,17 @@ def _free_port() -> int:
 
 @pytest.fixture
 def base_url(served: FastAPI) -> Iterator[str]:
+    yield from _serve(served)
+
+
+@pytest.fixture
+def team_url(team_app: FastAPI) -> Iterator[str]:
+    yield from _serve(team_app)
+
+
+def _serve(app: FastAPI) -> Iterator[str]:
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(served, host="127.0.0.1", port=port, log_level="error"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -46,7 +56,7 @@ def base_url(served: FastAPI) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser_page(base_url: str) -> Iterator[object]:
+def browser_page() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -119,3 +129,26 @@ def test_the_offboarding_what_if_swaps_in_a_table(browser_page: object, base_url
     result.wait_for()
     assert "app/core.py" in result.inner_text()
     assert page.url.endswith("/team")  # type: ignore[attr-defined]
+
+
+def test_team_mode_signs_in_and_out(browser_page: object, team_url: str) -> None:
+    from conftest import PASSWORD
+
+    page = browser_page
+    page.goto(team_url + "/hotspots")  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r".*/login\?next=.*"))  # type: ignore[attr-defined]
+    page.fill("input[name=name]", "ed")  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("form[action='/login'] button")  # type: ignore[attr-defined]
+    page.wait_for_url("**/hotspots")  # type: ignore[attr-defined]
+    assert "ed (editor)" in page.locator("form.account").inner_text()  # type: ignore[attr-defined]
+    page.goto(team_url + "/incidents")  # type: ignore[attr-defined]
+    page.fill("input[name=title]", "Opened by a signed-in editor")  # type: ignore[attr-defined]
+    page.click("form[action='/incidents'] button")  # type: ignore[attr-defined]
+    page.wait_for_url("**/incidents/*")  # type: ignore[attr-defined]
+    _shot(page, "team-incident")
+    page.click("form.account button")  # type: ignore[attr-defined]
+    page.wait_for_url("**/login")  # type: ignore[attr-defined]
+    page.goto(team_url + "/")  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r".*/login\?next=.*"))  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]

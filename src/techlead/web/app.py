@@ -39,8 +39,21 @@ _SECURITY_HEADERS = {
 }
 
 
-def create_app(evidence: Evidence, store: Store, settings: Settings) -> FastAPI:
-    """The dashboard over one repository (`evidence`) and its record `store`."""
+def create_app(
+    evidence: Evidence,
+    store: Store,
+    settings: Settings,
+    *,
+    team: bool = False,
+    insecure_http: bool = False,
+) -> FastAPI:
+    """The dashboard over one repository (`evidence`) and its record `store`; in team mode
+    every route but sign-in needs a user (accounts.web.authorise)."""
+    from fastapi import Depends
+    from fastapi.responses import JSONResponse
+
+    from techlead.accounts.web import authorise
+    from techlead.accounts.web import router as accounts_router
     from techlead.debt.web import router as debt_router
     from techlead.decisions.web import router as decisions_router
     from techlead.incidents.web import router as incidents_router
@@ -52,13 +65,26 @@ def create_app(evidence: Evidence, store: Store, settings: Settings) -> FastAPI:
         title="techlead",
         version=__version__,
         description="A technical lead's evidence: every dashboard page has this JSON twin.",
+        openapi_url=None,  # served below, behind the same gate as every other route
+        docs_url=None,  # the interactive docs load scripts from a CDN: not offered
+        redoc_url=None,
+        dependencies=[Depends(authorise)] if team else [],
     )
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def _schema() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
     app.state.evidence = evidence
     app.state.store = store
     app.state.settings = settings
     app.state.nav = NAV
     app.state.repo_name = evidence.repo.root.name
+    app.state.team = team
+    app.state.insecure_http = insecure_http
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    if team:
+        app.include_router(accounts_router)
     for router in (
         overview_router,
         debt_router,
@@ -138,6 +164,8 @@ def _handle_errors(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 303 and error.headers:  # to the sign-in page
+            return Response(status_code=303, headers=error.headers)
         return _error(request, error.status_code, str(error.detail))
 
     @app.exception_handler(RequestValidationError)

@@ -23,9 +23,31 @@ def serve_command(
     host: Annotated[
         str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
     ] = "127.0.0.1",
+    team: Annotated[
+        bool, typer.Option("--team", help="Team mode: users sign in; roles decide who may change.")
+    ] = False,
+    behind_proxy: Annotated[
+        bool,
+        typer.Option(
+            "--behind-proxy",
+            help="Team mode behind a TLS-terminating proxy: trust its X-Forwarded-* headers.",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str, typer.Option(help="Proxy addresses trusted with --behind-proxy.")
+    ] = "127.0.0.1",
+    insecure_http: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-http", help="Team mode over plain HTTP (passwords and cookies in clear)."
+        ),
+    ] = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Open the dashboard: scans the repository, then serves its pages on 127.0.0.1."""
+    """Open the dashboard: scans the repository, then serves its pages on 127.0.0.1.
+
+    With --team, users sign in (add them with `techlead user add`); a team server must sit
+    behind a TLS-terminating proxy (--behind-proxy) unless --insecure-http is given."""
     import uvicorn
 
     from techlead.history.web import Evidence
@@ -33,14 +55,23 @@ def serve_command(
     from techlead.web.app import create_app, warm_up
 
     obj: dict[str, Any] = ctx.obj or {}
+    if team and not (behind_proxy or insecure_http):
+        raise TechleadError(
+            "team mode needs HTTPS: run it behind a TLS-terminating proxy with --behind-proxy "
+            "(see docs/dashboard.md), or accept plain HTTP with --insecure-http"
+        )
+    if not team and (behind_proxy or insecure_http):
+        raise TechleadError("--behind-proxy and --insecure-http are for team mode (--team)")
     _check_port(host, port)
     root = open_repository(path).root
     settings = load_settings(root, obj.get("config"))
     store = open_store(database_url(root, obj.get("db"), settings.store.url))
+    if team:
+        _need_users(store)
     evidence = Evidence(root, settings)
     with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
         evidence.refresh(progress=bar)
-    app = create_app(evidence, store, settings)
+    app = create_app(evidence, store, settings, team=team, insecure_http=insecure_http)
     threading.Thread(target=warm_up, args=(evidence, store), daemon=True).start()
     shown = "localhost" if host in {"127.0.0.1", "::1"} else host
     terminal.stdout.print(
@@ -48,7 +79,14 @@ def serve_command(
     )
     terminal.stdout.print("press Ctrl+C to stop")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=behind_proxy,
+            forwarded_allow_ips=forwarded_allow_ips if behind_proxy else None,
+        )
     finally:
         store.close()
 
@@ -62,3 +100,14 @@ def _check_port(host: str, port: int) -> None:
         raise TechleadError(
             f"cannot listen on {host}:{port}: {exc.strerror}", hint="choose another with --port"
         ) from None
+
+
+def _need_users(store: Any) -> None:
+    from techlead.accounts.users import list_users
+
+    if not list_users(store):
+        store.close()
+        raise TechleadError(
+            "team mode: no users yet, and there is no default account",
+            hint="add one: techlead user add NAME --role admin",
+        )
