@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -126,6 +127,30 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+ENVIRONMENT = "TECHLEAD_SERVE"  # how `serve --workers N` tells each worker what to serve
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `techlead serve --workers N`."""
+    import json
+    import os
+    import threading
+
+    from techlead.config import load_settings
+    from techlead.store.database import open_store
+
+    given = json.loads(os.environ[ENVIRONMENT])
+    root = Path(given["repo"])
+    settings = load_settings(root, Path(given["config"]) if given["config"] else None)
+    store = open_store(given["db"])
+    evidence = Evidence(root, settings)
+    evidence.refresh()
+    threading.Thread(target=warm_up, args=(evidence, store), daemon=True).start()
+    return create_app(
+        evidence, store, settings, team=given["team"], insecure_http=given["insecure_http"]
+    )
 
 
 def warm_up(evidence: Evidence, store: Store) -> None:

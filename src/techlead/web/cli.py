@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import threading
 from pathlib import Path
@@ -42,6 +44,12 @@ def serve_command(
             "--insecure-http", help="Team mode over plain HTTP (passwords and cookies in clear)."
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Server processes (each keeps its own caches); 1 by default."
+        ),
+    ] = 1,
     quiet: QuietOption = False,
 ) -> None:
     """Open the dashboard: scans the repository, then serves its pages on 127.0.0.1.
@@ -52,7 +60,7 @@ def serve_command(
 
     from techlead.history.web import Evidence
     from techlead.store.database import database_url, open_store
-    from techlead.web.app import create_app, warm_up
+    from techlead.web.app import ENVIRONMENT, create_app, warm_up
 
     obj: dict[str, Any] = ctx.obj or {}
     if team and not (behind_proxy or insecure_http):
@@ -71,24 +79,43 @@ def serve_command(
     evidence = Evidence(root, settings)
     with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
         evidence.refresh(progress=bar)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "proxy_headers": behind_proxy,
+        "forwarded_allow_ips": forwarded_allow_ips if behind_proxy else None,
+    }
+    if workers > 1:
+        # each worker process builds its app from these; the cache mined above is warm
+        os.environ[ENVIRONMENT] = json.dumps(
+            {
+                "repo": str(root),
+                "config": str(obj["config"]) if obj.get("config") else None,
+                "db": store.url,
+                "team": team,
+                "insecure_http": insecure_http,
+            }
+        )
+        store.close()
+        _announce(root.name, host, port)
+        uvicorn.run(
+            "techlead.web.app:app_from_environment", factory=True, workers=workers, **options
+        )
+        return
     app = create_app(evidence, store, settings, team=team, insecure_http=insecure_http)
     threading.Thread(target=warm_up, args=(evidence, store), daemon=True).start()
-    shown = "localhost" if host in {"127.0.0.1", "::1"} else host
-    terminal.stdout.print(
-        f"techlead dashboard for {root.name}: http://{shown}:{port}/", soft_wrap=True
-    )
-    terminal.stdout.print("press Ctrl+C to stop")
+    _announce(root.name, host, port)
     try:
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_level="warning",
-            proxy_headers=behind_proxy,
-            forwarded_allow_ips=forwarded_allow_ips if behind_proxy else None,
-        )
+        uvicorn.run(app, **options)
     finally:
         store.close()
+
+
+def _announce(name: str, host: str, port: int) -> None:
+    shown = "localhost" if host in {"127.0.0.1", "::1"} else host
+    terminal.stdout.print(f"techlead dashboard for {name}: http://{shown}:{port}/", soft_wrap=True)
+    terminal.stdout.print("press Ctrl+C to stop")
 
 
 def _check_port(host: str, port: int) -> None:
