@@ -27,21 +27,6 @@ templates = Jinja2Templates(directory=WEB / "templates")
 templates.env.filters["cell"] = _cell
 
 
-def _duration(value: Any) -> str:
-    """A timedelta as "2 h 05 min" / "3 d 4 h"; a dash for none."""
-    if value is None:
-        return "—"
-    minutes = int(value.total_seconds() // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
-templates.env.filters["duration"] = _duration
-
-
 def csrf_field(request: Request) -> Markup:
     """The hidden CSRF token of a form, when the server protects forms (team mode)."""
     token = getattr(request.state, "csrf_token", None)

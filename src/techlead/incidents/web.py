@@ -14,11 +14,13 @@ from techlead.history.web import Evidence, evidence
 from techlead.incidents import service
 from techlead.incidents.service import OPEN_STATUSES, STATUSES, IncidentView
 from techlead.incidents.stats import incident_stats
-from techlead.pages import api, markdown_html, page, settings_of
+from techlead.incidents.times import duration
+from techlead.pages import api, markdown_html, page, settings_of, templates
 from techlead.store.database import Store
 from techlead.store.web import record_store, record_version
 
 router = APIRouter()
+templates.env.filters["duration"] = duration  # MTTR and friends, written as the CLI writes them
 StoreDependency = Annotated[Store, Depends(record_store)]
 SettingsDependency = Annotated[Settings, Depends(settings_of)]
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
@@ -85,7 +87,7 @@ def _listing_now(store: Store, settings: Settings, ev: Evidence) -> dict[str, An
     }
 
 
-def _detail(view: IncidentView, ev: Evidence) -> dict[str, Any]:
+def _detail(view: IncidentView) -> dict[str, Any]:
     return {
         **_row(view),
         "summary": view.incident.summary,
@@ -191,10 +193,8 @@ def open_form(
 
 
 @router.post("/api/incidents", tags=["incidents"], summary="Open an incident", status_code=201)
-def open_api(
-    store: StoreDependency, settings: SettingsDependency, ev: EvidenceDependency, new: NewIncident
-) -> Response:
-    return api(_detail(_open(store, settings, new), ev), status_code=201)
+def open_api(store: StoreDependency, settings: SettingsDependency, new: NewIncident) -> Response:
+    return api(_detail(_open(store, settings, new)), status_code=201)
 
 
 @router.get("/incidents/{number}", response_class=HTMLResponse, include_in_schema=False)
@@ -207,7 +207,7 @@ async def incident_page(
         request,
         "incident.html",
         f"Incident {number}: {view.incident.title}",
-        incident=_detail(view, ev),
+        incident=_detail(view),
         postmortem=markdown_html(text) if text is not None else None,
         statuses=[s for s in STATUSES if s != view.incident.status],
         is_open=view.incident.status in OPEN_STATUSES,
@@ -219,7 +219,7 @@ async def incident_api(
     store: StoreDependency, ev: EvidenceDependency, number: IncidentNumber
 ) -> Response:
     view = service.get(store, number)
-    return api({**_detail(view, ev), "postmortem": _postmortem(view, ev)})
+    return api({**_detail(view), "postmortem": _postmortem(view, ev)})
 
 
 @router.post("/incidents/{number}/updates", include_in_schema=False)
@@ -273,4 +273,4 @@ def status_api(
     change: StatusChange,
 ) -> Response:
     _status(store, settings, ev, number, change.status)
-    return api(_detail(service.get(store, number), ev))
+    return api(_detail(service.get(store, number)))

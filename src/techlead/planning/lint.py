@@ -59,12 +59,17 @@ def cycle_days(items: pl.DataFrame, settings: PlanningSettings) -> pl.DataFrame:
     ).filter(pl.col("cycle_days") >= 0)
 
 
-def lint_backlog(items: pl.DataFrame, settings: PlanningSettings, now: dt.datetime) -> LintResult:
-    excluded = {name.casefold() for name in settings.excluded_types}
-    open_items = items.filter(
+def open_items(items: pl.DataFrame, settings: PlanningSettings) -> pl.DataFrame:
+    """Items not yet done, containers and sub-tasks (`excluded_types`) left out."""
+    excluded = [name.casefold() for name in settings.excluded_types]
+    return items.filter(
         (pl.col("category") != DONE)
-        & ~pl.col("type").fill_null("").str.to_lowercase().is_in(list(excluded))
+        & ~pl.col("type").fill_null("").str.to_lowercase().is_in(excluded)
     )
+
+
+def lint_backlog(items: pl.DataFrame, settings: PlanningSettings, now: dt.datetime) -> LintResult:
+    unfinished = open_items(items, settings)
     finished = cycle_days(items, settings)
     notes: list[str] = []
     limit: float | None = None
@@ -80,11 +85,11 @@ def lint_backlog(items: pl.DataFrame, settings: PlanningSettings, now: dt.dateti
             "aging and size are not judged by history"
         )
     findings: list[Finding] = []
-    for item in open_items.iter_rows(named=True):
+    for item in unfinished.iter_rows(named=True):
         findings += _criteria_findings(item, settings)
         findings += _size_findings(item, settings, too_big, limit)
         findings += _aging_findings(item, settings, limit, now)
-    return LintResult(findings, open_items.height, limit, notes)
+    return LintResult(findings, unfinished.height, limit, notes)
 
 
 def _finding(item: dict[str, Any], rule: str, message: str) -> Finding:

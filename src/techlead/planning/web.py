@@ -15,8 +15,7 @@ from techlead.pages import api, chart, page
 from techlead.planning.backlog import stored_items
 from techlead.planning.chart import when_chart
 from techlead.planning.forecast import Scope, forecast_completion
-from techlead.planning.items import DONE
-from techlead.planning.lint import lint_backlog
+from techlead.planning.lint import lint_backlog, open_items
 from techlead.planning.stability import check_stability
 from techlead.planning.throughput import (
     Completions,
@@ -47,15 +46,6 @@ def _completions(ev: Evidence, items: pl.DataFrame) -> Completions:
     )
 
 
-def _open_count(items: pl.DataFrame, ev: Evidence) -> int:
-    excluded = {name.casefold() for name in ev.settings.planning.excluded_types}
-    return sum(
-        1
-        for row in items.iter_rows(named=True)
-        if row["category"] != DONE and str(row["type"] or "").casefold() not in excluded
-    )
-
-
 def _planning(ev: Evidence, store: Store, items_wanted: int | None) -> dict[str, Any]:
     """Throughput, forecast and lint (cached until history or records change)."""
     key = f"planning:{record_version(store)}:{items_wanted}:{dt.date.today()}"
@@ -68,7 +58,7 @@ def _planning_now(ev: Evidence, store: Store, items_wanted: int | None) -> dict[
     items = stored_items(store)
     completions = _completions(ev, items)
     today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
-    backlog = _open_count(items, ev)
+    backlog = open_items(items, settings).height
     wanted = items_wanted or backlog or 10
     result: dict[str, Any] = {
         "source": completions.source,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -160,10 +159,6 @@ def warm_up(evidence: Evidence, store: Store) -> None:
 
     with contextlib.suppress(Exception):
         overview(evidence, store)
-    # The caches now hold many long-lived objects; a full collection walking them all stalls
-    # every request for ~0.1 s on a large repository. Exempt them from collection (they are
-    # still freed by reference counting when replaced).
-    gc.freeze()
 
 
 def _wants_json(request: Request) -> bool:
