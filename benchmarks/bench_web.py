@@ -26,15 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-PAGES = ["/static/techlead.css", "/", "/hotspots", "/incidents"]
+PAGES = ["/static/techlead.css", "/", "/hotspots", "/incidents"]  # under /repos/NAME but static
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def load_incidents(url: str, count: int) -> None:
+def load_incidents(url: str, repository: str, count: int) -> None:
     from techlead.incidents import service
     from techlead.store.database import open_store
 
-    store = open_store(url)
+    store = open_store(url, repository)
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=count)
     for number in range(count):
         detected = start + dt.timedelta(days=number, hours=number % 24)
@@ -115,7 +115,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{Path(scratch) / 'records.db'}"
         started = time.perf_counter()
-        load_incidents(url, args.incidents)
+        from techlead.config import load_settings, repository_name
+        from techlead.history.git import open_repository
+
+        root = open_repository(args.repo).root
+        name = repository_name(root, load_settings(root))
+        load_incidents(url, name, args.incidents)
         print(f"{args.incidents:,} incidents loaded in {time.perf_counter() - started:.1f} s")
         port = free_port()
         server = subprocess.Popen(
@@ -136,16 +141,18 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base)
-            for page in PAGES:
+            addresses = [p if p.startswith("/static/") else f"/repos/{name}{p}" for p in PAGES]
+            for page in addresses:
                 urllib.request.urlopen(base + page, timeout=600).read()
             print(f"wrk -c{args.connections}, {args.seconds} s, median of {args.runs} runs\n")
             print(f"{'page':22} {'p50':>9} {'p99':>9} {'req/s':>8}  p99 / static p99")
             floor = None
-            for page in PAGES:
+            for page in addresses:
                 runs = [wrk(base + page, args.seconds, args.connections) for _ in range(args.runs)]
                 p50, p99, rate = (statistics.median(r[i] for r in runs) for i in range(3))
                 floor = floor or p99
-                print(f"{page:22} {p50:7.1f}ms {p99:7.1f}ms {rate:8.0f}  x{p99 / floor:.2f}")
+                shown = page.replace(f"/repos/{name}", "")
+                print(f"{shown:22} {p50:7.1f}ms {p99:7.1f}ms {rate:8.0f}  x{p99 / floor:.2f}")
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -155,6 +155,9 @@ class DecisionSettings(_Section):
     )
 
 
+REPOSITORY_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+
+
 class StoreSettings(_Section):
     """Where records (incidents, action items, ...) are kept."""
 
@@ -163,6 +166,21 @@ class StoreSettings(_Section):
         description="Database URL (sqlite:///PATH or postgresql://...) or an SQLite file path; "
         "default .techlead/techlead.db. --db and TECHLEAD_DATABASE_URL take precedence.",
     )
+    repository: str | None = Field(
+        default=None,
+        pattern=REPOSITORY_NAME,
+        description="This repository's name: its records carry it in the store, and the "
+        "dashboard's addresses (/repos/NAME/). Default: the repository's directory name. "
+        "Repositories sharing one database need different names.",
+    )
+
+
+def repository_name(root: Path, settings: Settings) -> str:
+    """The name a repository goes by in the record store and on the dashboard."""
+    if settings.store.repository:
+        return settings.store.repository
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", root.name).strip("-._") or "repository"
+    return name[:100]
 
 
 class Severity(_Section):

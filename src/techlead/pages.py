@@ -10,16 +10,19 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import nh3
 import polars as pl
-from fastapi import Request
+from fastapi import Depends, Request
+from fastapi import Path as PathParameter
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from starlette.exceptions import HTTPException
 
+from techlead.config import REPOSITORY_NAME, Settings
 from techlead.output import _cell, to_json
 
 WEB = Path(__file__).parent / "web"
@@ -40,11 +43,60 @@ _chart_ids = itertools.count(1)
 _markdown = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
 
 
-def page(request: Request, template: str, title: str, **context: Any) -> HTMLResponse:
+def page(
+    request: Request, template: str, title: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     """A whole HTML page (or, for an htmx request, the same template: it extends the base)."""
+    name = request.path_params.get("repository")
+    known = name in request.app.state.evidence
+    base = f"/repos/{name}" if known else ""
+    path = request.url.path
+    if not known:
+        twin = "/api/repos"
+    elif path.rstrip("/") == base:
+        twin = f"/api{base}/overview"
+    else:
+        twin = f"/api{path}"
+    query = request.url.query
+    shared = {
+        "title": title,
+        "nav": request.app.state.nav,
+        "repo": name if known else None,
+        "base": base,
+        "repositories": visible_repositories(request),
+        "twin": twin + (f"?{query}" if query else ""),
+    }
     return templates.TemplateResponse(
-        request, template, {"title": title, "nav": request.app.state.nav, **context}
+        request, template, {**shared, **context}, status_code=status_code
     )
+
+
+def base_of(request: Request) -> str:
+    """Where the pages of the request's repository start: `/repos/NAME`."""
+    return f"/repos/{request.path_params['repository']}"
+
+
+def visible_repositories(request: Request) -> list[str]:
+    """The names of the served repositories the request's user may see, in order."""
+    user = getattr(request.state, "user", None)
+    names: list[str] = list(request.app.state.evidence)
+    return [name for name in names if user is None or user.sees(name)]
+
+
+async def repository(
+    request: Request,
+    repository: Annotated[
+        str, PathParameter(pattern=REPOSITORY_NAME, description="Repository name.")
+    ],
+) -> str:
+    """FastAPI dependency of every repository's route: its name, if the server has it and the
+    user may see it (otherwise 404, whether it exists or not)."""
+    if repository not in visible_repositories(request):
+        raise HTTPException(404, f"no repository named {repository!r} here")
+    return repository
+
+
+RepositoryName = Annotated[str, Depends(repository)]
 
 
 def api(value: Any, status_code: int = 200) -> Response:
@@ -75,9 +127,10 @@ def markdown_html(text: str) -> Markup:
     return Markup(nh3.clean(rendered, link_rel="noopener noreferrer nofollow"))
 
 
-async def settings_of(request: Request) -> Any:
-    """FastAPI dependency: the server's settings (techlead.config.Settings)."""
-    return request.app.state.settings
+async def settings_of(request: Request, name: RepositoryName) -> Settings:
+    """FastAPI dependency: the settings of the request's repository."""
+    settings: Settings = request.app.state.settings[name]
+    return settings
 
 
 def spring_layout(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from techlead import terminal
-from techlead.config import Settings, load_settings
+from techlead.config import Settings, load_settings, repository_name
 from techlead.history.git import open_repository
 
 if TYPE_CHECKING:
@@ -29,11 +29,21 @@ def opened_store(ctx: typer.Context, repo: Path) -> Iterator[tuple[Path, Setting
     obj: dict[str, Any] = ctx.obj or {}
     root = open_repository(repo).root
     settings = load_settings(root, obj.get("config"))
-    store = open_store(database_url(root, obj.get("db"), settings.store.url))
-    if store.created and not store.url.endswith(str(DEFAULT_FILE)):
+    name = repository_name(root, settings)
+    store = open_store(database_url(root, obj.get("db"), settings.store.url), name)
+    own = store.url == f"sqlite:///{root / DEFAULT_FILE}"
+    if store.created and not own:
         terminal.stderr.print(
             f"note: created a new record store at {shown(store.url)}", soft_wrap=True
         )
+    if own and not settings.store.repository:
+        renamed_from = store.follow_rename()
+        if renamed_from:
+            terminal.stderr.print(
+                f"note: the repository's records were stored as {renamed_from!r}; "
+                f"they now go by its new directory name {name!r}",
+                soft_wrap=True,
+            )
     try:
         yield root, settings, store
     finally:

@@ -29,13 +29,13 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def store(database_url: str) -> Iterator[Store]:
-    opened = open_store(database_url)
+    opened = open_store(database_url, "repo")
     yield opened
     opened.close()
 
 
 def test_passwords_are_hashed_with_argon2_and_checked(store: Store) -> None:
-    add_user(store, "ana", "editor", PASSWORD)
+    add_user(store, "ana", "editor", PASSWORD, ["repo"])
     with store.session() as session:
         stored = session.execute(select(User.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$")
@@ -48,7 +48,7 @@ def test_passwords_are_hashed_with_argon2_and_checked(store: Store) -> None:
 
 
 def test_roles_are_ordered(store: Store) -> None:
-    viewer = add_user(store, "vic", "viewer", PASSWORD)
+    viewer = add_user(store, "vic", "viewer", PASSWORD, ["repo"])
     assert viewer.may("viewer")
     assert not viewer.may("editor")
     admin = set_role(store, "vic", "admin")
@@ -68,14 +68,14 @@ def test_bad_users_are_refused(
     store: Store, name: str, role: str, password: str, message: str
 ) -> None:
     with pytest.raises(AccountError, match=message):
-        add_user(store, name, role, password)
+        add_user(store, name, role, password, ["repo"])
     assert list_users(store) == []
 
 
 def test_names_are_unique_and_removal_takes_tokens(store: Store) -> None:
-    add_user(store, "ana", "viewer", PASSWORD)
+    add_user(store, "ana", "viewer", PASSWORD, ["repo"])
     with pytest.raises(AccountError, match="already exists"):
-        add_user(store, "ana", "admin", PASSWORD)
+        add_user(store, "ana", "admin", PASSWORD, ["repo"])
     token = create_token(store, "ana", "ci")
     assert account_for_token(store, token) is not None
     remove_user(store, "ana")
@@ -85,7 +85,7 @@ def test_names_are_unique_and_removal_takes_tokens(store: Store) -> None:
 
 
 def test_only_the_hash_of_a_token_is_stored(store: Store) -> None:
-    add_user(store, "bot", "viewer", PASSWORD)
+    add_user(store, "bot", "viewer", PASSWORD, ["repo"])
     token = create_token(store, "bot", "nightly report")
     with store.session() as session:
         row = session.execute(select(ApiToken)).scalar_one()
@@ -106,12 +106,23 @@ def test_user_commands(
     here = str(repo.path)
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["user", "add", "ana", "--role", "admin", "--password-stdin", "-C", here]) == 0
-    assert "added ana (admin)" in capsys.readouterr().out
+    assert "added ana (admin, every repository)" in capsys.readouterr().out
     assert main(["user", "token", "ana", "--label", "ci", "-C", here]) == 0
     token = capsys.readouterr().out.strip()
     assert token.startswith("tl_")
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "vic", "--password-stdin", "-C", here]) == 0
+    assert "added vic (viewer, repo)" in capsys.readouterr().out  # this repository by default
+    assert main(["user", "grant", "vic", "web", "api", "-C", here]) == 0
+    assert "vic sees api, repo, web" in capsys.readouterr().out
+    assert main(["user", "revoke", "vic", "repo", "-C", here]) == 0
+    assert "vic sees api, web" in capsys.readouterr().out
+    assert main(["user", "grant", "vic", "../etc", "-C", here]) == 2
+    assert "repository '../etc'" in capsys.readouterr().err
     assert main(["user", "list", "-C", here, "-f", "csv"]) == 0
-    assert "ana,admin," in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "ana,admin,every repository," in listed
+    assert '"api, web"' in listed
     assert main(["user", "role", "ana", "superuser", "-C", here]) == 2
     assert "role 'superuser'" in capsys.readouterr().err
     assert main(["user", "remove", "bob", "-C", here]) == 2

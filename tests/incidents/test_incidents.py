@@ -42,7 +42,7 @@ class Techlead:
 @pytest.fixture
 def tl(repo: GitRepo, database_url: str, capsys: pytest.CaptureFixture[str]) -> Techlead:
     repo.commit("first", {"app.py": "print('hello')\n"})
-    open_store(database_url).close()  # created here, so commands find it in place
+    open_store(database_url, "repo").close()  # created here, so commands find it in place
     return Techlead(repo, database_url, capsys)
 
 
@@ -325,7 +325,7 @@ def test_import_from_csv_is_all_or_nothing_and_updates_on_reimport(
 
 def test_a_database_from_a_newer_version_is_refused(tl: Techlead) -> None:
     tl.ok("incident", "open", "Kept", "-s", "SEV3")
-    store = open_store(tl.url)
+    store = open_store(tl.url, "repo")
     with store.engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff9999'")
     store.close()

@@ -19,7 +19,7 @@ WRITERS = 20
 
 def test_concurrent_writers_lose_nothing(repo: GitRepo, database_url: str) -> None:
     repo.commit("first", {"a.txt": "a\n"})
-    store = open_store(database_url)
+    store = open_store(database_url, "repo")
     incident = service.open_incident(store, "Shared incident", "SEV3")
     store.close()
     environment = {**os.environ, "TECHLEAD_DATABASE_URL": database_url}
@@ -48,7 +48,7 @@ def test_concurrent_writers_lose_nothing(repo: GitRepo, database_url: str) -> No
         if writer.returncode != 0:
             failures.append(err.decode())
     assert failures == []
-    store = open_store(database_url)
+    store = open_store(database_url, "repo")
     view = service.get(store, incident.id)
     store.close()
     texts = sorted(entry.text for entry in view.entries if entry.kind == "update")
@@ -63,7 +63,7 @@ from techlead.incidents.times import now
 from techlead.store.database import open_store
 from techlead.store.models import TimelineEntry
 
-store = open_store(sys.argv[1])
+store = open_store(sys.argv[1], "repo")
 incident = service.open_incident(store, "Killed writer", "SEV3")
 for number in range(3):
     service.add_update(store, incident.id, f"committed {number}")
@@ -89,7 +89,7 @@ def test_a_writer_killed_mid_transaction_loses_nothing_committed(
     assert line.strip() == "in transaction", writer.stderr.read().decode() if writer.stderr else ""
     os.kill(writer.pid, signal.SIGKILL)
     writer.wait(timeout=30)
-    store = open_store(database_url)
+    store = open_store(database_url, "repo")
     try:
         view = service.get(store, 1)
         texts = [entry.text for entry in view.entries if entry.kind == "update"]

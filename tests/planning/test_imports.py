@@ -27,7 +27,7 @@ def at(text: str) -> dt.datetime:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    opened = open_store(f"sqlite:///{tmp_path / 'records.db'}")
+    opened = open_store(f"sqlite:///{tmp_path / 'records.db'}", "repo")
     yield opened  # type: ignore[misc]
     opened.close()
 
@@ -225,7 +225,7 @@ def test_export_times_in_the_trackers_formats(text: str, expected: str) -> None:
 
 
 def test_every_export_imports_into_sqlite_and_postgresql(database_url: str) -> None:
-    store = open_store(database_url)
+    store = open_store(database_url, "repo")
     try:
         settings = PlanningSettings()
         files = sorted(EXPORTS.iterdir())

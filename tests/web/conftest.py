@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from gitrepo import GitRepo
 from techlead.config import load_settings
-from techlead.history.web import Evidence
 from techlead.store.database import open_store
 from techlead.web.app import create_app
+from techlead.web.app import served as served_repository
 
 ADR = """---
 status: accepted
@@ -71,11 +71,11 @@ def build_repository(repo: GitRepo) -> None:
 def served(repo: GitRepo, tmp_path: Path) -> Iterator[FastAPI]:
     build_repository(repo)
     settings = load_settings(repo.path)
-    store = open_store(f"sqlite:///{tmp_path / 'records.db'}")
-    evidence = Evidence(repo.path, settings)
-    evidence.refresh()
+    store = open_store(f"sqlite:///{tmp_path / 'records.db'}", "repo")
+    repository = served_repository(repo.path, settings, store)
+    repository.evidence.refresh()
     try:
-        yield create_app(evidence, store, settings)
+        yield create_app([repository])
     finally:
         store.close()
 
@@ -95,12 +95,12 @@ def team_app(repo: GitRepo, tmp_path: Path) -> Iterator[FastAPI]:
 
     build_repository(repo)
     settings = load_settings(repo.path)
-    store = open_store(f"sqlite:///{tmp_path / 'team.db'}")
+    store = open_store(f"sqlite:///{tmp_path / 'team.db'}", "repo")
     for name, role in (("vic", "viewer"), ("ed", "editor"), ("ada", "admin")):
-        add_user(store, name, role, PASSWORD)
-    evidence = Evidence(repo.path, settings)
-    evidence.refresh()
+        add_user(store, name, role, PASSWORD, ["repo"])
+    repository = served_repository(repo.path, settings, store)
+    repository.evidence.refresh()
     try:
-        yield create_app(evidence, store, settings, team=True, insecure_http=True)
+        yield create_app([repository], team=True, insecure_http=True)
     finally:
         store.close()

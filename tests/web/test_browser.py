@@ -81,14 +81,14 @@ def _shot(page: object, name: str) -> None:
 @pytest.mark.parametrize(
     ("path", "charts"),
     [
-        ("/", 0),
-        ("/hotspots", 1),
-        ("/files/app/core.py", 1),
-        ("/coupling", 1),
-        ("/team", 1),
-        ("/decisions", 0),
-        ("/incidents", 0),
-        ("/planning", 2),
+        ("/repos/repo/", 0),
+        ("/repos/repo/hotspots", 1),
+        ("/repos/repo/files/app/core.py", 1),
+        ("/repos/repo/coupling", 1),
+        ("/repos/repo/team", 1),
+        ("/repos/repo/decisions", 0),
+        ("/repos/repo/incidents", 0),
+        ("/repos/repo/planning", 2),
     ],
 )
 def test_each_page_loads_and_draws_its_charts(
@@ -100,17 +100,17 @@ def test_each_page_loads_and_draws_its_charts(
         chart = page.locator("figure.chart").nth(index)  # type: ignore[attr-defined]
         chart.locator("svg.marks").wait_for(timeout=15_000)
     assert page.locator("h1").inner_text()  # type: ignore[attr-defined]
-    _shot(page, path.strip("/").replace("/", "-") or "overview")
+    _shot(page, path.removeprefix("/repos/repo").strip("/").replace("/", "-") or "overview")
     assert page.errors == []  # type: ignore[attr-defined]
 
 
 def test_an_incident_is_opened_through_the_form(browser_page: object, base_url: str) -> None:
     page = browser_page
-    page.goto(base_url + "/incidents")  # type: ignore[attr-defined]
+    page.goto(base_url + "/repos/repo/incidents")  # type: ignore[attr-defined]
     page.fill("input[name=title]", "Payments time out")  # type: ignore[attr-defined]
     page.select_option("select[name=severity]", "SEV2")  # type: ignore[attr-defined]
     page.fill("input[name=service]", "payments")  # type: ignore[attr-defined]
-    page.click("form[action='/incidents'] button")  # type: ignore[attr-defined]
+    page.click("form[action='/repos/repo/incidents'] button")  # type: ignore[attr-defined]
     page.wait_for_url("**/incidents/*")  # type: ignore[attr-defined]
     assert "Payments time out" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
     page.fill("input[name=text]", "failed over to the standby")  # type: ignore[attr-defined]
@@ -122,29 +122,29 @@ def test_an_incident_is_opened_through_the_form(browser_page: object, base_url: 
 
 def test_the_offboarding_what_if_swaps_in_a_table(browser_page: object, base_url: str) -> None:
     page = browser_page
-    page.goto(base_url + "/team")  # type: ignore[attr-defined]
+    page.goto(base_url + "/repos/repo/team")  # type: ignore[attr-defined]
     page.select_option("select[name=person]", ["Ana", "Ben", "Chen"])  # type: ignore[attr-defined]
-    page.click("form[action='/team/offboard'] button")  # type: ignore[attr-defined]
+    page.click("form[action='/repos/repo/team/offboard'] button")  # type: ignore[attr-defined]
     result = page.locator("#offboard table")  # type: ignore[attr-defined]
     result.wait_for()
     assert "app/core.py" in result.inner_text()
-    assert page.url.endswith("/team")  # type: ignore[attr-defined]
+    assert page.url.endswith("/repos/repo/team")  # type: ignore[attr-defined]
 
 
 def test_team_mode_signs_in_and_out(browser_page: object, team_url: str) -> None:
     from conftest import PASSWORD
 
     page = browser_page
-    page.goto(team_url + "/hotspots")  # type: ignore[attr-defined]
+    page.goto(team_url + "/repos/repo/hotspots")  # type: ignore[attr-defined]
     page.wait_for_url(re.compile(r".*/login\?next=.*"))  # type: ignore[attr-defined]
     page.fill("input[name=name]", "ed")  # type: ignore[attr-defined]
     page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
     page.click("form[action='/login'] button")  # type: ignore[attr-defined]
     page.wait_for_url("**/hotspots")  # type: ignore[attr-defined]
     assert "ed (editor)" in page.locator("form.account").inner_text()  # type: ignore[attr-defined]
-    page.goto(team_url + "/incidents")  # type: ignore[attr-defined]
+    page.goto(team_url + "/repos/repo/incidents")  # type: ignore[attr-defined]
     page.fill("input[name=title]", "Opened by a signed-in editor")  # type: ignore[attr-defined]
-    page.click("form[action='/incidents'] button")  # type: ignore[attr-defined]
+    page.click("form[action='/repos/repo/incidents'] button")  # type: ignore[attr-defined]
     page.wait_for_url("**/incidents/*")  # type: ignore[attr-defined]
     _shot(page, "team-incident")
     page.click("form.account button")  # type: ignore[attr-defined]

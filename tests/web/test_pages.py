@@ -8,17 +8,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 PAGES = [
-    "/",
-    "/hotspots",
-    "/hotspots?sort=revisions&desc=false",
-    "/files/app/core.py",
-    "/coupling",
-    "/team",
-    "/team/offboard?person=Ana",
-    "/decisions",
-    "/decisions/1",
-    "/incidents",
-    "/planning",
+    "/repos/repo/",
+    "/repos/repo/hotspots",
+    "/repos/repo/hotspots?sort=revisions&desc=false",
+    "/repos/repo/files/app/core.py",
+    "/repos/repo/coupling",
+    "/repos/repo/team",
+    "/repos/repo/team/offboard?person=Ana",
+    "/repos/repo/decisions",
+    "/repos/repo/decisions/1",
+    "/repos/repo/incidents",
+    "/repos/repo/planning",
 ]
 
 
@@ -28,14 +28,19 @@ def test_every_page_renders_and_has_a_json_twin(client: TestClient, path: str) -
     assert page.status_code == 200, page.text
     assert page.headers["content-type"].startswith("text/html")
     assert "<script>" not in page.text  # no inline script: only src= and JSON blocks
-    twin = client.get("/api" + (path if path != "/" else "/overview"))
+    twin = client.get("/api" + (path if path != "/repos/repo/" else "/repos/repo/overview"))
     assert twin.status_code == 200, twin.text
     assert twin.headers["content-type"] == "application/json"
     twin.json()
 
 
 def test_pages_with_charts_carry_vega_lite_specs(client: TestClient) -> None:
-    for path in ("/hotspots", "/files/app/core.py", "/team", "/planning"):
+    for path in (
+        "/repos/repo/hotspots",
+        "/repos/repo/files/app/core.py",
+        "/repos/repo/team",
+        "/repos/repo/planning",
+    ):
         text = client.get(path).text
         specs = re.findall(r'<script type="application/json" id="chart-\d+">(.*?)</script>', text)
         assert specs, path
@@ -43,24 +48,24 @@ def test_pages_with_charts_carry_vega_lite_specs(client: TestClient) -> None:
 
 
 def test_a_file_page_names_its_main_developer(client: TestClient) -> None:
-    data = client.get("/api/files/app/core.py").json()
+    data = client.get("/api/repos/repo/files/app/core.py").json()
     owner = data["ownership"][0]
     assert owner["contributors"] == 3
-    text = client.get("/files/app/core.py").text
+    text = client.get("/repos/repo/files/app/core.py").text
     assert f'<td class="">{owner["main_developer_by_revisions"]}</td>' in text
 
 
 def test_planning_forecasts_from_recent_throughput(client: TestClient) -> None:
-    data = client.get("/api/planning?items=12").json()
+    data = client.get("/api/repos/repo/planning?items=12").json()
     assert data["forecast"]["items"] == 12
     assert set(data["forecast"]["percentiles"]) == {"50", "85", "95"}
-    text = client.get("/planning?items=12").text
+    text = client.get("/repos/repo/planning?items=12").text
     assert 'value="12"' in text
     assert "built-in method" not in text
 
 
 def test_overview_reports_the_repository(client: TestClient) -> None:
-    data = client.get("/api/overview").json()
+    data = client.get("/api/repos/repo/overview").json()
     assert data["summary"]["commits"] == 29
     assert data["summary"]["authors"] == 4  # three developers and whoever committed the ADRs
     assert data["hotspots"][0]["path"] == "app/core.py"
@@ -70,50 +75,60 @@ def test_overview_reports_the_repository(client: TestClient) -> None:
 
 def test_an_incident_is_opened_updated_and_moved_on_through_the_forms(client: TestClient) -> None:
     opened = client.post(
-        "/incidents",
+        "/repos/repo/incidents",
         data={"title": "Checkout fails", "severity": "SEV2", "service": "shop"},
         follow_redirects=False,
     )
     assert opened.status_code == 303
     where = opened.headers["location"]
-    assert re.fullmatch(r"/incidents/\d+", where)
+    assert re.fullmatch(r"/repos/repo/incidents/\d+", where)
     client.post(where + "/updates", data={"text": "rolled back", "by": "Ana"})
     client.post(where + "/status", data={"status": "mitigated"})
     detail = client.get("/api" + where).json()
     assert detail["status"] == "mitigated"
     assert "rolled back" in [entry["text"] for entry in detail["timeline"]]
     assert detail["mitigated_at"] is not None
-    assert client.get("/api/overview").json()["open_incidents"][0]["title"] == "Checkout fails"
+    assert (
+        client.get("/api/repos/repo/overview").json()["open_incidents"][0]["title"]
+        == "Checkout fails"
+    )
 
 
 def test_the_json_api_opens_incidents_and_refuses_bad_ones(client: TestClient) -> None:
-    created = client.post("/api/incidents", json={"title": "API down", "severity": "SEV1"})
+    created = client.post(
+        "/api/repos/repo/incidents", json={"title": "API down", "severity": "SEV1"}
+    )
     assert created.status_code == 201
     number = created.json()["id"]
-    update = client.post(f"/api/incidents/{number}/updates", json={"text": "paged on-call"})
+    update = client.post(
+        f"/api/repos/repo/incidents/{number}/updates", json={"text": "paged on-call"}
+    )
     assert update.status_code == 201
-    bad = client.post("/api/incidents", json={"title": "x", "severity": "SEV9"})
+    bad = client.post("/api/repos/repo/incidents", json={"title": "x", "severity": "SEV9"})
     assert bad.status_code == 400
     assert "SEV9" in bad.json()["error"]
-    empty = client.post("/api/incidents", json={"title": "", "severity": "SEV1"})
+    empty = client.post("/api/repos/repo/incidents", json={"title": "", "severity": "SEV1"})
     assert empty.status_code == 422
-    assert client.post("/api/incidents/999/status", json={"status": "resolved"}).status_code == 404
+    assert (
+        client.post("/api/repos/repo/incidents/999/status", json={"status": "resolved"}).status_code
+        == 404
+    )
 
 
 def test_user_text_is_escaped_in_pages(client: TestClient) -> None:
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     where = client.post(
-        "/incidents", data={"title": payload, "severity": "SEV3"}, follow_redirects=False
+        "/repos/repo/incidents", data={"title": payload, "severity": "SEV3"}, follow_redirects=False
     ).headers["location"]
     client.post(where + "/updates", data={"text": payload})
-    for path in (where, "/incidents", "/"):
+    for path in (where, "/repos/repo/incidents", "/repos/repo/"):
         text = client.get(path).text
         assert payload not in text
         assert "&lt;script&gt;" in text
 
 
 def test_decision_markdown_is_rendered_without_anything_scriptable(client: TestClient) -> None:
-    text = client.get("/decisions/1").text
+    text = client.get("/repos/repo/decisions/1").text
     assert "<strong>it is boring</strong>" in text
     assert (
         'alert("adr")'
@@ -129,15 +144,15 @@ def test_decision_markdown_is_rendered_without_anything_scriptable(client: TestC
 @pytest.mark.parametrize(
     ("path", "status"),
     [
-        ("/files/no/such.py", 404),
-        ("/api/files/no/such.py", 404),
-        ("/incidents/999", 404),
-        ("/api/incidents/999", 404),
-        ("/decisions/42", 404),
-        ("/api/decisions/42", 404),
-        ("/team/offboard?person=Nobody", 404),
-        ("/api/hotspots?top=0", 422),
-        ("/api/hotspots?since=yesterday-ish", 400),
+        ("/repos/repo/files/no/such.py", 404),
+        ("/api/repos/repo/files/no/such.py", 404),
+        ("/repos/repo/incidents/999", 404),
+        ("/api/repos/repo/incidents/999", 404),
+        ("/repos/repo/decisions/42", 404),
+        ("/api/repos/repo/decisions/42", 404),
+        ("/repos/repo/team/offboard?person=Nobody", 404),
+        ("/api/repos/repo/hotspots?top=0", 422),
+        ("/api/repos/repo/hotspots?since=yesterday-ish", 400),
         ("/no-such-page", 404),
     ],
 )
@@ -153,8 +168,11 @@ def test_errors_are_pages_or_json_with_a_status(client: TestClient, path: str, s
 def test_openapi_schema_lists_the_json_twins(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = set(schema["paths"])
-    assert {"/api/overview", "/api/hotspots", "/api/incidents", "/api/planning"} <= paths
-    assert not any(not path.startswith("/api/") for path in paths)
+    twins = {f"/api/repos/{{repository}}/{name}" for name in ("overview", "hotspots", "incidents")}
+    assert {"/api/repos", *twins} <= paths
+    assert not any(not path.startswith("/api/repos") for path in paths)
+    hotspots = schema["paths"]["/api/repos/{repository}/hotspots"]["get"]["parameters"]
+    assert [p["name"] for p in hotspots if p["in"] == "path"] == ["repository"]
 
 
 def test_security_headers_forbid_inline_script(client: TestClient) -> None:

@@ -60,7 +60,7 @@ def test_several_workers_serve_the_same_records(repo: GitRepo, tmp_path: Path) -
         deadline = time.monotonic() + 90
         while True:
             try:
-                if _get(base + "/api/overview")[0] == 200:
+                if _get(base + "/api/repos/repo/overview")[0] == 200:
                     break
             except OSError:
                 pass
@@ -68,7 +68,7 @@ def test_several_workers_serve_the_same_records(repo: GitRepo, tmp_path: Path) -
             assert time.monotonic() < deadline, "the workers did not come up"
             time.sleep(0.5)
         request = urllib.request.Request(
-            base + "/api/incidents",
+            base + "/api/repos/repo/incidents",
             data=json.dumps({"title": "Seen by every worker", "severity": "SEV3"}).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
@@ -76,7 +76,7 @@ def test_several_workers_serve_the_same_records(repo: GitRepo, tmp_path: Path) -
         with urllib.request.urlopen(request, timeout=30) as created:
             assert created.status == 201
         for _ in range(8):  # whichever worker answers, the new incident is there
-            status, body = _get(base + "/api/incidents")
+            status, body = _get(base + "/api/repos/repo/incidents")
             assert status == 200
             titles = [i["title"] for i in json.loads(body)["incidents"]]
             assert titles == ["Seen by every worker"]

@@ -17,13 +17,22 @@ def signed_in(app: FastAPI, name: str) -> tuple[TestClient, str]:
     client = TestClient(app)
     response = client.post("/login", data={"name": name, "password": PASSWORD})
     assert response.status_code == 200, response.text  # followed to the overview
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/incidents").text)
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/repos/repo/incidents").text
+    )
     assert token is not None
     return client, token.group(1)
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/hotspots", "/incidents", "/decisions/1", "/files/app/core.py"]
+    "path",
+    [
+        "/",
+        "/repos/repo/hotspots",
+        "/repos/repo/incidents",
+        "/repos/repo/decisions/1",
+        "/repos/repo/files/app/core.py",
+    ],
 )
 def test_anonymous_pages_go_to_sign_in(team_app: FastAPI, path: str) -> None:
     response = TestClient(team_app).get(path, follow_redirects=False)
@@ -31,7 +40,9 @@ def test_anonymous_pages_go_to_sign_in(team_app: FastAPI, path: str) -> None:
     assert response.headers["location"].startswith("/login?next=")
 
 
-@pytest.mark.parametrize("path", ["/api/overview", "/api/incidents", "/openapi.json"])
+@pytest.mark.parametrize(
+    "path", ["/api/repos/repo/overview", "/api/repos/repo/incidents", "/openapi.json"]
+)
 def test_anonymous_api_is_401(team_app: FastAPI, path: str) -> None:
     response = TestClient(team_app).get(path)
     assert response.status_code == 401
@@ -39,8 +50,16 @@ def test_anonymous_api_is_401(team_app: FastAPI, path: str) -> None:
 
 def test_anonymous_writes_are_401(team_app: FastAPI) -> None:
     client = TestClient(team_app)
-    assert client.post("/incidents", data={"title": "x", "severity": "SEV3"}).status_code == 401
-    assert client.post("/api/incidents", json={"title": "x", "severity": "SEV3"}).status_code == 401
+    assert (
+        client.post("/repos/repo/incidents", data={"title": "x", "severity": "SEV3"}).status_code
+        == 401
+    )
+    assert (
+        client.post(
+            "/api/repos/repo/incidents", json={"title": "x", "severity": "SEV3"}
+        ).status_code
+        == 401
+    )
 
 
 def test_wrong_password_is_refused_without_saying_which_part(team_app: FastAPI) -> None:
@@ -63,10 +82,10 @@ def test_a_session_cookie_is_http_only_and_same_site(team_app: FastAPI) -> None:
 
 def test_viewers_read_but_cannot_write(team_app: FastAPI) -> None:
     client, csrf = signed_in(team_app, "vic")
-    assert client.get("/hotspots").status_code == 200
-    assert client.get("/api/overview").status_code == 200
+    assert client.get("/repos/repo/hotspots").status_code == 200
+    assert client.get("/api/repos/repo/overview").status_code == 200
     response = client.post(
-        "/incidents", data={"title": "x", "severity": "SEV3", "csrf_token": csrf}
+        "/repos/repo/incidents", data={"title": "x", "severity": "SEV3", "csrf_token": csrf}
     )
     assert response.status_code == 403
     assert "viewer" in response.text
@@ -75,17 +94,22 @@ def test_viewers_read_but_cannot_write(team_app: FastAPI) -> None:
 def test_editors_write_only_with_the_csrf_token(team_app: FastAPI) -> None:
     client, csrf = signed_in(team_app, "ed")
     form = {"title": "Disk full", "severity": "SEV3"}
-    assert client.post("/incidents", data=form).status_code == 403
-    assert client.post("/incidents", data={**form, "csrf_token": "forged"}).status_code == 403
-    opened = client.post("/incidents", data={**form, "csrf_token": csrf}, follow_redirects=False)
+    assert client.post("/repos/repo/incidents", data=form).status_code == 403
+    assert (
+        client.post("/repos/repo/incidents", data={**form, "csrf_token": "forged"}).status_code
+        == 403
+    )
+    opened = client.post(
+        "/repos/repo/incidents", data={**form, "csrf_token": csrf}, follow_redirects=False
+    )
     assert opened.status_code == 303
     api = client.post(
-        "/api/incidents",
+        "/api/repos/repo/incidents",
         json={"title": "From a script", "severity": "SEV4"},
         headers={"X-CSRF-Token": csrf},
     )
     assert api.status_code == 201
-    no_header = client.post("/api/incidents", json={"title": "x", "severity": "SEV4"})
+    no_header = client.post("/api/repos/repo/incidents", json={"title": "x", "severity": "SEV4"})
     assert no_header.status_code == 403
 
 
@@ -95,11 +119,11 @@ def test_api_tokens_need_no_csrf_and_carry_the_role(team_app: FastAPI) -> None:
     editor = {"Authorization": f"Bearer {create_token(store, 'ed', 'ci')}"}
     viewer = {"Authorization": f"Bearer {create_token(store, 'vic', 'ci')}"}
     body = {"title": "From CI", "severity": "SEV4"}
-    assert client.post("/api/incidents", json=body, headers=editor).status_code == 201
-    assert client.post("/api/incidents", json=body, headers=viewer).status_code == 403
-    assert client.get("/api/incidents", headers=viewer).status_code == 200
+    assert client.post("/api/repos/repo/incidents", json=body, headers=editor).status_code == 201
+    assert client.post("/api/repos/repo/incidents", json=body, headers=viewer).status_code == 403
+    assert client.get("/api/repos/repo/incidents", headers=viewer).status_code == 200
     bad = {"Authorization": "Bearer tl_not-a-token"}
-    assert client.get("/api/incidents", headers=bad).status_code == 401
+    assert client.get("/api/repos/repo/incidents", headers=bad).status_code == 401
 
 
 def test_signing_out_ends_the_session(team_app: FastAPI) -> None:
@@ -108,7 +132,7 @@ def test_signing_out_ends_the_session(team_app: FastAPI) -> None:
     assert client.post("/logout", data={}).status_code == 403  # needs the CSRF token too
     client.post("/logout", data={"csrf_token": csrf})
     replay = TestClient(team_app, cookies={"techlead_session": cookie or ""})
-    assert replay.get("/api/overview").status_code == 401
+    assert replay.get("/api/repos/repo/overview").status_code == 401
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])

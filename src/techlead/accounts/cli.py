@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
@@ -14,11 +14,17 @@ from techlead.options import FormatOption, RepoOption
 from techlead.output import OutputFormat, render_frame
 from techlead.shell import opened_store
 
+if TYPE_CHECKING:
+    from techlead.accounts.users import Account
+
 app = typer.Typer(
     help="Users of the team server (techlead serve --team): roles, passwords, API tokens.",
     no_args_is_help=True,
 )
 NameArgument = Annotated[str, typer.Argument(help="User name.")]
+RepositoriesArgument = Annotated[
+    list[str], typer.Argument(help="Repository names (as on the dashboard: /repos/NAME/).")
+]
 
 
 def _password(from_stdin: bool) -> str:
@@ -43,31 +49,81 @@ def add_command(
     ctx: typer.Context,
     name: NameArgument,
     role: Annotated[str, typer.Option("--role", help="viewer, editor or admin.")] = "viewer",
+    grants: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--grant",
+            help="A repository the user may see (repeatable); default: this repository. "
+            "Admins see every repository.",
+        ),
+    ] = None,
     password_stdin: StdinOption = False,
     repo: RepoOption = Path("."),
 ) -> None:
     """Add a user (the password is asked for twice, never taken from the command line)."""
-    from techlead.accounts.users import add_user, check_role
+    from techlead.accounts.users import add_user, check_repositories, check_role
 
     check_role(role)
+    check_repositories(grants or [])
     password = _password(password_stdin)
     with opened_store(ctx, repo) as (_, _settings, store):
-        account = add_user(store, name, role, password)
-    terminal.stdout.print(f"added {account.name} ({account.role})")
+        account = add_user(store, name, role, password, grants or [store.repository])
+    terminal.stdout.print(f"added {account.name} ({account.role}, {_sees(account)})")
+
+
+def _sees(account: Account) -> str:
+    if account.role == "admin":
+        return "every repository"
+    return ", ".join(account.repositories) or "no repository"
+
+
+@app.command("grant")
+def grant_command(
+    ctx: typer.Context,
+    name: NameArgument,
+    repositories: RepositoriesArgument,
+    repo: RepoOption = Path("."),
+) -> None:
+    """Let a user see more repositories on the team server."""
+    from techlead.accounts.users import grant
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        account = grant(store, name, repositories)
+    terminal.stdout.print(f"{account.name} sees {_sees(account)}")
+
+
+@app.command("revoke")
+def revoke_command(
+    ctx: typer.Context,
+    name: NameArgument,
+    repositories: RepositoriesArgument,
+    repo: RepoOption = Path("."),
+) -> None:
+    """Stop a user from seeing repositories on the team server."""
+    from techlead.accounts.users import revoke
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        account = revoke(store, name, repositories)
+    terminal.stdout.print(f"{account.name} sees {_sees(account)}")
 
 
 @app.command("list")
 def list_command(
     ctx: typer.Context, repo: RepoOption = Path("."), output: FormatOption = OutputFormat.table
 ) -> None:
-    """Every user and their role."""
+    """Every user, their role and the repositories they see."""
     from techlead.accounts.users import list_users
 
     with opened_store(ctx, repo) as (_, _settings, store):
         accounts = list_users(store)
     frame = pl.DataFrame(
-        [(a.name, a.role, a.created_at) for a in accounts],
-        schema={"name": pl.String, "role": pl.String, "created_at": pl.Datetime("us", "UTC")},
+        [(a.name, a.role, _sees(a), a.created_at) for a in accounts],
+        schema={
+            "name": pl.String,
+            "role": pl.String,
+            "repositories": pl.String,
+            "created_at": pl.Datetime("us", "UTC"),
+        },
         orient="row",
     )
     render_frame(frame, output, "Users")

@@ -7,7 +7,7 @@ import secrets
 
 from sqlalchemy import delete, select
 
-from techlead.accounts.users import Account, token_hash
+from techlead.accounts.users import Account, account_of, token_hash
 from techlead.store.database import Store
 from techlead.store.models import LoginSession, User
 
@@ -45,7 +45,7 @@ def session_account(store: Store, token: str) -> tuple[Account, str] | None:
     login, user = found
     if login.expires_at < dt.datetime.now(dt.UTC):
         return None
-    return Account(user.id, user.name, user.role, user.created_at), login.csrf_token
+    return account_of(user), login.csrf_token
 
 
 def end_session(store: Store, token: str) -> None:

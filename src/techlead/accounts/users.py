@@ -19,9 +19,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from techlead.config import REPOSITORY_NAME
 from techlead.errors import NotFoundError, TechleadError
 from techlead.store.database import Store
-from techlead.store.models import ApiToken, User
+from techlead.store.models import ApiToken, RepositoryGrant, User
 
 ROLES = ("viewer", "editor", "admin")  # each can do what the ones before it can
 MIN_PASSWORD = 12
@@ -43,14 +44,34 @@ class Account:
     name: str
     role: str
     created_at: dt.datetime
+    repositories: tuple[str, ...] = ()  # granted; admins see every repository
 
     def may(self, role: str) -> bool:
         """Whether this account has `role` or a stronger one."""
         return ROLES.index(self.role) >= ROLES.index(role)
 
+    def sees(self, repository: str) -> bool:
+        """Whether the account may see `repository`'s evidence and records."""
+        return self.role == "admin" or repository in self.repositories
 
-def _account(user: User) -> Account:
-    return Account(user.id, user.name, user.role, user.created_at)
+
+def account_of(user: User) -> Account:
+    return Account(
+        user.id,
+        user.name,
+        user.role,
+        user.created_at,
+        tuple(grant.repository for grant in user.grants),
+    )
+
+
+def check_repositories(names: list[str]) -> list[str]:
+    for name in names:
+        if not re.fullmatch(REPOSITORY_NAME, name):
+            raise AccountError(
+                f"repository {name!r}: letters, digits, '.', '_' and '-' only (at most 100)"
+            )
+    return sorted(set(names))
 
 
 def check_role(role: str) -> str:
@@ -69,7 +90,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_user(store: Store, name: str, role: str, password: str) -> Account:
+def add_user(store: Store, name: str, role: str, password: str, repositories: list[str]) -> Account:
+    """A new user who may see `repositories` (admins see every repository)."""
     if not _NAME.fullmatch(name):
         raise AccountError(
             f"user name {name!r}: letters, digits, '.', '_', '@' and '-' only (at most 100)"
@@ -79,13 +101,14 @@ def add_user(store: Store, name: str, role: str, password: str) -> Account:
         role=check_role(role),
         password_hash=_hasher.hash(check_password(password)),
         created_at=dt.datetime.now(dt.UTC),
+        grants=[RepositoryGrant(repository=r) for r in check_repositories(repositories)],
     )
     with store.session() as session:
         if session.execute(select(User.id).where(User.name == name)).first() is not None:
             raise AccountError(f"user {name!r} already exists")
         session.add(user)
         session.flush()
-        return _account(user)
+        return account_of(user)
 
 
 def _get(session: Session, name: str) -> User:
@@ -97,19 +120,41 @@ def _get(session: Session, name: str) -> User:
 
 def list_users(store: Store) -> list[Account]:
     with store.session() as session:
-        return [_account(u) for u in session.execute(select(User).order_by(User.name)).scalars()]
+        return [account_of(u) for u in session.execute(select(User).order_by(User.name)).scalars()]
 
 
 def set_role(store: Store, name: str, role: str) -> Account:
     with store.session() as session:
         user = _get(session, name)
         user.role = check_role(role)
-        return _account(user)
+        return account_of(user)
 
 
 def set_password(store: Store, name: str, password: str) -> None:
     with store.session() as session:
         _get(session, name).password_hash = _hasher.hash(check_password(password))
+
+
+def grant(store: Store, name: str, repositories: list[str]) -> Account:
+    """Let `name` see `repositories` too."""
+    wanted = check_repositories(repositories)
+    with store.session() as session:
+        user = _get(session, name)
+        held = {g.repository for g in user.grants}
+        user.grants.extend(RepositoryGrant(repository=r) for r in wanted if r not in held)
+        session.flush()
+        session.refresh(user)
+        return account_of(user)
+
+
+def revoke(store: Store, name: str, repositories: list[str]) -> Account:
+    """`name` no longer sees `repositories`."""
+    unwanted = set(check_repositories(repositories))
+    with store.session() as session:
+        user = _get(session, name)
+        user.grants = [g for g in user.grants if g.repository not in unwanted]
+        session.flush()
+        return account_of(user)
 
 
 def remove_user(store: Store, name: str) -> None:
@@ -130,7 +175,7 @@ def authenticate(store: Store, name: str, password: str) -> Account | None:
             return None
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
-        return _account(user)
+        return account_of(user)
 
 
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -163,4 +208,4 @@ def account_for_token(store: Store, token: str) -> Account | None:
             return None
         api_token, user = found
         api_token.last_used_at = dt.datetime.now(dt.UTC)
-        return _account(user)
+        return account_of(user)

@@ -7,8 +7,9 @@ from typing import Any
 import polars as pl
 
 
-def hotspot_scatter(frame: pl.DataFrame) -> dict[str, Any]:
-    """Change frequency against complexity, one dot per file, sized by lines of code."""
+def hotspot_scatter(frame: pl.DataFrame, base: str) -> dict[str, Any]:
+    """Change frequency against complexity, one dot per file, sized by lines of code; a dot
+    links to `base`/files/PATH."""
     import altair as alt
 
     points = (
@@ -18,7 +19,7 @@ def hotspot_scatter(frame: pl.DataFrame) -> dict[str, Any]:
     )
     chart = (
         alt.Chart(alt.InlineData(values=points))
-        .transform_calculate(href="'/files/' + datum.path")
+        .transform_calculate(href=f"'{base}/files/' + datum.path")
         .mark_circle(opacity=0.7)
         .encode(
             x=alt.X("revisions:Q", title="Changes in the window"),

@@ -14,9 +14,10 @@ from techlead.debt.coupling import coupling
 from techlead.debt.hotspots import HOTSPOT_COLUMNS, hotspots
 from techlead.history.periods import since as parse_since
 from techlead.history.web import Evidence, evidence
-from techlead.pages import api, chart, network_spec, page, rows
+from techlead.pages import api, base_of, chart, network_spec, page, rows
 
-router = APIRouter()
+router = APIRouter()  # pages, under /repos/NAME
+twins = APIRouter()  # their JSON twins, under /api/repos/NAME
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
 SinceQuery = Annotated[
     str | None, Query(description="Count changes since a date or span (90d, 6w, 12m, 2y).")
@@ -66,7 +67,8 @@ async def hotspots_page(
         chart=ev.derived(
             f"chart:hotspots:{since}",
             lambda: chart(
-                hotspot_scatter(frame.head(200)), "Scatter of change frequency and complexity"
+                hotspot_scatter(frame.head(200), base_of(request)),
+                "Scatter of change frequency and complexity",
             ),
         ),
         rows=shown,
@@ -78,7 +80,7 @@ async def hotspots_page(
     )
 
 
-@router.get("/api/hotspots", tags=["debt"], summary="Hotspots: complex files that change often")
+@twins.get("/hotspots", tags=["debt"], summary="Hotspots: complex files that change often")
 async def hotspots_api(
     ev: EvidenceDependency, since: SinceQuery = None, top: TopQuery = 50
 ) -> Response:
@@ -100,7 +102,7 @@ async def coupling_page(
             "id": name,
             "label": name.rsplit("/", 1)[-1],
             "group": name.split("/", 1)[0],
-            "href": f"/files/{name}",
+            "href": f"{base_of(request)}/files/{name}",
         }
         for name in names
     ]
@@ -125,6 +127,6 @@ async def coupling_page(
     )
 
 
-@router.get("/api/coupling", tags=["debt"], summary="Change coupling: files that change together")
+@twins.get("/coupling", tags=["debt"], summary="Change coupling: files that change together")
 async def coupling_api(ev: EvidenceDependency, top: TopQuery = 100) -> Response:
     return api(_coupling(ev).head(top))

@@ -14,9 +14,10 @@ from techlead.decisions.store import DecisionLogError, decision_directory, find,
 from techlead.decisions.views import relations
 from techlead.errors import NotFoundError, TechleadError
 from techlead.history.web import Evidence, evidence
-from techlead.pages import api, chart, markdown_html, network_spec, page
+from techlead.pages import api, base_of, chart, markdown_html, network_spec, page
 
-router = APIRouter()
+router = APIRouter()  # pages, under /repos/NAME
+twins = APIRouter()  # their JSON twins, under /api/repos/NAME
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
 RecordNumber = Annotated[int, Path(ge=0, le=99_999, description="Decision record number.")]
 
@@ -101,7 +102,7 @@ async def decisions_page(request: Request, ev: EvidenceDependency) -> HTMLRespon
             "id": str(n),
             "label": f"{n}. {numbers[n]['title'][:40]}",
             "group": numbers[n]["status"],
-            "href": f"/decisions/{n}",
+            "href": f"{base_of(request)}/decisions/{n}",
         }
         for n in sorted(linked)
         if n in numbers
@@ -119,7 +120,7 @@ async def decisions_page(request: Request, ev: EvidenceDependency) -> HTMLRespon
     return page(request, "decisions.html", "Decisions", log=log, chart=graph)
 
 
-@router.get("/api/decisions", tags=["decisions"], summary="Decision records and rule results")
+@twins.get("/decisions", tags=["decisions"], summary="Decision records and rule results")
 async def decisions_api(ev: EvidenceDependency) -> Response:
     return api(_log(ev))
 
@@ -148,7 +149,7 @@ async def decision_page(
     )
 
 
-@router.get("/api/decisions/{number}", tags=["decisions"], summary="One decision record")
+@twins.get("/decisions/{number}", tags=["decisions"], summary="One decision record")
 async def decision_api(ev: EvidenceDependency, number: RecordNumber) -> Response:
     record = _record(ev, number)
     return api({**_row(record), "text": record.path.read_text(encoding="utf-8", errors="replace")})

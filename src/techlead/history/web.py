@@ -21,6 +21,7 @@ from techlead.config import Settings
 from techlead.history.files import CurrentFiles, current_files
 from techlead.history.git import head_commit, open_repository
 from techlead.history.scan import ScanProgress, ScanResult, scan
+from techlead.pages import RepositoryName
 
 T = TypeVar("T")
 RECHECK_SECONDS = 5.0
@@ -84,7 +85,7 @@ class Evidence:
             return value
 
 
-async def evidence(request: Request) -> Evidence:
-    """FastAPI dependency: the repository the request is about."""
-    found: Evidence = request.app.state.evidence
+async def evidence(request: Request, name: RepositoryName) -> Evidence:
+    """FastAPI dependency: the evidence of the repository the request is about."""
+    found: Evidence = request.app.state.evidence[name]
     return found

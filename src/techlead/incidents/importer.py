@@ -226,15 +226,22 @@ def import_csv(store: Store, path: Path, severities: dict[str, Severity]) -> tup
     with store.session() as session:
         for row in rows:
             if row.external_id:
-                query = select(Incident).where(Incident.external_id == row.external_id)
+                query = select(Incident).where(
+                    Incident.repository == store.repository,
+                    Incident.external_id == row.external_id,
+                )
             else:
                 query = select(Incident).where(
-                    Incident.title == row.title, Incident.detected_at == row.times["detected"]
+                    Incident.repository == store.repository,
+                    Incident.title == row.title,
+                    Incident.detected_at == row.times["detected"],
                 )
             incident = session.execute(query.with_for_update()).scalars().first()
             recorded = now()
             if incident is None:
-                incident = Incident(created_at=recorded, search_text="")
+                incident = Incident(
+                    repository=store.repository, created_at=recorded, search_text=""
+                )
                 session.add(incident)
                 added += 1
             else:

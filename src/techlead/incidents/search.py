@@ -30,7 +30,9 @@ def _sync_postmortems(store: Store, root: Path) -> None:
     """Post-mortems are edited as files; search sees their current text."""
     with store.session() as session:
         for incident in session.execute(
-            select(Incident).where(Incident.postmortem_path.is_not(None))
+            select(Incident).where(
+                Incident.repository == store.repository, Incident.postmortem_path.is_not(None)
+            )
         ).scalars():
             path = root / str(incident.postmortem_path)
             content = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
@@ -51,10 +53,12 @@ def search(store: Store, root: Path, query: str, limit: int = 10) -> list[Hit]:
             match = " OR ".join(f'"{word}"' for word in words)
             rows = session.execute(
                 text(
-                    "SELECT rowid, bm25(incident_search, 2.0, 1.0) AS score FROM incident_search "
-                    "WHERE incident_search MATCH :match ORDER BY score LIMIT :limit"
+                    "SELECT incident_search.rowid, bm25(incident_search, 2.0, 1.0) AS score "
+                    "FROM incident_search JOIN incidents ON incidents.id = incident_search.rowid "
+                    "WHERE incident_search MATCH :match AND incidents.repository = :repository "
+                    "ORDER BY score LIMIT :limit"
                 ),
-                {"match": match, "limit": limit},
+                {"match": match, "limit": limit, "repository": store.repository},
             ).all()
             ranked = [(row[0], -float(row[1])) for row in rows]
         else:
@@ -63,9 +67,10 @@ def search(store: Store, root: Path, query: str, limit: int = 10) -> list[Hit]:
                     "SELECT id, ts_rank_cd(to_tsvector('english', title || ' ' || search_text), "
                     "to_tsquery('english', :query)) AS score FROM incidents "
                     "WHERE to_tsvector('english', title || ' ' || search_text) "
-                    "@@ to_tsquery('english', :query) ORDER BY score DESC, id DESC LIMIT :limit"
+                    "@@ to_tsquery('english', :query) AND repository = :repository "
+                    "ORDER BY score DESC, id DESC LIMIT :limit"
                 ),
-                {"query": " | ".join(words), "limit": limit},
+                {"query": " | ".join(words), "limit": limit, "repository": store.repository},
             ).all()
             ranked = [(row[0], float(row[1])) for row in rows]
         found = {

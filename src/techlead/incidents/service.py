@@ -90,9 +90,11 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     return value.lower()
 
 
-def _locked(session: Session, incident_id: int) -> Incident:
+def _locked(session: Session, store: Store, incident_id: int) -> Incident:
     found = session.execute(
-        select(Incident).where(Incident.id == incident_id).with_for_update()
+        select(Incident)
+        .where(Incident.id == incident_id, Incident.repository == store.repository)
+        .with_for_update()
     ).scalar_one_or_none()
     if found is None:
         raise UnknownIncidentError(f"incident {incident_id}: no such incident")
@@ -165,6 +167,7 @@ def open_incident(
     recorded = now()
     with store.session() as session:
         incident = Incident(
+            repository=store.repository,
             title=title.strip(),
             severity=severity,
             service=service,
@@ -207,7 +210,7 @@ def assign_role(
     if not name.strip():
         raise IncidentError("a role needs a person's name")
     with store.session() as session:
-        incident = _locked(session, incident_id)
+        incident = _locked(session, store, incident_id)
         _assign(session, incident, role, name.strip(), at or now())
 
 
@@ -216,7 +219,7 @@ def acknowledge(
 ) -> Incident:
     moment = at or now()
     with store.session() as session:
-        incident = _locked(session, incident_id)
+        incident = _locked(session, store, incident_id)
         if incident.acknowledged_at is not None:
             raise IncidentError(
                 f"incident {incident_id}: already acknowledged at {show(incident.acknowledged_at)}"
@@ -238,7 +241,7 @@ def add_update(
     if not text.strip():
         raise IncidentError("an update needs some text")
     with store.session() as session:
-        incident = _locked(session, incident_id)
+        incident = _locked(session, store, incident_id)
         if incident.status == "closed":
             raise IncidentError(f"incident {incident_id}: closed; open a new one and link it")
         moment = at or now()
@@ -264,7 +267,7 @@ def change_status(
     status = _choice(status, STATUSES, "status")
     moment = at or now()
     with store.session() as session:
-        incident = _locked(session, incident_id)
+        incident = _locked(session, store, incident_id)
         current = STATUSES.index(incident.status)
         wanted = STATUSES.index(status)
         if wanted == current:
@@ -314,12 +317,13 @@ def add_link(
 ) -> None:
     kind = _choice(kind, LINK_KINDS, "link kind")
     with store.session() as session:
-        incident = _locked(session, incident_id)
+        incident = _locked(session, store, incident_id)
         if kind == "incident":
             other = parse_id(target)
             if other == incident_id:
                 raise IncidentError(f"incident {incident_id}: cannot link an incident to itself")
-            if session.get(Incident, other) is None:
+            found = session.get(Incident, other)
+            if found is None or found.repository != store.repository:
                 raise IncidentError(f"incident {other}: no such incident")
             target = str(other)
         exists = session.execute(
@@ -343,7 +347,7 @@ def get(store: Store, incident_id: int) -> IncidentView:
     with store.session() as session:
         incident = session.execute(
             select(Incident)
-            .where(Incident.id == incident_id)
+            .where(Incident.id == incident_id, Incident.repository == store.repository)
             .options(
                 selectinload(Incident.entries),
                 selectinload(Incident.roles),
@@ -378,6 +382,7 @@ def list_incidents(
 ) -> list[IncidentView]:
     query = (
         select(Incident)
+        .where(Incident.repository == store.repository)
         .options(selectinload(Incident.roles))
         .order_by(Incident.detected_at.desc(), Incident.id.desc())
     )
@@ -396,7 +401,7 @@ def list_incidents(
 def set_postmortem(store: Store, incident_id: int, path: str, content: str) -> None:
     content = content.replace("\x00", "")
     with store.session() as session:
-        incident = _locked(session, incident_id)
+        incident = _locked(session, store, incident_id)
         first = incident.postmortem_path is None
         incident.postmortem_path = path
         if first:
@@ -416,7 +421,7 @@ def add_action(
     if not text.strip():
         raise IncidentError("an action item needs some text")
     with store.session() as session:
-        incident = _locked(session, incident_id)
+        incident = _locked(session, store, incident_id)
         item = ActionItem(
             incident_id=incident_id,
             text=text.strip(),
@@ -435,7 +440,10 @@ def add_action(
 def complete_action(store: Store, action_id: int) -> ActionItem:
     with store.session() as session:
         item = session.execute(
-            select(ActionItem).where(ActionItem.id == action_id).with_for_update()
+            select(ActionItem)
+            .join(Incident)
+            .where(ActionItem.id == action_id, Incident.repository == store.repository)
+            .with_for_update()
         ).scalar_one_or_none()
         if item is None:
             raise UnknownIncidentError(f"action item {action_id}: no such action item")
@@ -453,7 +461,12 @@ def list_actions(
     open_only: bool = False,
     overdue_on: dt.date | None = None,
 ) -> list[ActionItem]:
-    query = select(ActionItem).order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id)
+    query = (
+        select(ActionItem)
+        .join(Incident)
+        .where(Incident.repository == store.repository)
+        .order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id)
+    )
     if incident_id is not None:
         query = query.where(ActionItem.incident_id == incident_id)
     if open_only or overdue_on:

@@ -15,11 +15,12 @@ from techlead.incidents import service
 from techlead.incidents.service import OPEN_STATUSES, STATUSES, IncidentView
 from techlead.incidents.stats import incident_stats
 from techlead.incidents.times import duration
-from techlead.pages import api, markdown_html, page, settings_of, templates
+from techlead.pages import api, base_of, markdown_html, page, settings_of, templates
 from techlead.store.database import Store
 from techlead.store.web import record_store, record_version
 
-router = APIRouter()
+router = APIRouter()  # pages, under /repos/NAME
+twins = APIRouter()  # their JSON twins, under /api/repos/NAME
 templates.env.filters["duration"] = duration  # MTTR and friends, written as the CLI writes them
 StoreDependency = Annotated[Store, Depends(record_store)]
 SettingsDependency = Annotated[Settings, Depends(settings_of)]
@@ -144,7 +145,7 @@ async def incidents_page(
     )
 
 
-@router.get("/api/incidents", tags=["incidents"], summary="Every incident and the statistics")
+@twins.get("/incidents", tags=["incidents"], summary="Every incident and the statistics")
 async def incidents_api(
     store: StoreDependency,
     settings: SettingsDependency,
@@ -177,6 +178,7 @@ def _open(store: Store, settings: Settings, new: NewIncident) -> IncidentView:
 
 @router.post("/incidents", include_in_schema=False)
 def open_form(
+    request: Request,
     store: StoreDependency,
     settings: SettingsDependency,
     title: Annotated[str, Form(min_length=1, max_length=500)],
@@ -189,10 +191,10 @@ def open_form(
         title=title, severity=severity, service=service_name, commander=commander, summary=summary
     )
     view = _open(store, settings, new)
-    return RedirectResponse(f"/incidents/{view.incident.id}", status_code=303)
+    return RedirectResponse(f"{base_of(request)}/incidents/{view.incident.id}", status_code=303)
 
 
-@router.post("/api/incidents", tags=["incidents"], summary="Open an incident", status_code=201)
+@twins.post("/incidents", tags=["incidents"], summary="Open an incident", status_code=201)
 def open_api(store: StoreDependency, settings: SettingsDependency, new: NewIncident) -> Response:
     return api(_detail(_open(store, settings, new)), status_code=201)
 
@@ -214,7 +216,7 @@ async def incident_page(
     )
 
 
-@router.get("/api/incidents/{number}", tags=["incidents"], summary="One incident")
+@twins.get("/incidents/{number}", tags=["incidents"], summary="One incident")
 async def incident_api(
     store: StoreDependency, ev: EvidenceDependency, number: IncidentNumber
 ) -> Response:
@@ -224,17 +226,18 @@ async def incident_api(
 
 @router.post("/incidents/{number}/updates", include_in_schema=False)
 def update_form(
+    request: Request,
     store: StoreDependency,
     number: IncidentNumber,
     text: Annotated[str, Form(min_length=1, max_length=100_000)],
     by: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     service.add_update(store, number, text, by or None, None)
-    return RedirectResponse(f"/incidents/{number}", status_code=303)
+    return RedirectResponse(f"{base_of(request)}/incidents/{number}", status_code=303)
 
 
-@router.post(
-    "/api/incidents/{number}/updates",
+@twins.post(
+    "/incidents/{number}/updates",
     tags=["incidents"],
     summary="Add to the timeline",
     status_code=201,
@@ -254,6 +257,7 @@ def _status(
 
 @router.post("/incidents/{number}/status", include_in_schema=False)
 def status_form(
+    request: Request,
     store: StoreDependency,
     settings: SettingsDependency,
     ev: EvidenceDependency,
@@ -261,10 +265,10 @@ def status_form(
     status: Annotated[str, Form()],
 ) -> RedirectResponse:
     _status(store, settings, ev, number, status)
-    return RedirectResponse(f"/incidents/{number}", status_code=303)
+    return RedirectResponse(f"{base_of(request)}/incidents/{number}", status_code=303)
 
 
-@router.post("/api/incidents/{number}/status", tags=["incidents"], summary="Move an incident on")
+@twins.post("/incidents/{number}/status", tags=["incidents"], summary="Move an incident on")
 def status_api(
     store: StoreDependency,
     settings: SettingsDependency,

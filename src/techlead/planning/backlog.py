@@ -38,6 +38,10 @@ def stored_items(store: Store) -> pl.DataFrame:
     with store.session() as session:
         rows = [
             tuple(row)
-            for row in session.execute(select(*columns).order_by(WorkItem.source, WorkItem.id))
+            for row in session.execute(
+                select(*columns)
+                .where(WorkItem.repository == store.repository)
+                .order_by(WorkItem.source, WorkItem.id)
+            )
         ]
     return pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else SCHEMA.to_frame()

@@ -116,11 +116,11 @@ def import_exports(
     added = updated = unchanged = 0
     now = dt.datetime.now(dt.UTC)
     with store.session() as session:
-        stored = _stored(session, list(items))
+        stored = _stored(session, store.repository, list(items))
         for identity, item in items.items():
             row = stored.get(identity)
             if row is None:
-                session.add(_new_row(item, now))
+                session.add(_new_row(item, store.repository, now))
                 added += 1
             elif _update(row, item, now):
                 updated += 1
@@ -129,7 +129,9 @@ def import_exports(
     return ImportSummary(len(paths), added, updated, unchanged)
 
 
-def _stored(session: Session, identities: list[tuple[str, str]]) -> dict[tuple[str, str], WorkItem]:
+def _stored(
+    session: Session, repository: str, identities: list[tuple[str, str]]
+) -> dict[tuple[str, str], WorkItem]:
     found: dict[tuple[str, str], WorkItem] = {}
     by_source: dict[str, list[str]] = {}
     for source, key in identities:
@@ -137,7 +139,9 @@ def _stored(session: Session, identities: list[tuple[str, str]]) -> dict[tuple[s
     for source, keys in by_source.items():
         for start in range(0, len(keys), 500):
             query = select(WorkItem).where(
-                WorkItem.source == source, WorkItem.key.in_(keys[start : start + 500])
+                WorkItem.repository == repository,
+                WorkItem.source == source,
+                WorkItem.key.in_(keys[start : start + 500]),
             )
             found.update({(row.source, row.key): row for row in session.scalars(query)})
     return found
@@ -162,8 +166,8 @@ _FIELDS = (
 )
 
 
-def _new_row(item: ImportedItem, now: dt.datetime) -> WorkItem:
-    row = WorkItem(source=item.source, key=item.key, imported_at=now)
+def _new_row(item: ImportedItem, repository: str, now: dt.datetime) -> WorkItem:
+    row = WorkItem(repository=repository, source=item.source, key=item.key, imported_at=now)
     for name in _FIELDS:
         setattr(row, name, getattr(item, name))
     row.transitions = [_transition(move) for move in item.transitions]

@@ -28,7 +28,8 @@ from techlead.planning.throughput import (
 from techlead.store.database import Store
 from techlead.store.web import record_store, record_version
 
-router = APIRouter()
+router = APIRouter()  # pages, under /repos/NAME
+twins = APIRouter()  # their JSON twins, under /api/repos/NAME
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
 StoreDependency = Annotated[Store, Depends(record_store)]
 ItemsQuery = Annotated[int | None, Query(ge=1, le=100_000, description="Items to forecast.")]
@@ -159,7 +160,7 @@ async def planning_page(
     return page(request, "planning.html", "Planning", planning=planning, charts=charts)
 
 
-@router.get("/api/planning", tags=["planning"], summary="Throughput, forecast and story lint")
+@twins.get("/planning", tags=["planning"], summary="Throughput, forecast and story lint")
 async def planning_api(
     ev: EvidenceDependency, store: StoreDependency, items: ItemsQuery = None
 ) -> Response:

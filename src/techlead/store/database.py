@@ -12,6 +12,7 @@ schema revision this version does not know (written by a newer techlead) is refu
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,10 +76,12 @@ def shown(url: str) -> str:
 
 
 class Store:
-    """An open record store."""
+    """An open record store, read and written for one repository (`repository`, its name):
+    several repositories may share a database, and every record names its repository."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, repository: str = "") -> None:
         self.url = url
+        self.repository = repository
         try:
             parsed = make_url(_driver_url(url))
         except ArgumentError:
@@ -109,10 +112,17 @@ class Store:
         except ModuleNotFoundError as exc:
             raise StoreError(f"{shown(url)}: driver {exc.name} is not installed") from None
 
-    def _engine(self, url: str) -> Engine:
+    def scoped(self, repository: str) -> Store:
+        """The same database (and connection pool) for another repository's records."""
+        other = copy.copy(self)
+        other.repository = repository
+        return other
+
+    def _engine(self, url: str, foreign_keys: bool = True) -> Engine:
         if self.dialect == "postgresql":
             return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
         engine = create_engine(url, connect_args={"timeout": 30})
+        enforce = "ON" if foreign_keys else "OFF"
 
         @event.listens_for(engine, "connect")
         def _configure(connection: Any, _record: Any) -> None:
@@ -120,7 +130,7 @@ class Store:
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA foreign_keys={enforce}")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
@@ -147,9 +157,49 @@ class Store:
             )
             raise StoreError(f"{shown(self.url)}: {reason}", hint=hint) from None
 
-    def lock_for_migration(self, session: Session) -> None:
+    def follow_rename(self) -> str | None:
+        """In a repository's own store, records kept under one other name (the directory was
+        renamed) and none under this one are renamed along; the old name, if it happened."""
+        from sqlalchemy import select, union, update
+
+        from techlead.store.models import Incident, WorkItem
+
+        names = union(select(Incident.repository), select(WorkItem.repository))
+        with Session(self.engine) as session:
+            found = list(session.execute(names).scalars())
+        if len(found) != 1 or found[0] == self.repository:
+            return None
+        with self.session() as session:
+            for model in (Incident, WorkItem):
+                session.execute(
+                    update(model)
+                    .where(model.repository == found[0])
+                    .values(repository=self.repository)
+                )
+        return found[0]
+
+    @contextlib.contextmanager
+    def migrating(self) -> Iterator[Session]:
+        """One transaction for migrations, holding the migration lock. On SQLite it runs on its
+        own connection with foreign keys off, as SQLite requires for rebuilding a table (with
+        them on, dropping the old table would cascade to its children); the keys are checked
+        before it commits."""
         if self.dialect == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+            with self.session() as session:
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+                yield session
+            return
+        engine = self._engine(self.engine.url.render_as_string(hide_password=False), False)
+        try:
+            with Session(engine) as session, session.begin():
+                yield session
+                broken = session.execute(text("PRAGMA foreign_key_check")).first()
+                if broken is not None:
+                    raise StoreError(
+                        f"{shown(self.url)}: migration broke a reference in {broken[0]}"
+                    )
+        finally:
+            engine.dispose()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -182,11 +232,11 @@ def _ignore_in_git(directory: Path) -> None:
                 ignore.write_text("*\n", encoding="utf-8")
 
 
-def open_store(url: str) -> Store:
-    """Open the store at `url` and bring its schema up to date."""
+def open_store(url: str, repository: str) -> Store:
+    """Open the store at `url` for `repository`'s records and bring its schema up to date."""
     from techlead.store.migrate import upgrade
 
-    store = Store(url)
+    store = Store(url, repository)
     try:
         upgrade(store)
     except DBAPIError as exc:

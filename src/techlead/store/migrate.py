@@ -47,10 +47,10 @@ def upgrade(store: Store) -> None:
             f"this version knows up to {head}",
             hint="upgrade techlead, or use another database with --db",
         )
-    with store.session() as session:
-        store.lock_for_migration(session)
+    with store.migrating() as session:
         connection = session.connection()
         if MigrationContext.configure(connection).get_current_revision() == head:
             return  # another process migrated while this one waited for the lock
         config.attributes["connection"] = connection
+        config.attributes["repository"] = store.repository  # owns records stored before 0004
         command.upgrade(config, "head")

@@ -66,7 +66,8 @@ class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    repository: Mapped[str] = mapped_column(String(100), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(500))
     severity: Mapped[str] = mapped_column(String(20))
     service: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -92,6 +93,8 @@ class Incident(Base):
     actions: Mapped[list[ActionItem]] = relationship(
         back_populates="incident", order_by="ActionItem.id"
     )
+
+    __table_args__ = (UniqueConstraint("repository", "external_id"),)
 
 
 class TimelineEntry(Base):
@@ -164,6 +167,7 @@ class WorkItem(Base):
     __tablename__ = "work_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    repository: Mapped[str] = mapped_column(String(100))
     source: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(1000))
@@ -187,7 +191,7 @@ class WorkItem(Base):
         order_by="(ItemTransition.at, ItemTransition.id)", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (UniqueConstraint("source", "key"),)
+    __table_args__ = (UniqueConstraint("repository", "source", "key"),)
 
 
 class ItemTransition(Base):
@@ -215,6 +219,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
+    grants: Mapped[list[RepositoryGrant]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="RepositoryGrant.repository"
+    )
+
 
 class ApiToken(Base):
     """A bearer token for scripts; only its SHA-256 is stored."""
@@ -240,3 +248,14 @@ class LoginSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class RepositoryGrant(Base):
+    """A repository a (non-admin) user may see on the team server."""
+
+    __tablename__ = "repository_grants"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    repository: Mapped[str] = mapped_column(String(100), primary_key=True)

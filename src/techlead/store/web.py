@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from techlead.pages import RepositoryName
 from techlead.store.database import Store
 
 
-async def record_store(request: Request) -> Store:
-    """The open store of the server (one engine and connection pool for every request)."""
-    store: Store = request.app.state.store
+async def record_store(request: Request, name: RepositoryName) -> Store:
+    """The record store of the request's repository (its records only; stores on the same
+    database share one engine and connection pool)."""
+    store: Store = request.app.state.stores[name]
     return store
 
 
@@ -22,12 +24,18 @@ def record_version(store: Store) -> tuple[object, ...]:
 
     with store.session() as session:
         incidents = session.execute(
-            select(func.count(Incident.id), func.max(Incident.updated_at))
+            select(func.count(Incident.id), func.max(Incident.updated_at)).where(
+                Incident.repository == store.repository
+            )
         ).one()
         actions = session.execute(
             select(func.count(ActionItem.id), func.count(ActionItem.done_at))
+            .join(Incident)
+            .where(Incident.repository == store.repository)
         ).one()
         items = session.execute(
-            select(func.count(WorkItem.id), func.max(WorkItem.imported_at))
+            select(func.count(WorkItem.id), func.max(WorkItem.imported_at)).where(
+                WorkItem.repository == store.repository
+            )
         ).one()
     return (*incidents, *actions, *items)

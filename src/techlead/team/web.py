@@ -17,7 +17,8 @@ from techlead.team.offboard import orphaned_files, resolve_people
 from techlead.team.ownership import directory_ownership, file_ownership
 from techlead.team.truck_factor import TruckFactor, truck_factor, truck_factor_by_directory
 
-router = APIRouter()
+router = APIRouter()  # pages, under /repos/NAME
+twins = APIRouter()  # their JSON twins, under /api/repos/NAME
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
 PeopleQuery = Annotated[
     list[str], Query(description="Developers leaving (name or e-mail); repeat for several.")
@@ -92,7 +93,7 @@ async def team_page(request: Request, ev: EvidenceDependency) -> HTMLResponse:
     )
 
 
-@router.get("/api/team", tags=["team"], summary="Truck factor and ownership by directory")
+@twins.get("/team", tags=["team"], summary="Truck factor and ownership by directory")
 async def team_api(ev: EvidenceDependency) -> Response:
     return api(_team(ev))
 
@@ -113,7 +114,7 @@ async def offboard_page(
     return page(request, template, "If they left", result=_offboard(ev, person))
 
 
-@router.get("/api/team/offboard", tags=["team"], summary="Files orphaned if these people left")
+@twins.get("/team/offboard", tags=["team"], summary="Files orphaned if these people left")
 async def offboard_api(ev: EvidenceDependency, person: PeopleQuery) -> Response:
     return api(_offboard(ev, person))
 
@@ -153,6 +154,6 @@ async def file_page(request: Request, ev: EvidenceDependency, path: str) -> HTML
     )
 
 
-@router.get("/api/files/{path:path}", tags=["debt"], summary="One file: trend and owners")
+@twins.get("/files/{path:path}", tags=["debt"], summary="One file: trend and owners")
 async def file_api(ev: EvidenceDependency, path: str) -> Response:
     return api(_file(ev, path))

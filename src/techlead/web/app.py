@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -15,13 +17,13 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from techlead import __version__
-from techlead.config import Settings
+from techlead.config import Settings, repository_name
 from techlead.errors import NotFoundError, TechleadError
 from techlead.history.web import Evidence
-from techlead.pages import WEB, api, templates
+from techlead.pages import WEB, api, page
 from techlead.store.database import Store
 
-NAV = [
+NAV = [  # under /repos/NAME
     ("/", "Overview"),
     ("/hotspots", "Hotspots"),
     ("/coupling", "Coupling"),
@@ -39,27 +41,62 @@ _SECURITY_HEADERS = {
 }
 
 
+@dataclass(frozen=True)
+class Served:
+    """One repository on the dashboard: its name (in addresses and in the record store), its
+    evidence and its record store (scoped to its records)."""
+
+    name: str
+    evidence: Evidence
+    store: Store
+
+    @property
+    def settings(self) -> Settings:
+        return self.evidence.settings
+
+
+def served(root: Path, settings: Settings, store: Store) -> Served:
+    """`root`'s repository over `store` (scoped here to its records)."""
+    name = repository_name(root, settings)
+    return Served(name, Evidence(root, settings), store.scoped(name))
+
+
 def create_app(
-    evidence: Evidence,
-    store: Store,
-    settings: Settings,
-    *,
-    team: bool = False,
-    insecure_http: bool = False,
+    repositories: Sequence[Served], *, team: bool = False, insecure_http: bool = False
 ) -> FastAPI:
-    """The dashboard over one repository (`evidence`) and its record `store`; in team mode
-    every route but sign-in needs a user (accounts.web.authorise)."""
+    """The dashboard over `repositories`, each under /repos/NAME/ (its JSON twins under
+    /api/repos/NAME/); users and sessions live in the first one's database. In team mode every
+    route but sign-in needs a user (accounts.web.authorise), who sees only the repositories
+    granted to them."""
     from fastapi import Depends
     from fastapi.responses import JSONResponse
 
     from techlead.accounts.web import authorise
     from techlead.accounts.web import router as accounts_router
-    from techlead.debt.web import router as debt_router
-    from techlead.decisions.web import router as decisions_router
-    from techlead.incidents.web import router as incidents_router
-    from techlead.planning.web import router as planning_router
-    from techlead.team.web import router as team_router
-    from techlead.web.overview import router as overview_router
+    from techlead.debt import web as debt_web
+    from techlead.decisions import web as decisions_web
+    from techlead.incidents import web as incidents_web
+    from techlead.pages import repository
+    from techlead.planning import web as planning_web
+    from techlead.team import web as team_web
+    from techlead.web import overview
+
+    if not repositories:
+        raise TechleadError("no repository to serve")
+    names = [r.name for r in repositories]
+    for name in names:
+        if names.count(name) > 1:
+            roots = [str(r.evidence.repo.root) for r in repositories if r.name == name]
+            raise TechleadError(
+                f"two repositories are named {name!r}: {', '.join(roots)}",
+                hint='name one in its techlead.toml: [store] repository = "..."',
+            )
+    if team and len({r.store.url for r in repositories}) > 1:
+        raise TechleadError(
+            "team mode keeps every repository's records and the users in one database, "
+            "but these repositories use different ones",
+            hint="give the shared database with --db postgresql://...",
+        )
 
     app = FastAPI(
         title="techlead",
@@ -75,25 +112,21 @@ def create_app(
     async def _schema() -> JSONResponse:
         return JSONResponse(app.openapi())
 
-    app.state.evidence = evidence
-    app.state.store = store
-    app.state.settings = settings
+    app.state.evidence = {r.name: r.evidence for r in repositories}
+    app.state.stores = {r.name: r.store for r in repositories}
+    app.state.settings = {r.name: r.settings for r in repositories}
+    app.state.store = repositories[0].store  # users and sessions
     app.state.nav = NAV
-    app.state.repo_name = evidence.repo.root.name
     app.state.team = team
     app.state.insecure_http = insecure_http
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     if team:
         app.include_router(accounts_router)
-    for router in (
-        overview_router,
-        debt_router,
-        team_router,
-        decisions_router,
-        incidents_router,
-        planning_router,
-    ):
-        app.include_router(router)
+    app.include_router(overview.root)
+    scoped = [Depends(repository)]
+    for module in (overview, debt_web, team_web, decisions_web, incidents_web, planning_web):
+        app.include_router(module.router, prefix="/repos/{repository}", dependencies=scoped)
+        app.include_router(module.twins, prefix="/api/repos/{repository}", dependencies=scoped)
     _handle_errors(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
@@ -131,34 +164,62 @@ class SecurityHeaders:
 ENVIRONMENT = "TECHLEAD_SERVE"  # how `serve --workers N` tells each worker what to serve
 
 
+def open_repositories(paths: Sequence[Path], config: Path | None, db: str | None) -> list[Served]:
+    """The repositories at `paths` (each with its settings and record store; repositories whose
+    stores are the same database share one open store). Not yet scanned."""
+    from techlead.config import load_settings
+    from techlead.history.git import open_repository
+    from techlead.store.database import database_url, open_store
+
+    stores: dict[str, Store] = {}
+    found: list[Served] = []
+    try:
+        for path in paths:
+            root = open_repository(path).root
+            settings = load_settings(root, config)
+            url = database_url(root, db, settings.store.url)
+            if url not in stores:
+                stores[url] = open_store(url, repository_name(root, settings))
+            found.append(served(root, settings, stores[url]))
+    except BaseException:
+        close_stores(found or [*stores.values()])
+        raise
+    return found
+
+
+def close_stores(repositories: Sequence[Served] | Sequence[Store]) -> None:
+    """Close every database the repositories use (once each)."""
+    engines = {}
+    for item in repositories:
+        store = item.store if isinstance(item, Served) else item
+        engines[id(store.engine)] = store
+    for store in engines.values():
+        store.close()
+
+
 def app_from_environment() -> FastAPI:
     """The app of one worker process of `techlead serve --workers N`."""
     import json
     import os
     import threading
 
-    from techlead.config import load_settings
-    from techlead.store.database import open_store
-
     given = json.loads(os.environ[ENVIRONMENT])
-    root = Path(given["repo"])
-    settings = load_settings(root, Path(given["config"]) if given["config"] else None)
-    store = open_store(given["db"])
-    evidence = Evidence(root, settings)
-    evidence.refresh()
-    threading.Thread(target=warm_up, args=(evidence, store), daemon=True).start()
-    return create_app(
-        evidence, store, settings, team=given["team"], insecure_http=given["insecure_http"]
-    )
+    config = Path(given["config"]) if given["config"] else None
+    repositories = open_repositories([Path(p) for p in given["repos"]], config, given["db"])
+    for repository in repositories:
+        repository.evidence.refresh()
+    threading.Thread(target=warm_up, args=(repositories,), daemon=True).start()
+    return create_app(repositories, team=given["team"], insecure_http=given["insecure_http"])
 
 
-def warm_up(evidence: Evidence, store: Store) -> None:
-    """Compute what the overview shows before anyone asks (complexity, hotspots, truck factor),
+def warm_up(repositories: Sequence[Served]) -> None:
+    """Compute what the overviews show before anyone asks (complexity, hotspots, truck factor),
     so that the first page opens at once. Failures surface later, on the page that needs it."""
     from techlead.web.overview import overview
 
-    with contextlib.suppress(Exception):
-        overview(evidence, store)
+    for repository in repositories:
+        with contextlib.suppress(Exception):
+            overview(repository.evidence, repository.store)
 
 
 def _wants_json(request: Request) -> bool:
@@ -168,12 +229,7 @@ def _wants_json(request: Request) -> bool:
 def _error(request: Request, status: int, message: str) -> Response:
     if _wants_json(request):
         return api({"error": message}, status_code=status)
-    return templates.TemplateResponse(
-        request,
-        "error.html",
-        {"title": "Error", "nav": NAV, "status": status, "message": message},
-        status_code=status,
-    )
+    return page(request, "error.html", "Error", status_code=status, status=status, message=message)
 
 
 def _handle_errors(app: FastAPI) -> None:

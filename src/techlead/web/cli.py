@@ -6,21 +6,29 @@ import json
 import os
 import socket
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from techlead import terminal
-from techlead.config import load_settings
 from techlead.errors import TechleadError
-from techlead.history.git import open_repository
 from techlead.options import QuietOption
+
+if TYPE_CHECKING:
+    from techlead.web.app import Served
 
 
 def serve_command(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="The repository (or a path inside it).")] = Path("."),
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="The repositories (or paths inside them); the current one by default.",
+            show_default=False,
+        ),
+    ] = None,
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     host: Annotated[
         str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
@@ -52,15 +60,21 @@ def serve_command(
     ] = 1,
     quiet: QuietOption = False,
 ) -> None:
-    """Open the dashboard: scans the repository, then serves its pages on 127.0.0.1.
+    """Open the dashboard: scans the repositories, then serves their pages on 127.0.0.1.
 
-    With --team, users sign in (add them with `techlead user add`); a team server must sit
-    behind a TLS-terminating proxy (--behind-proxy) unless --insecure-http is given."""
+    Each repository is at /repos/NAME/ (NAME: its directory name, or [store] repository in its
+    techlead.toml). With --team, users sign in (add them with `techlead user add`) and see
+    the repositories granted to them; a team server must sit behind a TLS-terminating proxy
+    (--behind-proxy) unless --insecure-http is given."""
     import uvicorn
 
-    from techlead.history.web import Evidence
-    from techlead.store.database import database_url, open_store
-    from techlead.web.app import ENVIRONMENT, create_app, warm_up
+    from techlead.web.app import (
+        ENVIRONMENT,
+        close_stores,
+        create_app,
+        open_repositories,
+        warm_up,
+    )
 
     obj: dict[str, Any] = ctx.obj or {}
     if team and not (behind_proxy or insecure_http):
@@ -71,14 +85,17 @@ def serve_command(
     if not team and (behind_proxy or insecure_http):
         raise TechleadError("--behind-proxy and --insecure-http are for team mode (--team)")
     _check_port(host, port)
-    root = open_repository(path).root
-    settings = load_settings(root, obj.get("config"))
-    store = open_store(database_url(root, obj.get("db"), settings.store.url))
-    if team:
-        _need_users(store)
-    evidence = Evidence(root, settings)
-    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
-        evidence.refresh(progress=bar)
+    repositories = open_repositories(paths or [Path(".")], obj.get("config"), obj.get("db"))
+    try:
+        app = create_app(repositories, team=team, insecure_http=insecure_http)
+        if team:
+            _need_users(repositories[0].store)
+        for repository in repositories:
+            with terminal.ProgressBar(f"Mining {repository.name}", quiet=quiet) as bar:
+                repository.evidence.refresh(progress=bar)
+    except BaseException:
+        close_stores(repositories)
+        raise
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -90,31 +107,39 @@ def serve_command(
         # each worker process builds its app from these; the cache mined above is warm
         os.environ[ENVIRONMENT] = json.dumps(
             {
-                "repo": str(root),
+                "repos": [str(r.evidence.repo.root) for r in repositories],
                 "config": str(obj["config"]) if obj.get("config") else None,
-                "db": store.url,
+                "db": repositories[0].store.url if obj.get("db") else None,
                 "team": team,
                 "insecure_http": insecure_http,
             }
         )
-        store.close()
-        _announce(root.name, host, port)
+        close_stores(repositories)
+        _announce(repositories, host, port)
         uvicorn.run(
             "techlead.web.app:app_from_environment", factory=True, workers=workers, **options
         )
         return
-    app = create_app(evidence, store, settings, team=team, insecure_http=insecure_http)
-    threading.Thread(target=warm_up, args=(evidence, store), daemon=True).start()
-    _announce(root.name, host, port)
+    threading.Thread(target=warm_up, args=(repositories,), daemon=True).start()
+    _announce(repositories, host, port)
     try:
         uvicorn.run(app, **options)
     finally:
-        store.close()
+        close_stores(repositories)
 
 
-def _announce(name: str, host: str, port: int) -> None:
+def _announce(repositories: Sequence[Served], host: str, port: int) -> None:
     shown = "localhost" if host in {"127.0.0.1", "::1"} else host
-    terminal.stdout.print(f"techlead dashboard for {name}: http://{shown}:{port}/", soft_wrap=True)
+    address = f"http://{shown}:{port}"
+    if len(repositories) == 1:
+        name = repositories[0].name
+        terminal.stdout.print(
+            f"techlead dashboard for {name}: {address}/repos/{name}/", soft_wrap=True
+        )
+    else:
+        terminal.stdout.print(f"techlead dashboard: {address}/", soft_wrap=True)
+        for repository in repositories:
+            terminal.stdout.print(f"  {repository.name}: {address}/repos/{repository.name}/")
     terminal.stdout.print("press Ctrl+C to stop")
 
 

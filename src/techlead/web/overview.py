@@ -6,17 +6,19 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from techlead.debt.web import ranked_hotspots
-from techlead.history.summary import summarize
+from techlead.history.summary import ScanSummary, summarize
 from techlead.history.web import Evidence, evidence
-from techlead.pages import api, page
+from techlead.pages import api, page, visible_repositories
 from techlead.store.database import Store
 from techlead.store.web import record_store, record_version
 from techlead.team.web import overall_truck_factor
 
-router = APIRouter()
+root = APIRouter()  # the list of repositories
+router = APIRouter()  # pages, under /repos/NAME
+twins = APIRouter()  # their JSON twins, under /api/repos/NAME
 EvidenceDependency = Annotated[Evidence, Depends(evidence)]
 StoreDependency = Annotated[Store, Depends(record_store)]
 STALE_PROPOSAL_DAYS = 30
@@ -34,7 +36,7 @@ def _overview(ev: Evidence, store: Store) -> dict[str, Any]:
     from techlead.incidents.web import open_incident_rows
     from techlead.planning.web import next_forecast
 
-    summary = ev.derived("summary", lambda: summarize(ev.result()))
+    summary = _summary(ev)
     truck = overall_truck_factor(ev)
     return {
         "summary": summary,
@@ -50,6 +52,43 @@ def _overview(ev: Evidence, store: Store) -> dict[str, Any]:
     }
 
 
+def _summary(ev: Evidence) -> ScanSummary:
+    return ev.derived("summary", lambda: summarize(ev.result()))
+
+
+def _repositories(request: Request) -> list[dict[str, Any]]:
+    from techlead.incidents.web import open_incident_rows
+
+    found = []
+    for name in visible_repositories(request):
+        ev: Evidence = request.app.state.evidence[name]
+        summary = _summary(ev)
+        found.append(
+            {
+                "name": name,
+                "url": f"/repos/{name}/",
+                "commits": summary.commits,
+                "last_commit_at": summary.last_commit_at,
+                "open_incidents": len(open_incident_rows(request.app.state.stores[name])),
+            }
+        )
+    return found
+
+
+@root.get("/", include_in_schema=False)
+async def repositories_page(request: Request) -> Response:
+    """The repositories the user may see; straight to the only one if there is one."""
+    names = visible_repositories(request)
+    if len(names) == 1:
+        return RedirectResponse(f"/repos/{names[0]}/", status_code=307)
+    return page(request, "repositories.html", "Repositories", rows=_repositories(request))
+
+
+@root.get("/api/repos", tags=["overview"], summary="The repositories you may see")
+async def repositories_api(request: Request) -> Response:
+    return api(_repositories(request))
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def overview_page(
     request: Request, ev: EvidenceDependency, store: StoreDependency
@@ -57,6 +96,6 @@ async def overview_page(
     return page(request, "overview.html", "Overview", data=overview(ev, store))
 
 
-@router.get("/api/overview", tags=["overview"], summary="The repository at a glance")
+@twins.get("/overview", tags=["overview"], summary="The repository at a glance")
 async def overview_api(ev: EvidenceDependency, store: StoreDependency) -> Response:
     return api(overview(ev, store))

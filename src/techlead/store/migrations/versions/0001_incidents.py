@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from techlead.store.fts import SQLITE_TRIGGERS
 from techlead.store.models import UTCDateTime
 
 revision = "0001"
@@ -125,23 +126,8 @@ def upgrade() -> None:
             "title, search_text, content='incidents', content_rowid='id', "
             "tokenize='porter unicode61')"
         )
-        op.execute(
-            "CREATE TRIGGER incidents_search_insert AFTER INSERT ON incidents BEGIN "
-            "INSERT INTO incident_search(rowid, title, search_text) "
-            "VALUES (new.id, new.title, new.search_text); END"
-        )
-        op.execute(
-            "CREATE TRIGGER incidents_search_delete AFTER DELETE ON incidents BEGIN "
-            "INSERT INTO incident_search(incident_search, rowid, title, search_text) "
-            "VALUES ('delete', old.id, old.title, old.search_text); END"
-        )
-        op.execute(
-            "CREATE TRIGGER incidents_search_update AFTER UPDATE ON incidents BEGIN "
-            "INSERT INTO incident_search(incident_search, rowid, title, search_text) "
-            "VALUES ('delete', old.id, old.title, old.search_text); "
-            "INSERT INTO incident_search(rowid, title, search_text) "
-            "VALUES (new.id, new.title, new.search_text); END"
-        )
+        for trigger in SQLITE_TRIGGERS:
+            op.execute(trigger)
     else:
         op.execute(
             "CREATE INDEX ix_incidents_search ON incidents USING gin "
