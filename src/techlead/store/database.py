@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ ENVIRONMENT_VARIABLE = "TECHLEAD_DATABASE_URL"
 DEFAULT_FILE = Path(".techlead") / "techlead.db"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _LOCK_KEY = 0x7EC41EAD  # PostgreSQL advisory lock held while migrating
+_READING = "techlead_reading"  # execution option of read-only transactions
 
 
 class StoreError(TechleadError):
@@ -136,7 +137,9 @@ class Store:
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # writers queue on the lock up front; readers only need a consistent snapshot
+            reading = connection.get_execution_options().get(_READING, False)
+            connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
         return engine
 
@@ -156,6 +159,19 @@ class Store:
                 else None
             )
             raise StoreError(f"{shown(self.url)}: {reason}", hint=hint) from None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only transaction (a snapshot; on SQLite it takes no write lock)."""
+        try:
+            with self.engine.connect() as opened:
+                connection = opened.execution_options(**{_READING: True})
+                with connection.begin():
+                    yield connection
+        except DBAPIError as exc:
+            if not isinstance(exc.orig, _OPERATIONAL):
+                raise
+            raise StoreError(f"{shown(self.url)}: {_reason(exc)}") from None
 
     def follow_rename(self) -> str | None:
         """In a repository's own store, records kept under one other name (the directory was

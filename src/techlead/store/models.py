@@ -66,7 +66,7 @@ class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    repository: Mapped[str] = mapped_column(String(100), index=True)
+    repository: Mapped[str] = mapped_column(String(100))
     external_id: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(500))
     severity: Mapped[str] = mapped_column(String(20))
@@ -94,7 +94,10 @@ class Incident(Base):
         back_populates="incident", order_by="ActionItem.id"
     )
 
-    __table_args__ = (UniqueConstraint("repository", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("repository", "external_id"),
+        Index("ix_incidents_repository_updated", "repository", "updated_at"),
+    )
 
 
 class TimelineEntry(Base):
@@ -149,7 +152,9 @@ class ActionItem(Base):
     __tablename__ = "action_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
     text: Mapped[str] = mapped_column(Text)
     type: Mapped[str] = mapped_column(String(20))
     owner: Mapped[str | None] = mapped_column(String(200))

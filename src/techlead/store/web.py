@@ -15,27 +15,24 @@ async def record_store(request: Request, name: RepositoryName) -> Store:
     return store
 
 
+_VERSION = """
+SELECT
+  (SELECT count(id) FROM incidents WHERE repository = :r),
+  (SELECT max(updated_at) FROM incidents WHERE repository = :r),
+  (SELECT count(a.id) FROM action_items a JOIN incidents i ON i.id = a.incident_id
+   WHERE i.repository = :r),
+  (SELECT count(a.done_at) FROM action_items a JOIN incidents i ON i.id = a.incident_id
+   WHERE i.repository = :r),
+  (SELECT count(id) FROM work_items WHERE repository = :r),
+  (SELECT max(imported_at) FROM work_items WHERE repository = :r)
+"""
+
+
 def record_version(store: Store) -> tuple[object, ...]:
-    """Changes whenever records change (by this server or any other writer): counts and the
-    latest change times. Pages derived from records are cached under it."""
-    from sqlalchemy import func, select
+    """Changes whenever the repository's records change (by this server or any other writer):
+    counts and the latest change times, read in one indexed statement (plain SQL: it runs on
+    every page built from records). Pages derived from records are cached under it."""
+    from sqlalchemy import text
 
-    from techlead.store.models import ActionItem, Incident, WorkItem
-
-    with store.session() as session:
-        incidents = session.execute(
-            select(func.count(Incident.id), func.max(Incident.updated_at)).where(
-                Incident.repository == store.repository
-            )
-        ).one()
-        actions = session.execute(
-            select(func.count(ActionItem.id), func.count(ActionItem.done_at))
-            .join(Incident)
-            .where(Incident.repository == store.repository)
-        ).one()
-        items = session.execute(
-            select(func.count(WorkItem.id), func.max(WorkItem.imported_at)).where(
-                WorkItem.repository == store.repository
-            )
-        ).one()
-    return (*incidents, *actions, *items)
+    with store.reading() as connection:
+        return tuple(connection.execute(text(_VERSION), {"r": store.repository}).one())

@@ -33,7 +33,8 @@ def upgrade() -> None:
         table.create_unique_constraint(
             op.f("uq_incidents_repository"), ["repository", "external_id"]
         )
-        table.create_index(op.f("ix_incidents_repository"), ["repository"])
+        # what changed lately in a repository (the dashboard asks on every page)
+        table.create_index("ix_incidents_repository_updated", ["repository", "updated_at"])
     with op.batch_alter_table("work_items") as table:
         table.add_column(
             sa.Column("repository", sa.String(100), nullable=False, server_default=name)
@@ -47,6 +48,7 @@ def upgrade() -> None:
         with op.batch_alter_table(table_name) as table:
             table.alter_column("repository", server_default=None)
     _search_triggers()
+    op.create_index(op.f("ix_action_items_incident_id"), "action_items", ["incident_id"])
     op.create_table(
         "repository_grants",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -70,12 +72,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("repository_grants")
+    op.drop_index(op.f("ix_action_items_incident_id"), "action_items")
     with op.batch_alter_table("work_items") as table:
         table.drop_constraint(op.f("uq_work_items_repository"), type_="unique")
         table.create_unique_constraint(op.f("uq_work_items_source"), ["source", "key"])
         table.drop_column("repository")
     with op.batch_alter_table("incidents") as table:
-        table.drop_index(op.f("ix_incidents_repository"))
+        table.drop_index("ix_incidents_repository_updated")
         table.drop_constraint(op.f("uq_incidents_repository"), type_="unique")
         table.create_unique_constraint(op.f("uq_incidents_external_id"), ["external_id"])
         table.drop_column("repository")
