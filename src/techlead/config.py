@@ -168,11 +168,20 @@ class StoreSettings(_Section):
     )
     repository: str | None = Field(
         default=None,
-        pattern=REPOSITORY_NAME,
         description="This repository's name: its records carry it in the store, and the "
         "dashboard's addresses (/repos/NAME/). Default: the repository's directory name. "
         "Repositories sharing one database need different names.",
     )
+
+    @field_validator("repository")
+    @classmethod
+    def _repository_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(REPOSITORY_NAME, value):
+            raise ValueError(
+                f"{value!r}: letters, digits, '.', '_' and '-' only, starting with a letter "
+                "or digit (at most 100)"
+            )
+        return value
 
 
 def repository_name(root: Path, settings: Settings) -> str:
@@ -375,6 +384,34 @@ class PlanningSettings(_Section):
         return value
 
 
+DEFAULT_FIX_PATTERNS = [
+    r"(?i)\b(fix(e[sd]|ing)?|bugs?|bugfix|defects?|patch(ed)?|crash(es|ed)?|fault|regression)\b",
+]
+
+
+class RiskSettings(_Section):
+    """The defect-risk model: which commits fix bugs, and how it is evaluated."""
+
+    fix_patterns: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_FIX_PATTERNS),
+        description="Regular expressions: a commit whose message matches one fixes a bug "
+        "(the FIX metric, and SZZ's starting points).",
+    )
+    gaps: list[int] = Field(
+        default_factory=lambda: [90, 180, 365],
+        description="Label latencies (days) of the time-aware evaluation: training commits "
+        "younger than this at the test period's start are left out.",
+    )
+    period_days: int = Field(
+        default=90, ge=7, le=3650, description="Length of each test period (days)."
+    )
+    effort_share: float = Field(
+        default=0.2, gt=0, lt=1, description="Share of effort (changed lines) for Recall@Effort."
+    )
+
+    _valid_fix = field_validator("fix_patterns")(_check_patterns)
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
@@ -383,6 +420,7 @@ class Settings(_Section):
     files: FileSettings = Field(default_factory=FileSettings)
     debt: DebtSettings = Field(default_factory=DebtSettings)
     decisions: DecisionSettings = Field(default_factory=DecisionSettings)
+    risk: RiskSettings = Field(default_factory=RiskSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     runbooks: RunbookSettings = Field(default_factory=RunbookSettings)

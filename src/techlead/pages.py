@@ -65,10 +65,17 @@ def page(
         "base": base,
         "repositories": visible_repositories(request),
         "twin": twin + (f"?{query}" if query else ""),
+        "may_change": may_change(request),
     }
     return templates.TemplateResponse(
         request, template, {**shared, **context}, status_code=status_code
     )
+
+
+def may_change(request: Request) -> bool:
+    """Whether the request's user may change records (always, without sign-in)."""
+    user = getattr(request.state, "user", None)
+    return user is None or bool(user.may("editor"))
 
 
 def base_of(request: Request) -> str:

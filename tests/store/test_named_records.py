@@ -3,6 +3,7 @@ store written before repositories had names keeps its records when it is upgrade
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -137,9 +138,16 @@ def test_grants_decide_which_repositories_a_user_sees(tmp_path: Path) -> None:
 def test_records_follow_a_renamed_repository_in_its_own_store(
     make_repo: Callable[[str], GitRepo], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import io
+
     first = make_repo("shop")
     first.commit("start", {"a.txt": "a"})
     assert main(["incident", "open", "Cart empty", "-s", "SEV3", "-C", str(first.path)]) == 0
+    sys.stdin = io.StringIO(PASSWORD + "\n")
+    try:
+        assert main(["user", "add", "rita", "--password-stdin", "-C", str(first.path)]) == 0
+    finally:
+        sys.stdin = sys.__stdin__
     moved = first.path.with_name("storefront")
     first.path.rename(moved)
     capsys.readouterr()
@@ -147,3 +155,8 @@ def test_records_follow_a_renamed_repository_in_its_own_store(
     out, err = capsys.readouterr()
     assert "Cart empty" in out
     assert "stored as 'shop'; they now go by its new directory name 'storefront'" in err
+    assert main(["user", "list", "-C", str(moved), "-f", "csv"]) == 0
+    assert "rita,viewer,storefront," in capsys.readouterr().out  # grants follow too
+    moved.joinpath("techlead.toml").write_text('[store]\nrepository = "shop one"\n')
+    assert main(["incident", "list", "-C", str(moved)]) == 2
+    assert "letters, digits, '.', '_' and '-' only" in capsys.readouterr().err

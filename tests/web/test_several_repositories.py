@@ -132,3 +132,39 @@ def test_serve_refuses_repositories_it_cannot_tell_apart(
     assert "team mode keeps every repository's records and the users in one database" in (
         capsys.readouterr().err
     )
+
+
+def test_what_a_first_trial_found(
+    local: TestClient, make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    from techlead.web.app import close_stores, open_repositories
+
+    # a resolved incident has durations: the JSON twin writes them as seconds
+    web = local.get("/api/repos/web/incidents").json()["incidents"][0]["id"]
+    moved = local.post(f"/api/repos/web/incidents/{web}/status", json={"status": "resolved"})
+    assert moved.status_code == 200, moved.text
+    listing = local.get("/api/repos/web/incidents")
+    assert listing.status_code == 200, listing.text
+    # the overview tells no server paths
+    summary = local.get("/api/repos/web/overview").json()["summary"]
+    assert (summary["repo"], summary["cache_dir"]) == ("web", "")
+    # one repository given twice (or by a path inside it) is served once
+    repo = make_repo("solo")
+    repo.commit("start", {"src/a.py": "a = 1\n"})
+    found = open_repositories(
+        [repo.path, repo.path / "src"], None, f"sqlite:///{tmp_path / 'solo.db'}"
+    )
+    try:
+        assert [r.name for r in found] == ["solo"]
+    finally:
+        close_stores(found)
+
+
+def test_viewers_are_not_offered_forms_and_the_schema_answers_json(team: TestClient) -> None:
+    assert team.get("/openapi.json").json()["error"]
+    _sign_in(team, "vic")
+    page = team.get("/repos/web/incidents").text
+    assert "Open an incident" not in page
+    team.cookies.clear()
+    _sign_in(team, "ada")
+    assert "Open an incident" in team.get("/repos/web/incidents").text

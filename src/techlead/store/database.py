@@ -178,7 +178,7 @@ class Store:
         renamed) and none under this one are renamed along; the old name, if it happened."""
         from sqlalchemy import select, union, update
 
-        from techlead.store.models import Incident, WorkItem
+        from techlead.store.models import Incident, RepositoryGrant, WorkItem
 
         names = union(select(Incident.repository), select(WorkItem.repository))
         with Session(self.engine) as session:
@@ -186,7 +186,7 @@ class Store:
         if len(found) != 1 or found[0] == self.repository:
             return None
         with self.session() as session:
-            for model in (Incident, WorkItem):
+            for model in (Incident, WorkItem, RepositoryGrant):
                 session.execute(
                     update(model)
                     .where(model.repository == found[0])

@@ -173,9 +173,13 @@ def open_repositories(paths: Sequence[Path], config: Path | None, db: str | None
 
     stores: dict[str, Store] = {}
     found: list[Served] = []
+    roots: set[Path] = set()
     try:
         for path in paths:
             root = open_repository(path).root
+            if root in roots:
+                continue  # the same repository given twice (or a path inside it)
+            roots.add(root)
             settings = load_settings(root, config)
             url = database_url(root, db, settings.store.url)
             if url not in stores:
@@ -223,7 +227,7 @@ def warm_up(repositories: Sequence[Served]) -> None:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
 def _error(request: Request, status: int, message: str) -> Response:

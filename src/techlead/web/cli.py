@@ -62,10 +62,10 @@ def serve_command(
 ) -> None:
     """Open the dashboard: scans the repositories, then serves their pages on 127.0.0.1.
 
-    Each repository is at /repos/NAME/ (NAME: its directory name, or [store] repository in its
-    techlead.toml). With --team, users sign in (add them with `techlead user add`) and see
-    the repositories granted to them; a team server must sit behind a TLS-terminating proxy
-    (--behind-proxy) unless --insecure-http is given."""
+    Each repository is at /repos/NAME/ (NAME: its directory name, or `repository` in the
+    store section of its techlead.toml). With --team, users sign in (add them with
+    `techlead user add`) and see the repositories granted to them; a team server must sit
+    behind a TLS-terminating proxy (--behind-proxy) unless --insecure-http is given."""
     import uvicorn
 
     from techlead.web.app import (

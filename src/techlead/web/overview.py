@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
@@ -53,7 +54,13 @@ def _overview(ev: Evidence, store: Store) -> dict[str, Any]:
 
 
 def _summary(ev: Evidence) -> ScanSummary:
-    return ev.derived("summary", lambda: summarize(ev.result()))
+    """The history in numbers, without where the server keeps the repository and its cache."""
+
+    def shown() -> ScanSummary:
+        summary = summarize(ev.result())
+        return dataclasses.replace(summary, repo=ev.repo.root.name, cache_dir="")
+
+    return ev.derived("summary", shown)
 
 
 def _repositories(request: Request) -> list[dict[str, Any]]:

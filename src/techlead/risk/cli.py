@@ -1,0 +1,184 @@
+"""`techlead risk ...`: the defect-risk model of a repository's changes."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+
+from techlead import terminal
+from techlead.options import FormatOption, QuietOption, RepoOption
+from techlead.output import OutputFormat, render_frame, to_json
+
+app = typer.Typer(
+    help="Defect risk of changes: Kamei's metrics, SZZ labels, a model and its evaluation.",
+    no_args_is_help=True,
+)
+GapOption = Annotated[
+    list[int] | None,
+    typer.Option(
+        "--gap", min=0, max=3650, help="Label latency in days (repeatable; default: config)."
+    ),
+]
+MODEL_FILE = "risk-model.pkl"
+
+
+def _labelled(ctx: typer.Context, repo: Path, quiet: bool) -> tuple[Any, pl.DataFrame]:
+    """The repository's settings and its changes with metrics and SZZ labels."""
+    from techlead.history.scan import scan
+    from techlead.planning.backlog import stored_items
+    from techlead.risk.dataset import bug_reports, labelled_changes
+    from techlead.shell import opened_store
+
+    with opened_store(ctx, repo) as (root, settings, store):
+        reports = bug_reports(stored_items(store))
+    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
+        result = scan(root, settings, progress=bar)
+    cache = result.history.repo.root / ".techlead" / "cache" / "risk"
+    with terminal.ProgressBar("Blaming fixes (SZZ)", quiet=quiet) as bar:
+        data, _ = labelled_changes(result.history, settings, reports, cache, bar.advance, bar.start)
+    return settings, data
+
+
+def _results_frame(evaluation: Any) -> pl.DataFrame:
+    rows = [dataclasses.asdict(r) for r in evaluation.results]
+    return pl.DataFrame(rows) if rows else pl.DataFrame()
+
+
+def _evaluate(data: pl.DataFrame, gaps: list[int], period: int, share: float, quiet: bool) -> Any:
+    from techlead.risk.evaluate import evaluate, folds_planned
+
+    with terminal.ProgressBar("Training and testing", quiet=quiet) as bar:
+        bar.start(folds_planned(data, gaps, period))
+        return evaluate(data, gaps, period, share, progress=bar.advance)
+
+
+@app.command("evaluate")
+def evaluate_command(
+    ctx: typer.Context,
+    repo: RepoOption = Path("."),
+    features: Annotated[
+        Path | None,
+        typer.Option(
+            help="Evaluate on an external dataset instead: a CSV of the 14 metrics, a date "
+            "and a 0/1 label (e.g. a published Kamei-metric dataset)."
+        ),
+    ] = None,
+    date_column: Annotated[str | None, typer.Option(help="The CSV's date column.")] = None,
+    label_column: Annotated[str | None, typer.Option(help="The CSV's label column.")] = None,
+    gap: GapOption = None,
+    period: Annotated[
+        int | None, typer.Option(min=7, max=3650, help="Days per test period (default: config).")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Time-aware evaluation: train on the past, test on the next period, walking forward;
+    logistic regression, random forest and the LA-only baseline (LApredict)."""
+    from techlead.config import load_settings
+    from techlead.history.git import open_repository
+    from techlead.risk.evaluate import read_features
+
+    if features is not None:
+        root = open_repository(repo).root if repo.exists() else None
+        settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
+        data = read_features(str(features), date_column, label_column)
+        name = features.name
+    else:
+        settings, data = _labelled(ctx, repo, quiet)
+        name = "this repository"
+    risk = settings.risk
+    evaluation = _evaluate(
+        data, gap or risk.gaps, period or risk.period_days, risk.effort_share, quiet
+    )
+    if not evaluation.results or not any(r.periods for r in evaluation.results):
+        terminal.stderr.print(
+            "warning: no period had enough history to learn from "
+            "(at least 200 changes, 20 of them defect-inducing, before the gap)",
+            soft_wrap=True,
+        )
+    share = f"{evaluation.defective / evaluation.changes:.1%}" if evaluation.changes else "-"
+    render_frame(
+        _results_frame(evaluation),
+        output,
+        f"Risk models on {name}: {evaluation.changes:,} changes, {share} defect-inducing, "
+        f"best {evaluation.best()}",
+    )
+
+
+@app.command("train")
+def train_command(
+    ctx: typer.Context,
+    repo: RepoOption = Path("."),
+    gap: GapOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Evaluate both models, fit the better one on every change older than the longest gap,
+    and keep it (with its evaluation) in the repository's cache."""
+    from techlead.risk.features import METRICS
+    from techlead.risk.model import build
+
+    settings, data = _labelled(ctx, repo, quiet)
+    gaps = gap or settings.risk.gaps
+    evaluation = _evaluate(data, gaps, settings.risk.period_days, settings.risk.effort_share, quiet)
+    best = evaluation.best()
+    latest = data.get_column("time").max()
+    ready = data.filter(pl.col("time") < latest - pl.duration(days=max(gaps)))
+    if ready.height == 0 or ready.get_column("label").n_unique() < 2:
+        from techlead.risk.evaluate import EvaluationError
+
+        raise EvaluationError(
+            "not enough labelled history to train on: no fix has blamed an older change yet"
+        )
+    model = build(best)
+    model.fit(ready.select(METRICS).to_numpy(), ready.get_column("label").to_numpy())
+    root = Path(repo).resolve()
+    from techlead.history.git import open_repository
+
+    cache = open_repository(root).root / ".techlead" / "cache" / "risk"
+    cache.mkdir(parents=True, exist_ok=True)
+    with (cache / MODEL_FILE).open("wb") as handle:
+        pickle.dump({"model": model, "name": best, "trained_on": ready.height}, handle)
+    (cache / "risk-evaluation.json").write_text(
+        to_json(dataclasses.asdict(evaluation)), encoding="utf-8"
+    )
+    terminal.stdout.print(
+        f"trained {best} on {ready.height:,} changes "
+        f"({int(ready.get_column('label').sum()):,} defect-inducing); "
+        f"evaluation kept in {cache / 'risk-evaluation.json'}",
+        soft_wrap=True,
+    )
+
+
+@app.command("changes")
+def changes_command(
+    ctx: typer.Context,
+    repo: RepoOption = Path("."),
+    top: Annotated[int, typer.Option(min=1, help="Show this many changes.")] = 20,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """The latest changes with their metrics, SZZ label and (once trained) risk."""
+    from techlead.history.git import open_repository
+    from techlead.risk.features import METRICS
+
+    _settings, data = _labelled(ctx, repo, quiet)
+    shown = data.sort("time", descending=True).head(top)
+    model_file = open_repository(repo).root / ".techlead" / "cache" / "risk" / MODEL_FILE
+    if model_file.is_file():
+        with model_file.open("rb") as handle:
+            stored = pickle.load(handle)
+        risk = stored["model"].predict_proba(shown.select(METRICS).to_numpy())[:, 1]
+        shown = shown.with_columns(risk=pl.Series(risk))
+    columns = ["commit", "time", "author", *METRICS, "label"]
+    if "risk" in shown.columns:
+        columns.append("risk")
+    render_frame(
+        shown.select(columns).with_columns(pl.col("commit").str.slice(0, 10)),
+        output,
+        "Latest changes",
+    )

@@ -1,0 +1,216 @@
+"""Time-aware evaluation: train on the past, test on the next period, walking forward.
+
+For a test period starting at T, the model learns from the changes made before T - W, where
+W is the label latency (gap): a younger change may not have shown its bug yet, so its label
+would be wrong. Periods with too few changes to learn from or without a defect-inducing change
+to find are skipped. Every measure is the mean over the periods evaluated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from techlead.errors import TechleadError
+from techlead.risk.features import METRICS
+from techlead.risk.model import MODELS, Scores, build, effort_of, scores
+
+MIN_TRAINING = 200  # changes
+MIN_DEFECTIVE = 20  # defect-inducing changes among them
+
+
+class EvaluationError(TechleadError):
+    """The data cannot be evaluated (too little of it, no labels, a malformed file)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """One model at one gap: the mean measures over the periods tested."""
+
+    model: str
+    gap_days: int
+    periods: int
+    tested: int
+    defective_share: float
+    auc: float | None
+    f1: float
+    recall_at_effort: float
+    effort_at_recall: float
+    popt: float
+    ifa: float
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    changes: int
+    defective: int
+    first: dt.datetime
+    last: dt.datetime
+    period_days: int
+    effort_share: float
+    results: list[Result] = field(default_factory=list)
+
+    def best(self) -> str:
+        """The better of logistic regression and random forest: mean AUC over the gaps."""
+
+        def mean_auc(model: str) -> float:
+            values = [r.auc for r in self.results if r.model == model and r.auc is not None]
+            return statistics.fmean(values) if values else 0.0
+
+        return max(("lr", "rf"), key=mean_auc)
+
+
+def evaluate(
+    frame: pl.DataFrame,
+    gaps: Sequence[int],
+    period_days: int,
+    effort_share: float,
+    models: Sequence[str] = MODELS,
+    progress: Callable[[int], None] | None = None,
+) -> Evaluation:
+    """Walk forward through `frame` (columns: the 14 metrics, `time`, `label`)."""
+    frame = frame.drop_nulls(["time", "label"]).sort("time")
+    if frame.height == 0:
+        raise EvaluationError("no labelled changes to evaluate")
+    x = frame.select(METRICS).to_numpy().astype(np.float64)
+    y = frame.get_column("label").cast(pl.Int64).to_numpy()
+    times = frame.get_column("time").dt.epoch("s").to_numpy()
+    effort = effort_of(x)
+    period = period_days * 86_400
+    evaluation = Evaluation(
+        frame.height,
+        int(y.sum()),
+        frame.get_column("time").min(),  # type: ignore[arg-type]
+        frame.get_column("time").max(),  # type: ignore[arg-type]
+        period_days,
+        effort_share,
+    )
+    for gap in gaps:
+        folds = []
+        start = times[0] + gap * 86_400
+        while start <= times[-1]:
+            train = times < start - gap * 86_400
+            test = (times >= start) & (times < start + period)
+            start += period
+            if (
+                train.sum() >= MIN_TRAINING
+                and y[train].sum() >= MIN_DEFECTIVE
+                and 0 < y[train].sum() < train.sum()
+                and y[test].sum() > 0
+            ):
+                folds.append((train, test))
+        for name in models:
+            found: list[Scores] = []
+            tested = defective = 0
+            for train, test in folds:
+                model = build(name)
+                model.fit(x[train], y[train])
+                risk = model.predict_proba(x[test])[:, 1]
+                found.append(scores(y[test], risk, effort[test], effort_share))
+                tested += int(test.sum())
+                defective += int(y[test].sum())
+                if progress is not None:
+                    progress(1)
+            evaluation.results.append(_mean(name, gap, found, tested, defective))
+    return evaluation
+
+
+def _mean(name: str, gap: int, found: list[Scores], tested: int, defective: int) -> Result:
+    if not found:
+        return Result(name, gap, 0, 0, 0.0, None, 0.0, 0.0, 0.0, 0.0, 0.0)
+    aucs = [s.auc for s in found if s.auc is not None]
+    return Result(
+        name,
+        gap,
+        len(found),
+        tested,
+        defective / tested if tested else 0.0,
+        statistics.fmean(aucs) if aucs else None,
+        statistics.fmean(s.f1 for s in found),
+        statistics.fmean(s.recall_at_effort for s in found),
+        statistics.fmean(s.effort_at_recall for s in found),
+        statistics.fmean(s.popt for s in found),
+        statistics.fmean(s.ifa for s in found),
+    )
+
+
+def folds_planned(frame: pl.DataFrame, gaps: Sequence[int], period_days: int) -> int:
+    """An upper bound of the model fits `evaluate` makes (for a progress bar)."""
+    if frame.height == 0:
+        return 0
+    seconds = frame.get_column("time").dt.epoch("s")
+    days = (int(seconds.max()) - int(seconds.min())) // 86_400  # type: ignore[arg-type]
+    return sum(max((days - gap) // period_days + 1, 0) for gap in gaps) * len(MODELS)
+
+
+_ALIASES = {"entrophy": "entropy"}
+_DATES = ("date", "author_date", "commit_date", "time", "timestamp", "author_time")
+_LABELS = ("bug", "buggy", "contains_bug", "is_buggy", "defective", "label")
+
+
+def read_features(path: str, date_column: str | None, label_column: str | None) -> pl.DataFrame:
+    """An external dataset: a CSV with the 14 metrics (any case; `entrophy` accepted), a date
+    (Unix seconds or ISO 8601) and a 0/1 (or true/false) label."""
+    try:
+        raw = pl.read_csv(path, infer_schema_length=10_000)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise EvaluationError(f"{path}: cannot read as CSV: {exc}") from None
+    names = {_ALIASES.get(c.strip().lower(), c.strip().lower()): c for c in raw.columns}
+    missing = [m for m in METRICS if m not in names]
+    if missing:
+        raise EvaluationError(f"{path}: no column for {', '.join(missing)}")
+    date = _pick(path, names, date_column, _DATES, "date", "--date-column")
+    label = _pick(path, names, label_column, _LABELS, "label", "--label-column")
+    try:
+        frame = raw.select(
+            *(pl.col(names[m]).cast(pl.Float64).alias(m) for m in METRICS),
+            _time(raw.get_column(date)).alias("time"),
+            _label(raw.get_column(label)).alias("label"),
+        )
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise EvaluationError(f"{path}: {exc}".splitlines()[0]) from None
+    return frame
+
+
+def _pick(
+    path: str,
+    names: dict[str, str],
+    given: str | None,
+    usual: tuple[str, ...],
+    what: str,
+    option: str,
+) -> str:
+    if given is not None:
+        if given not in names.values():
+            raise EvaluationError(f"{path}: no column {given!r} ({option})")
+        return given
+    for name in usual:
+        if name in names:
+            return names[name]
+    raise EvaluationError(f"{path}: which column is the {what}? name it with {option}")
+
+
+def _time(column: pl.Series) -> pl.Series:
+    if column.dtype.is_numeric():
+        return (column.cast(pl.Float64) * 1_000_000).cast(pl.Int64).cast(pl.Datetime("us", "UTC"))
+    return column.cast(pl.String).str.to_datetime(time_zone="UTC", time_unit="us")
+
+
+def _label(column: pl.Series) -> pl.Series:
+    if column.dtype == pl.Boolean:
+        return column.cast(pl.Int64)
+    if column.dtype.is_numeric():
+        values = column.cast(pl.Float64)
+        if not values.drop_nulls().is_in([0.0, 1.0]).all():
+            raise ValueError(f"label column {column.name!r} holds values other than 0 and 1")
+        return values.cast(pl.Int64)
+    text = column.cast(pl.String).str.to_lowercase().str.strip_chars()
+    known = {"true": 1, "false": 0, "1": 1, "0": 0, "yes": 1, "no": 0}
+    if not text.drop_nulls().is_in(list(known)).all():
+        raise ValueError(f"label column {column.name!r}: use 0/1 or true/false")
+    return text.replace_strict(known, return_dtype=pl.Int64)

@@ -1,0 +1,216 @@
+"""The 14 change metrics of Kamei et al. (TSE 2013) for every commit, from mined history.
+
+Each commit's metrics use only the history before it (commits are taken oldest first, in the
+mined order). Definitions, per commit (merges have no file changes and are left out):
+
+* NS, ND, NF: subsystems (first path component; "" for files at the top), directories and
+  files changed.
+* Entropy: how the changed lines spread over the files, -sum(p * log2 p) with p a file's
+  share of the commit's added + deleted lines (bits; 0 for one file).
+* LA, LD: lines added and deleted (text files); LT: lines the changed files had before the
+  change (followed through renames; 0 for new files).
+* FIX: 1 when the message matches one of `[risk] fix_patterns`.
+* NDEV: developers who changed these files before; AGE: mean days since each file's previous
+  change (files changed before only; 0 if none); NUC: distinct earlier commits that changed
+  these files.
+* EXP: the author's earlier commits; REXP: those weighted by recency, each 1 / (1 + whole
+  years between it and this commit); SEXP: the author's earlier commits touching any of
+  these subsystems.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from techlead.config import RiskSettings
+from techlead.history.scan import History
+
+METRICS = (
+    "ns",
+    "nd",
+    "nf",
+    "entropy",
+    "la",
+    "ld",
+    "lt",
+    "fix",
+    "ndev",
+    "age",
+    "nuc",
+    "exp",
+    "rexp",
+    "sexp",
+)
+SCHEMA = pl.Schema(
+    {
+        "commit": pl.String(),
+        "author_time": pl.Datetime("us", "UTC"),
+        "author": pl.String(),
+        "is_bot": pl.Boolean(),
+        "is_ai_assisted": pl.Boolean(),
+        **{name: pl.Float64() for name in METRICS},
+    }
+)
+_YEAR = dt.timedelta(days=365.25)
+_DAY_SECONDS = 86_400.0
+
+
+@dataclass
+class _FileState:
+    lines: int = 0
+    commits: int = 0  # bit i: the i-th commit (oldest first) changed the file
+    developers: set[int] = field(default_factory=set)
+    last_change: dt.datetime | None = None
+
+
+def is_fix(settings: RiskSettings) -> Callable[[str], bool]:
+    """Whether a commit message says the commit fixes a bug."""
+    patterns = [re.compile(pattern) for pattern in settings.fix_patterns]
+    return lambda message: any(pattern.search(message) for pattern in patterns)
+
+
+def change_metrics(history: History, settings: RiskSettings) -> pl.DataFrame:
+    """One row per non-merge commit (newest first, like the history), with the 14 metrics."""
+    commits = history.commits.filter(~pl.col("is_merge")).reverse()
+    by_commit = history.file_changes.partition_by("commit", as_dict=True, maintain_order=True)
+    fixes = is_fix(settings)
+    files: dict[str, _FileState] = {}
+    developer_ids: dict[str, int] = {}
+    author_times: dict[int, list[dt.datetime]] = {}
+    author_subsystems: dict[tuple[int, str], int] = {}
+    rows: list[tuple[object, ...]] = []
+    columns = ("commit", "author_time", "author_name", "is_bot", "is_ai_assisted")
+    columns_msg = ("subject", "body")
+    for index, (row, message) in enumerate(
+        zip(
+            commits.select(columns).iter_rows(),
+            commits.select(columns_msg).iter_rows(),
+            strict=True,
+        )
+    ):
+        commit, when, author, is_bot, ai = row
+        developer = developer_ids.setdefault(author, len(developer_ids))
+        frame = by_commit.get((commit,))
+        changed = [] if frame is None else list(frame.select(_CHANGE).iter_rows())
+        metrics = _metrics(changed, when, developer, files, author_times, author_subsystems)
+        text = "\n".join(part for part in message if part)
+        fix = 1.0 if fixes(text) else 0.0
+        rows.append((commit, when, author, is_bot, ai, *metrics[:7], fix, *metrics[7:]))
+        _record(changed, index, when, developer, files, author_times, author_subsystems)
+    frame = pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else SCHEMA.to_frame()
+    return frame.reverse()
+
+
+_CHANGE = ("path", "old_path", "change_type", "added", "deleted", "is_binary")
+
+
+def _prior(path: str, old_path: str | None, change_type: str) -> str:
+    """The path whose history a changed file continues."""
+    return old_path if change_type[:1] in {"R", "C"} and old_path else path
+
+
+def _metrics(
+    changed: list[tuple[str, str | None, str, int | None, int | None, bool]],
+    when: dt.datetime,
+    developer: int,
+    files: dict[str, _FileState],
+    author_times: dict[int, list[dt.datetime]],
+    author_subsystems: dict[tuple[int, str], int],
+) -> tuple[float, ...]:
+    subsystems = {_subsystem(path) for path, *_ in changed}
+    directories = {posixpath.dirname(path) for path, *_ in changed}
+    added = deleted = lines_before = 0
+    churns: list[int] = []
+    earlier = 0
+    developers: set[int] = set()
+    ages: list[float] = []
+    for path, old_path, change_type, plus, minus, binary in changed:
+        state = files.get(_prior(path, old_path, change_type))
+        if not binary:
+            added += plus or 0
+            deleted += minus or 0
+            churns.append((plus or 0) + (minus or 0))
+            lines_before += state.lines if state else 0
+        if state is not None:
+            earlier |= state.commits
+            developers |= state.developers
+            if state.last_change is not None:
+                ages.append(max((when - state.last_change).total_seconds(), 0.0) / _DAY_SECONDS)
+    total = sum(churns)
+    entropy = -sum(c / total * math.log2(c / total) for c in churns if c) if total else 0.0
+    times = author_times.get(developer, [])
+    experience = len(times)
+    recent = _recent_experience(times, when)
+    subsystem_commits = 0
+    for subsystem in subsystems:
+        subsystem_commits |= author_subsystems.get((developer, subsystem), 0)
+    return (
+        float(len(subsystems)),
+        float(len(directories)),
+        float(len(changed)),
+        entropy + 0.0,
+        float(added),
+        float(deleted),
+        float(lines_before),
+        float(len(developers)),
+        sum(ages) / len(ages) if ages else 0.0,
+        float(earlier.bit_count()),
+        float(experience),
+        recent,
+        float(subsystem_commits.bit_count()),
+    )
+
+
+def _recent_experience(times: list[dt.datetime], when: dt.datetime) -> float:
+    """Sum over earlier commits of 1 / (1 + whole years before `when`); `times` is sorted."""
+    total = 0.0
+    upper = bisect.bisect_right(times, when)
+    total += len(times) - upper  # dated after this commit (rebased): this year
+    years = 0
+    while upper > 0:
+        lower = bisect.bisect_right(times, when - (years + 1) * _YEAR)
+        total += (upper - lower) / (1 + years)
+        upper = lower
+        years += 1
+    return total
+
+
+def _subsystem(path: str) -> str:
+    return path.split("/", 1)[0] if "/" in path else ""
+
+
+def _record(
+    changed: list[tuple[str, str | None, str, int | None, int | None, bool]],
+    index: int,
+    when: dt.datetime,
+    developer: int,
+    files: dict[str, _FileState],
+    author_times: dict[int, list[dt.datetime]],
+    author_subsystems: dict[tuple[int, str], int],
+) -> None:
+    bit = 1 << index
+    for path, old_path, change_type, plus, minus, _binary in changed:
+        prior = _prior(path, old_path, change_type)
+        before = files.pop(prior, None) if change_type[:1] == "R" else files.get(prior)
+        if change_type[:1] == "D":
+            files.pop(path, None)
+            continue
+        state = _FileState(
+            lines=max((before.lines if before else 0) + (plus or 0) - (minus or 0), 0),
+            commits=(before.commits if before else 0) | bit,
+            developers={*(before.developers if before else ()), developer},
+            last_change=when,
+        )
+        files[path] = state
+    bisect.insort(author_times.setdefault(developer, []), when)
+    for subsystem in {_subsystem(path) for path, *_ in changed}:
+        key = (developer, subsystem)
+        author_subsystems[key] = author_subsystems.get(key, 0) | bit

@@ -1,0 +1,224 @@
+"""Which earlier commits introduced the bugs that fix commits fixed: SZZ on the repository.
+
+The variant: B-SZZ with the usual noise filters. For each fix commit (not a merge) and each
+source file it modified or deleted, the lines it removed or changed are blamed at the fix's
+first parent with `git blame -w` (whitespace-only edits are not authorship), skipping lines
+that are blank or only a comment, and honouring `.git-blame-ignore-revs` (formatting commits
+listed there are looked through). The diff itself ignores whitespace (`git diff -w`), so a
+fix that only re-indents blames nothing. Candidates that are merges, are not in the mined
+history, or are newer than the bug report linked to the fix (an imported tracker item of type
+Bug named in the message) are dropped. Only source files count (by extension), so changelog
+and documentation edits in a fix blame nobody.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from techlead.history.git import Repository, run_git
+
+SOURCE_SUFFIXES = frozenset(
+    [
+        ".py",
+        ".pyx",
+        ".pyi",
+        ".c",
+        ".h",
+        ".cc",
+        ".cpp",
+        ".cxx",
+        ".hpp",
+        ".hh",
+        ".java",
+        ".kt",
+        ".kts",
+        ".scala",
+        ".groovy",
+        ".js",
+        ".jsx",
+        ".mjs",
+        ".cjs",
+        ".ts",
+        ".tsx",
+        ".go",
+        ".rs",
+        ".rb",
+        ".php",
+        ".cs",
+        ".fs",
+        ".swift",
+        ".m",
+        ".mm",
+        ".sh",
+        ".bash",
+        ".lua",
+        ".pl",
+        ".pm",
+        ".r",
+        ".jl",
+        ".ex",
+        ".exs",
+        ".erl",
+        ".hs",
+        ".ml",
+        ".clj",
+        ".dart",
+        ".sql",
+        ".vue",
+        ".svelte",
+    ]
+)
+_HASH_COMMENT = frozenset(
+    [".py", ".pyx", ".pyi", ".sh", ".bash", ".rb", ".pl", ".pm", ".r", ".jl", ".ex", ".exs"]
+)
+_SQL_COMMENT = frozenset([".sql", ".lua", ".hs"])
+_HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
+FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """`introducer` put in lines that the fix commit `fix` changed or removed."""
+
+    fix: str
+    introducer: str
+    path: str
+    lines: int
+
+
+def is_source(path: str) -> bool:
+    return Path(path).suffix.lower() in SOURCE_SUFFIXES
+
+
+def is_noise(line: bytes, path: str) -> bool:
+    """Blank, or only a comment (by the file's language)."""
+    text = line.strip()
+    if not text:
+        return True
+    suffix = Path(path).suffix.lower()
+    if suffix in _HASH_COMMENT:
+        return text.startswith(b"#")
+    if suffix in _SQL_COMMENT:
+        return text.startswith(b"--")
+    return text.startswith((b"//", b"/*", b"*", b"*/"))
+
+
+def removed_lines(diff: bytes) -> dict[str, list[int]]:
+    """Per file (its name before the fix), the lines the fix removed or changed that count.
+    `diff` has no context lines (`-U0`): a hunk's old lines are exactly its `-` lines."""
+    found: dict[str, list[int]] = {}
+    path: str | None = None
+    number = remaining = 0
+    for line in diff.split(b"\n"):
+        if remaining and line.startswith(b"-"):
+            if path is not None and not is_noise(line[1:], path):
+                found.setdefault(path, []).append(number)
+            number += 1
+            remaining -= 1
+            continue
+        if line.startswith(b"--- "):
+            name = line[4:].decode("utf-8", "surrogateescape")
+            path = name[2:] if name.startswith("a/") and is_source(name[2:]) else None
+            continue
+        hunk = _HUNK.match(line)
+        if hunk:
+            number = int(hunk.group(1))
+            remaining = int(hunk.group(2)) if hunk.group(2) is not None else 1
+    return found
+
+
+def _ranges(numbers: list[int]) -> list[str]:
+    ranges: list[str] = []
+    start = previous = numbers[0]
+    for n in numbers[1:]:
+        if n != previous + 1:
+            ranges += ["-L", f"{start},{previous}"]
+            start = n
+        previous = n
+    return [*ranges, "-L", f"{start},{previous}"]
+
+
+def blame(repo: Repository, revision: str, path: str, lines: list[int]) -> dict[str, int]:
+    """Commits owning `lines` of `path` at `revision`, with how many lines each."""
+    ignore = repo.root / ".git-blame-ignore-revs"
+    args = ["blame", "-w", "--porcelain", *_ranges(sorted(set(lines)))]
+    if ignore.is_file():
+        args += ["--ignore-revs-file", str(ignore)]
+    result = run_git(repo.root, [*args, revision, "--", path], check=False)
+    owners: dict[str, int] = {}
+    if result.returncode != 0:
+        return owners  # the file is not there in this form (e.g. a copy git could not follow)
+    for line in result.stdout.split(b"\n"):
+        parts = line.split(b" ")
+        if len(parts) >= 3 and len(parts[0]) == 40 and parts[1].isdigit():
+            commit = parts[0].decode()
+            owners[commit] = owners.get(commit, 0) + 1
+    return owners
+
+
+def introductions(repo: Repository, fix: str, parent: str) -> list[Introduction]:
+    """What one fix commit blames (before dropping candidates)."""
+    diff = run_git(
+        repo.root,
+        ["diff", "-w", "-U0", "--no-color", "--no-ext-diff", "--no-renames", parent, fix],
+        check=False,
+    ).stdout
+    found = []
+    for path, lines in removed_lines(diff).items():
+        for commit, count in blame(repo, parent, path, lines).items():
+            found.append(Introduction(fix, commit, path, count))
+    return found
+
+
+SCHEMA = pl.Schema(
+    {"fix": pl.String(), "introducer": pl.String(), "path": pl.String(), "lines": pl.Int64()}
+)
+
+
+def cache_key(repo: Repository) -> str:
+    ignore = repo.root / ".git-blame-ignore-revs"
+    content = ignore.read_bytes() if ignore.is_file() else b""
+    return hashlib.sha1(FORMAT.encode() + content, usedforsecurity=False).hexdigest()[:12]
+
+
+def blame_fixes(
+    repo: Repository,
+    fixes: Iterable[tuple[str, str]],
+    cache: Path,
+    progress: Callable[[int], None] | None = None,
+) -> pl.DataFrame:
+    """Introductions for every (fix, parent); results are cached per fix commit, so a later run
+    blames only new fixes."""
+    file = cache / f"szz-{cache_key(repo)}.parquet"
+    done = pl.read_parquet(file) if file.is_file() else SCHEMA.to_frame()
+    seen_file = cache / f"szz-{cache_key(repo)}-fixes.parquet"
+    seen = set(pl.read_parquet(seen_file).get_column("fix")) if seen_file.is_file() else set()
+    todo = [(fix, parent) for fix, parent in fixes if fix not in seen]
+    rows: list[Introduction] = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for found in pool.map(lambda pair: introductions(repo, *pair), todo):
+            rows.extend(found)
+            if progress is not None:
+                progress(1)
+    if todo:
+        new = pl.DataFrame(
+            [(i.fix, i.introducer, i.path, i.lines) for i in rows], schema=SCHEMA, orient="row"
+        )
+        done = pl.concat([done, new])
+        cache.mkdir(parents=True, exist_ok=True)
+        _write(done, file)
+        _write(pl.DataFrame({"fix": sorted(seen | {f for f, _ in todo})}), seen_file)
+    return done
+
+
+def _write(frame: pl.DataFrame, path: Path) -> None:
+    partial = path.with_suffix(".partial")
+    frame.write_parquet(partial)
+    partial.replace(path)
