@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import pickle
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,24 +23,34 @@ GapOption = Annotated[
         "--gap", min=0, max=3650, help="Label latency in days (repeatable; default: config)."
     ),
 ]
-MODEL_FILE = "risk-model.pkl"
 
 
-def _labelled(ctx: typer.Context, repo: Path, quiet: bool) -> tuple[Any, pl.DataFrame]:
-    """The repository's settings and its changes with metrics and SZZ labels."""
+def risk_cache(result: Any) -> Path:
+    """Where the risk model and its intermediate results live: beside the history cache."""
+    from techlead.history.scan import cache_directory
+
+    return Path(cache_directory(result.history.repo, result.history.settings).parent / "risk")
+
+
+def _labelled(ctx: typer.Context, repo: Path, quiet: bool) -> tuple[Any, pl.DataFrame, Path]:
+    """The repository's settings, its changes with metrics and SZZ labels, and its risk cache."""
     from techlead.history.scan import scan
     from techlead.planning.backlog import stored_items
     from techlead.risk.dataset import bug_reports, labelled_changes
+    from techlead.risk.features import cached_metrics
     from techlead.shell import opened_store
 
     with opened_store(ctx, repo) as (root, settings, store):
         reports = bug_reports(stored_items(store))
     with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
         result = scan(root, settings, progress=bar)
-    cache = result.history.repo.root / ".techlead" / "cache" / "risk"
+    cache = risk_cache(result)
+    metrics = cached_metrics(result, settings.risk, cache)
     with terminal.ProgressBar("Blaming fixes (SZZ)", quiet=quiet) as bar:
-        data, _ = labelled_changes(result.history, settings, reports, cache, bar.advance, bar.start)
-    return settings, data
+        data, _ = labelled_changes(
+            result.history, settings, reports, cache, bar.advance, bar.start, metrics
+        )
+    return settings, data, cache
 
 
 def _results_frame(evaluation: Any) -> pl.DataFrame:
@@ -89,7 +98,7 @@ def evaluate_command(
         data = read_features(str(features), date_column, label_column)
         name = features.name
     else:
-        settings, data = _labelled(ctx, repo, quiet)
+        settings, data, _ = _labelled(ctx, repo, quiet)
         name = "this repository"
     risk = settings.risk
     evaluation = _evaluate(
@@ -120,9 +129,9 @@ def train_command(
     """Evaluate both models, fit the better one on every change older than the longest gap,
     and keep it (with its evaluation) in the repository's cache."""
     from techlead.risk.features import METRICS
-    from techlead.risk.model import build
+    from techlead.risk.model import build, save_model
 
-    settings, data = _labelled(ctx, repo, quiet)
+    settings, data, cache = _labelled(ctx, repo, quiet)
     gaps = gap or settings.risk.gaps
     evaluation = _evaluate(data, gaps, settings.risk.period_days, settings.risk.effort_share, quiet)
     best = evaluation.best()
@@ -136,13 +145,7 @@ def train_command(
         )
     model = build(best)
     model.fit(ready.select(METRICS).to_numpy(), ready.get_column("label").to_numpy())
-    root = Path(repo).resolve()
-    from techlead.history.git import open_repository
-
-    cache = open_repository(root).root / ".techlead" / "cache" / "risk"
-    cache.mkdir(parents=True, exist_ok=True)
-    with (cache / MODEL_FILE).open("wb") as handle:
-        pickle.dump({"model": model, "name": best, "trained_on": ready.height}, handle)
+    save_model(cache, model, best)
     (cache / "risk-evaluation.json").write_text(
         to_json(dataclasses.asdict(evaluation)), encoding="utf-8"
     )
@@ -163,18 +166,18 @@ def changes_command(
     quiet: QuietOption = False,
 ) -> None:
     """The latest changes with their metrics, SZZ label and (once trained) risk."""
-    from techlead.history.git import open_repository
     from techlead.risk.features import METRICS
+    from techlead.risk.model import load_model
 
-    _settings, data = _labelled(ctx, repo, quiet)
+    _settings, data, cache = _labelled(ctx, repo, quiet)
     shown = data.sort("time", descending=True).head(top)
-    model_file = open_repository(repo).root / ".techlead" / "cache" / "risk" / MODEL_FILE
-    if model_file.is_file():
-        with model_file.open("rb") as handle:
-            stored = pickle.load(handle)
-        risk = stored["model"].predict_proba(shown.select(METRICS).to_numpy())[:, 1]
+    stored = load_model(cache)
+    if stored is not None:
+        risk = stored[0].predict_proba(shown.select(METRICS).to_numpy())[:, 1]
         shown = shown.with_columns(risk=pl.Series(risk))
     columns = ["commit", "time", "author", *METRICS, "label"]
+    if output is OutputFormat.table:  # a terminal has room for the telling ones
+        columns = ["commit", "time", "author", "nf", "la", "ld", "fix", "exp", "label"]
     if "risk" in shown.columns:
         columns.append("risk")
     render_frame(

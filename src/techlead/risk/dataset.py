@@ -33,10 +33,12 @@ def labelled_changes(
     cache: Path,
     progress: Callable[[int], None] | None = None,
     start: Callable[[int], None] | None = None,
+    metrics: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every non-merge commit with its 14 metrics, `time` and `label` (1: SZZ blames it for a
     bug a later commit fixed), bots left out; and the introductions kept (fix, introducer)."""
-    metrics = change_metrics(history, settings.risk)
+    if metrics is None:
+        metrics = change_metrics(history, settings.risk)
     commits = history.commits
     messages = dict(
         zip(

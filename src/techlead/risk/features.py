@@ -27,11 +27,12 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
 from techlead.config import RiskSettings
-from techlead.history.scan import History
+from techlead.history.scan import History, ScanResult
 
 METRICS = (
     "ns",
@@ -60,6 +61,7 @@ SCHEMA = pl.Schema(
     }
 )
 _YEAR = dt.timedelta(days=365.25)
+_FORMAT = "1"  # of the cached metrics
 _DAY_SECONDS = 86_400.0
 
 
@@ -214,3 +216,27 @@ def _record(
     for subsystem in {_subsystem(path) for path, *_ in changed}:
         key = (developer, subsystem)
         author_subsystems[key] = author_subsystems.get(key, 0) | bit
+
+
+def cached_metrics(result: ScanResult, settings: RiskSettings, cache: Path) -> pl.DataFrame:
+    """`change_metrics`, kept in `cache` for this exact history and these fix patterns."""
+    import hashlib
+
+    key = hashlib.sha1(
+        "\0".join([_FORMAT, result.fingerprint, *settings.fix_patterns]).encode(),
+        usedforsecurity=False,
+    ).hexdigest()[:16]
+    file = cache / f"metrics-{key}.parquet"
+    if file.is_file():
+        try:
+            return pl.read_parquet(file)
+        except (OSError, pl.exceptions.PolarsError):
+            pass  # unreadable: computed again below
+    frame = change_metrics(result.history, settings)
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("metrics-*.parquet"):
+        old.unlink(missing_ok=True)
+    partial = file.with_suffix(".partial")
+    frame.write_parquet(partial)
+    partial.replace(file)
+    return frame

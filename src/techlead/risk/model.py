@@ -11,7 +11,9 @@ LA + LD, at least 1): the order a reviewer with limited time would read them in.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -126,3 +128,25 @@ def _popt(y: npt.NDArray[np.int_], effort: Array, order: npt.NDArray[np.int_]) -
     if optimal == pessimal:
         return 1.0
     return 1 - (optimal - model) / (optimal - pessimal)
+
+
+MODEL_FILE = "risk-model.pkl"
+
+
+def save_model(cache: Path, model: Any, name: str) -> None:
+    """Keep a fitted model in the repository's cache (written and read only by techlead)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / (MODEL_FILE + ".partial")
+    with partial.open("wb") as handle:
+        pickle.dump({"model": model, "name": name}, handle)
+    partial.replace(cache / MODEL_FILE)
+
+
+def load_model(cache: Path) -> tuple[Any, str] | None:
+    """The model `risk train` kept, and its name; None when there is none (or it is unreadable)."""
+    try:
+        with (cache / MODEL_FILE).open("rb") as handle:
+            stored = pickle.load(handle)
+        return stored["model"], str(stored["name"])
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError):
+        return None
