@@ -412,6 +412,37 @@ class RiskSettings(_Section):
     _valid_fix = field_validator("fix_patterns")(_check_patterns)
 
 
+class ReviewSettings(_Section):
+    """`techlead review`: what makes a change need more eyes, and what fails the gate."""
+
+    max_risk: float = Field(
+        default=0.7, gt=0, le=1, description="A commit above this risk is risky."
+    )
+    risky_reviewers: int = Field(
+        default=2, ge=0, description="Reviewers a change with a risky commit needs (--reviewer)."
+    )
+    fail_on_rules: bool = Field(default=True, description="Decision-rule violations fail.")
+    fail_on_security: bool = Field(
+        default=False, description="Security findings on added lines fail."
+    )
+    ai_sensitive_paths: list[str] = Field(
+        default_factory=list,
+        description="Gitignore-style patterns: AI-assisted commits touching these need "
+        "`ai_reviewers` human reviewers.",
+    )
+    ai_reviewers: int = Field(default=2, ge=0, description="See ai_sensitive_paths.")
+    reviewers: int = Field(default=3, ge=1, le=20, description="Reviewers to suggest.")
+    familiarity_days: int = Field(
+        default=365, ge=7, description="Authorship counted for suggesting reviewers (days)."
+    )
+    coupling_degree: int = Field(
+        default=50,
+        ge=1,
+        le=100,
+        description="Coupling (%) above which an untouched partner is mentioned.",
+    )
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
@@ -421,6 +452,7 @@ class Settings(_Section):
     debt: DebtSettings = Field(default_factory=DebtSettings)
     decisions: DecisionSettings = Field(default_factory=DecisionSettings)
     risk: RiskSettings = Field(default_factory=RiskSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     runbooks: RunbookSettings = Field(default_factory=RunbookSettings)

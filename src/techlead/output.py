@@ -8,6 +8,7 @@ import io
 import json
 import sys
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -140,3 +141,25 @@ def render_problems(problems: list[tuple[str, str]], output: OutputFormat, where
         render_frame(frame, output, f"Problems in {where}")
     else:
         terminal.stdout.print(f"{where}: no problems")
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def sarif_log(
+    rules: list[dict[str, Any]], results: list[dict[str, Any]], root: Path
+) -> dict[str, Any]:
+    """A SARIF 2.1.0 log of one techlead run; result locations are relative to `root`."""
+    from techlead import __version__
+
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "techlead", "version": __version__, "rules": rules}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+                "results": results,
+            }
+        ],
+    }

@@ -85,11 +85,7 @@ def grant_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Let a user see more repositories on the team server."""
-    from techlead.accounts.users import grant
-
-    with opened_store(ctx, repo) as (_, _settings, store):
-        account = grant(store, name, repositories)
-    terminal.stdout.print(f"{account.name} sees {_sees(account)}")
+    _change_grants(ctx, repo, name, repositories, revoking=False)
 
 
 @app.command("revoke")
@@ -100,10 +96,16 @@ def revoke_command(
     repo: RepoOption = Path("."),
 ) -> None:
     """Stop a user from seeing repositories on the team server."""
-    from techlead.accounts.users import revoke
+    _change_grants(ctx, repo, name, repositories, revoking=True)
+
+
+def _change_grants(
+    ctx: typer.Context, repo: Path, name: str, repositories: list[str], revoking: bool
+) -> None:
+    from techlead.accounts.users import grant, revoke
 
     with opened_store(ctx, repo) as (_, _settings, store):
-        account = revoke(store, name, repositories)
+        account = (revoke if revoking else grant)(store, name, repositories)
     terminal.stdout.print(f"{account.name} sees {_sees(account)}")
 
 

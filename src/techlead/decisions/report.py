@@ -10,14 +10,13 @@ from typing import Any
 
 import polars as pl
 
-from techlead import __version__
 from techlead.decisions.check import Violation
 from techlead.decisions.rules import BoundRule
 from techlead.errors import TechleadError
 from techlead.history.cache import atomic_write
+from techlead.output import sarif_log
 
 BASELINE_FORMAT = 1
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 class BaselineError(TechleadError):
@@ -171,20 +170,4 @@ def sarif(
                 {"kind": "external", "justification": f"frozen in baseline {baseline}"}
             ]
         results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "techlead",
-                        "version": __version__,
-                        "rules": descriptors,
-                    }
-                },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
-                "results": results,
-            }
-        ],
-    }
+    return sarif_log(descriptors, results, root)

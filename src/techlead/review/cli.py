@@ -1,0 +1,149 @@
+"""`techlead review BASE..HEAD`: a change's risk, what it touches and who should review it."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from techlead import terminal
+from techlead.options import QuietOption, RepoOption
+
+if TYPE_CHECKING:
+    from techlead.history.files import CurrentFiles
+    from techlead.history.scan import ScanResult
+
+
+class ReviewFormat(enum.StrEnum):
+    markdown = "markdown"
+    json = "json"
+    sarif = "sarif"
+
+
+def review_command(
+    ctx: typer.Context,
+    revisions: Annotated[
+        str | None, typer.Argument(help="The change: BASE..HEAD (e.g. main..HEAD).")
+    ] = None,
+    pr: Annotated[
+        bool, typer.Option("--pr", help="The current branch against its merge base with main.")
+    ] = False,
+    reviewer: Annotated[
+        list[str] | None,
+        typer.Option("--reviewer", help="A reviewer already assigned (repeatable; for gates)."),
+    ] = None,
+    spread: Annotated[
+        bool,
+        typer.Option(
+            "--spread", help="Suggest reviewers who would learn the code (low truck factor)."
+        ),
+    ] = False,
+    output: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="markdown, json or sarif.")
+    ] = ReviewFormat.markdown,
+    sarif_file: Annotated[
+        Path | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to this file.")
+    ] = None,
+    backtest: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=100_000,
+            help="Instead: check reviewer suggestions on the last N merges (top-k, MRR).",
+        ),
+    ] = None,
+    repo: RepoOption = Path("."),
+    quiet: QuietOption = False,
+) -> None:
+    """Review a change: defect risk of each commit in words, hotspots and coupled files,
+    suggested reviewers, decision rules, complexity, tests, security, AI-assisted commits.
+    Exit 1 when a gate fails (see [review] in techlead.toml)."""
+    from techlead.debt.cli import measured
+    from techlead.debt.coupling import coupling
+    from techlead.debt.hotspots import hotspots
+    from techlead.history.files import current_files
+    from techlead.history.periods import since
+    from techlead.history.scan import cache_directory
+    from techlead.review.analysis import resolve_range, review_change
+    from techlead.review.report import markdown, plain, sarif
+    from techlead.risk.features import cached_metrics
+    from techlead.risk.model import load_model
+
+    result = _scanned(ctx, repo, quiet)
+    files = current_files(result)
+    history = files.history
+    settings = history.settings
+    if backtest is not None:
+        _backtest(files, backtest)
+        return
+    base, head = resolve_range(history.repo, revisions, pr)
+    cache = cache_directory(history.repo, settings).parent / "risk"
+    metrics = cached_metrics(result, settings.risk, cache)
+    window = since(settings.debt.since)
+    ranked = hotspots(files, measured(files, quiet), window, None, None)
+    review = review_change(
+        files,
+        settings,
+        base,
+        head,
+        metrics,
+        load_model(cache),
+        ranked,
+        coupling(files),
+        reviewer or [],
+        spread,
+        cache,
+    )
+    root = history.repo.root
+    if sarif_file is not None:
+        sarif_file.write_text(json.dumps(sarif(review, root), indent=2), encoding="utf-8")
+    if output is ReviewFormat.json:
+        from techlead.output import to_json
+
+        sys.stdout.write(to_json(plain(review)) + "\n")
+    elif output is ReviewFormat.sarif:
+        sys.stdout.write(json.dumps(sarif(review, root), indent=2) + "\n")
+    else:
+        sys.stdout.write(markdown(review))
+    if not review.passed:
+        terminal.stderr.print("review gate failed", soft_wrap=True)
+        raise typer.Exit(1)
+
+
+def _scanned(ctx: typer.Context, repo: Path, quiet: bool) -> ScanResult:
+    from techlead.config import load_settings
+    from techlead.history.git import open_repository
+    from techlead.history.scan import scan
+
+    root = open_repository(repo).root
+    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
+    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
+        return scan(root, settings, progress=bar)
+
+
+def _backtest(files: CurrentFiles, last: int) -> None:
+    import polars as pl
+
+    from techlead.output import OutputFormat, render_frame
+    from techlead.review.analysis import merged_branches
+    from techlead.review.reviewers import backtest
+
+    history = files.history
+    branches = merged_branches(history.repo, history.commits, last)
+    found = backtest(
+        files.changes, history.commits, branches, history.settings.review.familiarity_days
+    )
+    frame = pl.DataFrame(
+        {
+            "merges": [found.merges],
+            "top1": [found.top1],
+            "top3": [found.top3],
+            "top5": [found.top5],
+            "mrr": [found.mrr],
+        }
+    )
+    render_frame(frame, OutputFormat.table, f"Reviewer suggestions on the last {last} merges")

@@ -1,0 +1,118 @@
+"""A review as a Markdown comment for a pull request, as JSON, and as SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from techlead.output import sarif_log
+from techlead.review.analysis import Review
+
+_ICON = {True: "✅", False: "❌"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(review: Review) -> str:
+    """A comment a reviewer can paste into the pull request."""
+    risk = review.risk
+    verdict = "go" if review.passed else "needs attention"
+    lines = [
+        f"## techlead review: {review.base[:10]}..{review.head[:10]} — {verdict}",
+        "",
+        f"{len(review.commits)} commit(s), {len(review.files)} file(s) changed; "
+        + (
+            f"highest defect risk {risk:.0%} (model: {review.model})."
+            if risk is not None
+            else "no risk model trained yet (`techlead risk train`)."
+        ),
+        "",
+    ]
+    if review.commits:
+        lines += ["| commit | risk | why | subject |", "|---|---:|---|---|"]
+        for c in review.commits:
+            shown = "—" if c.risk is None else f"{c.risk:.0%}" + (" ⚠️" if c.risky else "")
+            why = "; ".join(c.reasons) or "nothing unusual"
+            ai = " (AI-assisted)" if c.ai_assisted else ""
+            lines.append(f"| `{c.commit[:10]}` | {shown} | {_cell(why)} | {_cell(c.subject)}{ai} |")
+        lines.append("")
+    if review.reviewers:
+        lines.append(
+            "**Suggested reviewers:** " + ", ".join(_reviewer(r) for r in review.reviewers)
+        )
+        lines.append("")
+    by_kind: dict[str, list[str]] = {}
+    for f in review.findings:
+        where = f"`{f.file}{':' + str(f.line) if f.line else ''}`: " if f.file else ""
+        by_kind.setdefault(f.kind, []).append(f"- {where}{f.message}")
+    titles = {
+        "rule": "Decision rules broken",
+        "security": "Security findings on added lines",
+        "complexity": "Complexity",
+        "coupling": "Files that usually change with these",
+        "hotspot": "Hotspots touched",
+        "tests": "Tests",
+        "ai": "AI-assisted commits",
+    }
+    for kind, title in titles.items():
+        if kind in by_kind:
+            lines += [f"**{title}**", "", *by_kind[kind], ""]
+    lines += ["| gate | result | why |", "|---|---|---|"]
+    lines += [f"| {g.name} | {_ICON[g.passed]} | {_cell(g.reason)} |" for g in review.gates]
+    return "\n".join(lines) + "\n"
+
+
+def _reviewer(reviewer: Any) -> str:
+    owner = " (code owner)" if reviewer.codeowner else ""
+    return f"{reviewer.name}{owner}"
+
+
+def plain(review: Review) -> dict[str, Any]:
+    data = dataclasses.asdict(review)
+    data["risk"] = review.risk
+    data["passed"] = review.passed
+    return data
+
+
+def sarif(review: Review, root: Path) -> dict[str, Any]:
+    """Findings with their files and lines, risky commits and failed gates, for code scanning."""
+    results: list[dict[str, Any]] = []
+    kinds = sorted({f.kind for f in review.findings} | {"risk", "gate"})
+    for f in review.findings:
+        result: dict[str, Any] = {
+            "ruleId": f"techlead/{f.kind}",
+            "level": f.level,
+            "message": {"text": f.message},
+        }
+        if f.file:
+            region = {"region": {"startLine": f.line}} if f.line else {}
+            result["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"},
+                        **region,
+                    }
+                }
+            ]
+        results.append(result)
+    for c in review.commits:
+        if c.risky:
+            results.append(
+                {
+                    "ruleId": "techlead/risk",
+                    "level": "warning",
+                    "message": {
+                        "text": f"commit {c.commit[:10]} has defect risk {c.risk:.0%}: "
+                        + "; ".join(c.reasons)
+                    },
+                }
+            )
+    for g in review.gates:
+        if not g.passed:
+            results.append(
+                {"ruleId": "techlead/gate", "level": "error", "message": {"text": g.reason}}
+            )
+    return sarif_log([{"id": f"techlead/{k}"} for k in kinds], results, root)
