@@ -89,6 +89,7 @@ def _shot(page: object, name: str) -> None:
         ("/repos/repo/decisions", 0),
         ("/repos/repo/incidents", 0),
         ("/repos/repo/planning", 2),
+        ("/repos/repo/risk", 0),
     ],
 )
 def test_each_page_loads_and_draws_its_charts(

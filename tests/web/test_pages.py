@@ -19,6 +19,7 @@ PAGES = [
     "/repos/repo/decisions/1",
     "/repos/repo/incidents",
     "/repos/repo/planning",
+    "/repos/repo/risk",
 ]
 
 

@@ -129,7 +129,7 @@ def train_command(
     """Evaluate both models, fit the better one on every change older than the longest gap,
     and keep it (with its evaluation) in the repository's cache."""
     from techlead.risk.features import METRICS
-    from techlead.risk.model import build, save_model
+    from techlead.risk.model import EVALUATION_FILE, build, save_model
 
     settings, data, cache = _labelled(ctx, repo, quiet)
     gaps = gap or settings.risk.gaps
@@ -146,13 +146,11 @@ def train_command(
     model = build(best)
     model.fit(ready.select(METRICS).to_numpy(), ready.get_column("label").to_numpy())
     save_model(cache, model, best)
-    (cache / "risk-evaluation.json").write_text(
-        to_json(dataclasses.asdict(evaluation)), encoding="utf-8"
-    )
+    (cache / EVALUATION_FILE).write_text(to_json(dataclasses.asdict(evaluation)), encoding="utf-8")
     terminal.stdout.print(
         f"trained {best} on {ready.height:,} changes "
         f"({int(ready.get_column('label').sum()):,} defect-inducing); "
-        f"evaluation kept in {cache / 'risk-evaluation.json'}",
+        f"evaluation kept in {cache / EVALUATION_FILE}",
         soft_wrap=True,
     )
 

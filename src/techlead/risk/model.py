@@ -150,3 +150,17 @@ def load_model(cache: Path) -> tuple[Any, str] | None:
         return stored["model"], str(stored["name"])
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError):
         return None
+
+
+EVALUATION_FILE = "risk-evaluation.json"
+
+
+def load_evaluation(cache: Path) -> dict[str, Any] | None:
+    """The evaluation `risk train` kept beside its model, as plain data."""
+    import json
+
+    try:
+        found: dict[str, Any] = json.loads((cache / EVALUATION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found

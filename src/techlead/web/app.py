@@ -31,6 +31,7 @@ NAV = [  # under /repos/NAME
     ("/decisions", "Decisions"),
     ("/incidents", "Incidents"),
     ("/planning", "Planning"),
+    ("/risk", "Risk"),
 ]
 _SECURITY_HEADERS = {
     # no inline script anywhere: user text can never run; Vega compiles its expressions
@@ -78,6 +79,7 @@ def create_app(
     from techlead.incidents import web as incidents_web
     from techlead.pages import repository
     from techlead.planning import web as planning_web
+    from techlead.risk import web as risk_web
     from techlead.team import web as team_web
     from techlead.web import overview
 
@@ -124,7 +126,15 @@ def create_app(
         app.include_router(accounts_router)
     app.include_router(overview.root)
     scoped = [Depends(repository)]
-    for module in (overview, debt_web, team_web, decisions_web, incidents_web, planning_web):
+    for module in (
+        overview,
+        debt_web,
+        team_web,
+        decisions_web,
+        incidents_web,
+        planning_web,
+        risk_web,
+    ):
         app.include_router(module.router, prefix="/repos/{repository}", dependencies=scoped)
         app.include_router(module.twins, prefix="/api/repos/{repository}", dependencies=scoped)
     _handle_errors(app)
