@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -397,8 +397,9 @@ class RiskSettings(_Section):
         description="Regular expressions: a commit whose message matches one fixes a bug "
         "(the FIX metric, and SZZ's starting points).",
     )
-    gaps: list[int] = Field(
+    gaps: list[Annotated[int, Field(ge=0, le=3650)]] = Field(
         default_factory=lambda: [90, 180, 365],
+        min_length=1,
         description="Label latencies (days) of the time-aware evaluation: training commits "
         "younger than this at the test period's start are left out.",
     )

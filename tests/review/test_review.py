@@ -45,6 +45,19 @@ def _history(repo: GitRepo) -> str:
     return repo.commit("docs", {"README.md": "hello\n"}, author=ANA, date=_day(10))
 
 
+def _ai_change_to_a_sensitive_path(repo: GitRepo) -> str:
+    """An AI-assisted commit under a path the policy calls sensitive; returns the base."""
+    base = _history(repo)
+    repo.write("techlead.toml", '[review]\nai_sensitive_paths = ["app/secret/"]\n')
+    repo.commit(
+        "Add a key\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        {"app/secret/key.py": "KEY = 1\n"},
+        author=ANA,
+        date=_day(21),
+    )
+    return base
+
+
 def _review(capsys: pytest.CaptureFixture[str], repo: GitRepo, *argv: str) -> tuple[int, str]:
     code = main(["review", *argv, "-q", "-C", str(repo.path)])
     return code, capsys.readouterr().out
@@ -86,14 +99,7 @@ def test_a_change_reviewed(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
 def test_gates_fail_the_review_with_exit_1(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base = _history(repo)
-    repo.write("techlead.toml", '[review]\nai_sensitive_paths = ["app/secret/"]\n')
-    repo.commit(
-        "Add a key\n\nCo-authored-by: Claude <noreply@anthropic.com>",
-        {"app/secret/key.py": "KEY = 1\n"},
-        author=ANA,
-        date=_day(21),
-    )
+    base = _ai_change_to_a_sensitive_path(repo)
     code, out = _review(capsys, repo, f"{base}..HEAD")
     assert code == 1
     assert "| ai-policy | ❌ |" in out
@@ -133,3 +139,27 @@ def test_codeowners_last_match_wins(tmp_path: Path) -> None:
     )
     owned = codeowners(tmp_path, ["a.py", "docs/x.md", "docs/x.py", "other.txt"])
     assert owned == {"a.py": ["@py"], "docs/x.md": ["@docs"], "docs/x.py": ["@docs-py", "@docs"]}
+
+
+def test_what_a_first_trial_found_in_review(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    base = _ai_change_to_a_sensitive_path(repo)
+    # the author, a duplicate, blanks and the assistant do not count as reviewers
+    for given in (["Ana", "Ben", "ben"], ["Ben", " ", ""], ["Ben", "Claude"]):
+        argv = [f"{base}..HEAD"] + [x for name in given for x in ("--reviewer", name)]
+        assert _review(capsys, repo, *argv)[0] == 1, given
+    # a reversed range shows what HEAD added since their merge base: nothing
+    code, out = _review(capsys, repo, f"HEAD..{base}", "-f", "json")
+    assert json.loads(out)["files"] == []
+    for argv, message in (
+        ([], "give the change to review: BASE..HEAD"),
+        ([f"{base}..HEAD", "--pr"], "give a range, or --pr, or --backtest N"),
+        ([f"{base}..HEAD", "--sarif", str(tmp_path)], "is a directory"),
+        ([f"{base}..HEAD", "--sarif", str(tmp_path / "no" / "x.sarif")], "no such directory"),
+    ):
+        assert main(["review", *argv, "-q", "-C", str(repo.path)]) == 2
+        assert message in capsys.readouterr().err
+    code, out = _review(capsys, repo, "--backtest", "5", "-f", "json")
+    assert code == 0
+    assert set(json.loads(out)[0]) == {"merges", "top1", "top3", "top5", "mrr"}

@@ -162,3 +162,59 @@ def test_fix_patterns_are_configurable() -> None:
     assert default("Fix crash on empty input")
     assert not default("Add prefix option")  # "prefix" is not "fix"
     assert is_fix(RiskSettings(fix_patterns=[r"^BUG-\d+"]))("BUG-12 off by one")
+
+
+def test_what_a_first_trial_found_in_evaluate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    data = tmp_path / "kamei.csv"
+    _synthetic(data)
+    lines = data.read_text().splitlines()
+    # milliseconds, a NaN and an empty metric: read, two rows left out with a note
+    header, rows = lines[0], lines[1:]
+    fixed = []
+    for index, row in enumerate(rows):
+        cells = row.split(",")
+        cells[2] = str(int(cells[2]) * 1000)
+        if index == 5:
+            cells[8] = "nan"
+        if index == 6:
+            cells[9] = ""
+        fixed.append(",".join(cells))
+    data.write_text("\n".join([header, *fixed]) + "\n")
+    argv = ["risk", "evaluate", "--features", str(data), "--gap", "30", "-q", "-f", "json"]
+    assert main([*argv, "-C", str(outside)]) == 0  # no repository needed
+    out, err = capsys.readouterr()
+    assert "2 rows with an empty or NaN metric left out" in err
+    assert json.loads(out)[0]["periods"] > 5
+    for column, message in (
+        (["--label-column", "fix"], "the label column 'fix' is one of the 14 metrics"),
+        (["--date-column", "DATE"], None),  # any case
+    ):
+        code = main(["risk", "evaluate", "--features", str(data), "--gap", "30", "-q", *column])
+        out, err = capsys.readouterr()
+        if message:
+            assert code == 2
+            assert message in err
+        else:
+            assert code == 0, err
+    negative = tmp_path / "negative.csv"
+    negative.write_text(data.read_text().replace(",300,", ",-300,", 1))
+    assert main(["risk", "evaluate", "--features", str(negative), "-q"]) == 2
+    assert "column 'lt' has 1 negative values" in capsys.readouterr().err
+    assert main(["risk", "evaluate", "--features", str(tmp_path), "-q"]) == 2
+    assert "no such file" in capsys.readouterr().err
+    clean = tmp_path / "clean.csv"
+    cleaned = [",".join(c if i != 3 else "0" for i, c in enumerate(r.split(","))) for r in rows]
+    clean.write_text("\n".join([header, *cleaned]) + "\n")  # column 3 is the label
+    assert main(["risk", "evaluate", "--features", str(clean), "-q"]) == 2
+    assert "no change is labelled defect-inducing" in capsys.readouterr().err
+
+
+def test_gaps_must_be_days(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit("start", {"a.txt": "a"})
+    repo.write("techlead.toml", "[risk]\ngaps = [-90]\n")
+    assert main(["risk", "changes", "-q", "-C", str(repo.path)]) == 2
+    assert "risk.gaps.0" in capsys.readouterr().err

@@ -94,7 +94,9 @@ def resolve_range(repo: Repository, given: str | None, pr: bool) -> tuple[str, s
             "--pr: no default branch (origin/HEAD, main or master) to compare with",
             hint="give the range instead: techlead review BASE..HEAD",
         )
-    if not given or ".." not in given or given.count("..") != 1 or "..." in given:
+    if not given:
+        raise ReviewError("give the change to review: BASE..HEAD (e.g. main..HEAD), or --pr")
+    if ".." not in given or given.count("..") != 1 or "..." in given:
         raise ReviewError(f"{given!r}: give a range BASE..HEAD (or --pr)")
     base, head = given.split("..")
     return _commit(repo, base or "HEAD"), _commit(repo, head or "HEAD")
@@ -109,8 +111,16 @@ def _commit(repo: Repository, revision: str) -> str:
     return found.stdout.decode().strip()
 
 
+def _since_base(repo: Repository, base: str, head: str) -> str:
+    """Where HEAD's side of the change starts: the merge base of the two (BASE itself when it
+    is an ancestor), so that a reversed or diverged range shows only what HEAD added."""
+    found = run_git(repo.root, ["merge-base", base, head], check=False)
+    return found.stdout.decode().strip() if found.returncode == 0 else base
+
+
 def changed_files(repo: Repository, base: str, head: str) -> list[str]:
-    out = run_git(repo.root, ["diff", "--name-only", "-z", "--no-renames", base, head]).stdout
+    start = _since_base(repo, base, head)
+    out = run_git(repo.root, ["diff", "--name-only", "-z", "--no-renames", start, head]).stdout
     return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
@@ -322,7 +332,8 @@ def complexity_findings(
 
 
 def added_lines(repo: Repository, base: str, head: str) -> dict[str, set[int]]:
-    diff = run_git(repo.root, ["diff", "-U0", "--no-color", "--no-renames", base, head]).stdout
+    start = _since_base(repo, base, head)
+    diff = run_git(repo.root, ["diff", "-U0", "--no-color", "--no-renames", start, head]).stdout
     found: dict[str, set[int]] = {}
     path: str | None = None
     for line in diff.split(b"\n"):
@@ -332,8 +343,8 @@ def added_lines(repo: Repository, base: str, head: str) -> dict[str, set[int]]:
         elif line.startswith(b"@@") and path is not None:
             match = re.match(rb"@@ -\S+ \+(\d+)(?:,(\d+))? @@", line)
             if match:
-                start, count = int(match.group(1)), int(match.group(2) or 1)
-                found.setdefault(path, set()).update(range(start, start + count))
+                first, count = int(match.group(1)), int(match.group(2) or 1)
+                found.setdefault(path, set()).update(range(first, first + count))
     return found
 
 
@@ -420,6 +431,23 @@ def ai_findings(
     return found, strict
 
 
+def counted_reviewers(given: list[str], authors: set[str], settings: Settings) -> list[str]:
+    """The reviewers that count for gates: distinct, named, not an author of the change and not
+    an AI assistant."""
+    assistants = [re.compile(p, re.IGNORECASE) for p in settings.identities.ai_patterns()]
+    found: list[str] = []
+    for name in given:
+        clean = name.strip()
+        if (
+            clean
+            and clean.lower() not in {f.lower() for f in found}
+            and clean.lower() not in {a.lower() for a in authors}
+            and not any(p.search(clean) for p in assistants)
+        ):
+            found.append(clean)
+    return found
+
+
 def gates(review: Review, settings: Settings, reviewers_given: int, ai_strict: bool) -> list[Gate]:
     rules = settings.review
     risky = [c for c in review.commits if c.risky]
@@ -500,7 +528,8 @@ def review_change(
         *test_findings(changed),
         *ai,
     ]
-    review.gates = gates(review, settings, len(reviewers_given), strict)
+    counted = counted_reviewers(reviewers_given, authors, settings)
+    review.gates = gates(review, settings, len(counted), strict)
     return review
 
 

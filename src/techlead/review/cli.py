@@ -61,10 +61,11 @@ def review_command(
 ) -> None:
     """Review a change: defect risk of each commit in words, hotspots and coupled files,
     suggested reviewers, decision rules, complexity, tests, security, AI-assisted commits.
-    Exit 1 when a gate fails (see [review] in techlead.toml)."""
+    Exit 1 when a gate fails (see the review section of techlead.toml)."""
     from techlead.debt.cli import measured
     from techlead.debt.coupling import coupling
     from techlead.debt.hotspots import hotspots
+    from techlead.errors import TechleadError
     from techlead.history.files import current_files
     from techlead.history.periods import since
     from techlead.history.scan import cache_directory
@@ -73,12 +74,18 @@ def review_command(
     from techlead.risk.features import cached_metrics
     from techlead.risk.model import load_model
 
+    if revisions is not None and (pr or backtest is not None):
+        raise TechleadError(
+            f"{revisions!r}: give a range, or --pr, or --backtest N (only one of them)"
+        )
+    if sarif_file is not None:
+        _check_target(sarif_file)
     result = _scanned(ctx, repo, quiet)
     files = current_files(result)
     history = files.history
     settings = history.settings
     if backtest is not None:
-        _backtest(files, backtest)
+        _backtest(files, backtest, output)
         return
     base, head = resolve_range(history.repo, revisions, pr)
     cache = cache_directory(history.repo, settings).parent / "risk"
@@ -100,7 +107,7 @@ def review_command(
     )
     root = history.repo.root
     if sarif_file is not None:
-        sarif_file.write_text(json.dumps(sarif(review, root), indent=2), encoding="utf-8")
+        sarif_file.write_text(json.dumps(sarif(review, root), indent=2) + "\n", encoding="utf-8")
     if output is ReviewFormat.json:
         from techlead.output import to_json
 
@@ -125,7 +132,17 @@ def _scanned(ctx: typer.Context, repo: Path, quiet: bool) -> ScanResult:
         return scan(root, settings, progress=bar)
 
 
-def _backtest(files: CurrentFiles, last: int) -> None:
+def _check_target(path: Path) -> None:
+    """An output file is checked before the work, not after it."""
+    from techlead.errors import TechleadError
+
+    if path.is_dir():
+        raise TechleadError(f"--sarif {path}: is a directory")
+    if not path.absolute().parent.is_dir():
+        raise TechleadError(f"--sarif {path}: no such directory {path.absolute().parent}")
+
+
+def _backtest(files: CurrentFiles, last: int, output: ReviewFormat) -> None:
     import polars as pl
 
     from techlead.output import OutputFormat, render_frame
@@ -146,4 +163,9 @@ def _backtest(files: CurrentFiles, last: int) -> None:
             "mrr": [found.mrr],
         }
     )
-    render_frame(frame, OutputFormat.table, f"Reviewer suggestions on the last {last} merges")
+    if output is ReviewFormat.sarif:
+        from techlead.errors import TechleadError
+
+        raise TechleadError("--backtest prints a table, Markdown or JSON, not SARIF")
+    shown = {ReviewFormat.json: OutputFormat.json, ReviewFormat.markdown: OutputFormat.table}
+    render_frame(frame, shown[output], f"Reviewer suggestions on the last {last} merges")

@@ -28,6 +28,8 @@ def markdown(review: Review) -> str:
             f"highest defect risk {risk:.0%} (model: {review.model})."
             if risk is not None
             else "no risk model trained yet (`techlead risk train`)."
+            if review.model is None
+            else "no commit to rate."
         ),
         "",
     ]

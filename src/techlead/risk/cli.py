@@ -89,13 +89,21 @@ def evaluate_command(
     """Time-aware evaluation: train on the past, test on the next period, walking forward;
     logistic regression, random forest and the LA-only baseline (LApredict)."""
     from techlead.config import load_settings
+    from techlead.errors import TechleadError
     from techlead.history.git import open_repository
     from techlead.risk.evaluate import read_features
 
     if features is not None:
-        root = open_repository(repo).root if repo.exists() else None
+        try:  # the repository's [risk] settings, if there is one; none is needed
+            root: Path | None = open_repository(repo).root
+        except TechleadError:
+            root = None
         settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
-        data = read_features(str(features), date_column, label_column)
+        data, dropped = read_features(str(features), date_column, label_column)
+        if dropped:
+            terminal.stderr.print(
+                f"note: {dropped:,} rows with an empty or NaN metric left out", soft_wrap=True
+            )
         name = features.name
     else:
         settings, data, _ = _labelled(ctx, repo, quiet)
@@ -111,11 +119,17 @@ def evaluate_command(
             soft_wrap=True,
         )
     share = f"{evaluation.defective / evaluation.changes:.1%}" if evaluation.changes else "-"
+    frame = _results_frame(evaluation)
+    if output is OutputFormat.table and frame.height:  # what fits a terminal
+        frame = frame.select(
+            "model", "gap_days", "periods", "auc", "f1", "recall_at_effort", "popt", "ifa"
+        )
+    best = evaluation.best()
     render_frame(
-        _results_frame(evaluation),
+        frame,
         output,
-        f"Risk models on {name}: {evaluation.changes:,} changes, {share} defect-inducing, "
-        f"best {evaluation.best()}",
+        f"Risk models on {name}: {evaluation.changes:,} changes, {share} defect-inducing"
+        + (f", best of lr/rf: {best}" if best else ""),
     )
 
 
@@ -135,6 +149,13 @@ def train_command(
     gaps = gap or settings.risk.gaps
     evaluation = _evaluate(data, gaps, settings.risk.period_days, settings.risk.effort_share, quiet)
     best = evaluation.best()
+    if best is None:
+        from techlead.risk.evaluate import EvaluationError
+
+        raise EvaluationError(
+            "no period had enough history to evaluate a model on "
+            "(at least 200 changes, 20 of them defect-inducing, before the gap)"
+        )
     latest = data.get_column("time").max()
     ready = data.filter(pl.col("time") < latest - pl.duration(days=max(gaps)))
     if ready.height == 0 or ready.get_column("label").n_unique() < 2:

@@ -12,6 +12,7 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -36,13 +37,13 @@ class Result:
     gap_days: int
     periods: int
     tested: int
-    defective_share: float
+    defective_share: float | None  # None: no period could be tested
     auc: float | None
-    f1: float
-    recall_at_effort: float
-    effort_at_recall: float
-    popt: float
-    ifa: float
+    f1: float | None
+    recall_at_effort: float | None
+    effort_at_recall: float | None
+    popt: float | None
+    ifa: float | None
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,16 @@ class Evaluation:
     effort_share: float
     results: list[Result] = field(default_factory=list)
 
-    def best(self) -> str:
-        """The better of logistic regression and random forest: mean AUC over the gaps."""
+    def best(self) -> str | None:
+        """The better of logistic regression and random forest: mean AUC over the gaps (None
+        when neither could be tested)."""
 
         def mean_auc(model: str) -> float:
             values = [r.auc for r in self.results if r.model == model and r.auc is not None]
-            return statistics.fmean(values) if values else 0.0
+            return statistics.fmean(values) if values else -1.0
 
-        return max(("lr", "rf"), key=mean_auc)
+        best = max(("lr", "rf"), key=mean_auc)
+        return best if mean_auc(best) >= 0 else None
 
 
 def evaluate(
@@ -77,6 +80,12 @@ def evaluate(
     frame = frame.drop_nulls(["time", "label"]).sort("time")
     if frame.height == 0:
         raise EvaluationError("no labelled changes to evaluate")
+    if frame.get_column("label").sum() == 0:
+        raise EvaluationError(
+            "no change is labelled defect-inducing: nothing to learn",
+            hint="on a repository, SZZ needs fix commits ([risk] fix_patterns) that change "
+            "older code",
+        )
     x = frame.select(METRICS).to_numpy().astype(np.float64)
     y = frame.get_column("label").cast(pl.Int64).to_numpy()
     times = frame.get_column("time").dt.epoch("s").to_numpy()
@@ -122,7 +131,7 @@ def evaluate(
 
 def _mean(name: str, gap: int, found: list[Scores], tested: int, defective: int) -> Result:
     if not found:
-        return Result(name, gap, 0, 0, 0.0, None, 0.0, 0.0, 0.0, 0.0, 0.0)
+        return Result(name, gap, 0, 0, None, None, None, None, None, None, None)
     aucs = [s.auc for s in found if s.auc is not None]
     return Result(
         name,
@@ -153,28 +162,45 @@ _DATES = ("date", "author_date", "commit_date", "time", "timestamp", "author_tim
 _LABELS = ("bug", "buggy", "contains_bug", "is_buggy", "defective", "label")
 
 
-def read_features(path: str, date_column: str | None, label_column: str | None) -> pl.DataFrame:
+def read_features(
+    path: str, date_column: str | None, label_column: str | None
+) -> tuple[pl.DataFrame, int]:
     """An external dataset: a CSV with the 14 metrics (any case; `entrophy` accepted), a date
-    (Unix seconds or ISO 8601) and a 0/1 (or true/false) label."""
+    (Unix seconds, milliseconds or ISO 8601) and a 0/1 (or true/false) label. Rows with an
+    empty or NaN metric are left out; how many is returned beside the data."""
+    if not Path(path).is_file():
+        raise EvaluationError(f"{path}: no such file")
     try:
         raw = pl.read_csv(path, infer_schema_length=10_000)
     except (OSError, pl.exceptions.PolarsError) as exc:
-        raise EvaluationError(f"{path}: cannot read as CSV: {exc}") from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EvaluationError(f"{path}: cannot read as CSV: {first}") from None
     names = {_ALIASES.get(c.strip().lower(), c.strip().lower()): c for c in raw.columns}
     missing = [m for m in METRICS if m not in names]
     if missing:
         raise EvaluationError(f"{path}: no column for {', '.join(missing)}")
     date = _pick(path, names, date_column, _DATES, "date", "--date-column")
     label = _pick(path, names, label_column, _LABELS, "label", "--label-column")
+    if label in {names[m] for m in METRICS}:
+        raise EvaluationError(f"{path}: the label column {label!r} is one of the 14 metrics")
     try:
         frame = raw.select(
             *(pl.col(names[m]).cast(pl.Float64).alias(m) for m in METRICS),
             _time(raw.get_column(date)).alias("time"),
             _label(raw.get_column(label)).alias("label"),
         )
-    except (pl.exceptions.PolarsError, ValueError) as exc:
+    except (pl.exceptions.PolarsError, ValueError, OverflowError) as exc:
         raise EvaluationError(f"{path}: {exc}".splitlines()[0]) from None
-    return frame
+    for metric in METRICS:
+        negative = frame.filter(pl.col(metric) < 0).height
+        if negative:
+            raise EvaluationError(
+                f"{path}: column {names[metric]!r} has {negative} negative values"
+            )
+    complete = frame.filter(
+        pl.all_horizontal(pl.col(m).is_not_null() & pl.col(m).is_not_nan() for m in METRICS)
+    )
+    return complete, frame.height - complete.height
 
 
 def _pick(
@@ -186,9 +212,10 @@ def _pick(
     option: str,
 ) -> str:
     if given is not None:
-        if given not in names.values():
-            raise EvaluationError(f"{path}: no column {given!r} ({option})")
-        return given
+        for column in names.values():
+            if column.strip().lower() == given.strip().lower():
+                return column
+        raise EvaluationError(f"{path}: no column {given!r} ({option})")
     for name in usual:
         if name in names:
             return names[name]
@@ -197,7 +224,13 @@ def _pick(
 
 def _time(column: pl.Series) -> pl.Series:
     if column.dtype.is_numeric():
-        return (column.cast(pl.Float64) * 1_000_000).cast(pl.Int64).cast(pl.Datetime("us", "UTC"))
+        seconds = column.cast(pl.Float64)
+        largest = seconds.abs().max()
+        if isinstance(largest, float) and largest > 1e14:  # microseconds
+            seconds = seconds / 1_000_000
+        elif isinstance(largest, float) and largest > 1e11:  # milliseconds (past year 5138 in s)
+            seconds = seconds / 1_000
+        return (seconds * 1_000_000).cast(pl.Int64).cast(pl.Datetime("us", "UTC"))
     return column.cast(pl.String).str.to_datetime(time_zone="UTC", time_unit="us")
 
 
