@@ -21,6 +21,7 @@ from techlead.history.cli import scan_command
 from techlead.incidents.cli import action_app, runbook_app
 from techlead.incidents.cli import app as incident_app
 from techlead.planning.cli import app as plan_app
+from techlead.release.cli import app as release_app
 from techlead.review.cli import review_command
 from techlead.risk.cli import app as risk_app
 from techlead.team.cli import app as team_app
@@ -80,6 +81,7 @@ app.add_typer(runbook_app, name="runbook")
 app.add_typer(plan_app, name="plan")
 app.add_typer(risk_app, name="risk")
 app.command("review")(review_command)
+app.add_typer(release_app, name="release")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
 

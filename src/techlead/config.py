@@ -444,6 +444,58 @@ class ReviewSettings(_Section):
     )
 
 
+class ReleaseSettings(_Section):
+    """`techlead release check`: the evidence files a CI writes, and what fails a release.
+
+    A gate whose file is not configured is not run; a configured file that is missing or
+    malformed fails its gate."""
+
+    junit: list[str] = Field(
+        default_factory=list, description="JUnit XML reports (paths or globs, repository-relative)."
+    )
+    max_failures: int = Field(default=0, ge=0, description="Failed and erroring tests allowed.")
+    max_skipped_share: float = Field(
+        default=0.2, ge=0, le=1, description="Share of skipped tests allowed."
+    )
+    coverage: str | None = Field(default=None, description="Cobertura/coverage.py XML report.")
+    min_coverage: float = Field(default=80, ge=0, le=100, description="Total line coverage (%).")
+    min_changed_coverage: float = Field(
+        default=80,
+        ge=0,
+        le=100,
+        description="Coverage (%) of lines changed since the last release.",
+    )
+    benchmarks: str | None = Field(
+        default=None, description="pytest-benchmark JSON or {name: seconds} JSON."
+    )
+    max_regression: float = Field(
+        default=0.10,
+        ge=0,
+        description="Slow-down allowed against the previous release (0.1 = 10%).",
+    )
+    audit: list[str] = Field(
+        default_factory=list, description="pip-audit or OSV-Scanner JSON reports."
+    )
+    fail_severity: Literal["low", "medium", "high", "critical"] = Field(
+        default="high", description="Vulnerabilities of this severity or worse fail."
+    )
+    unknown_severity_fails: bool = Field(
+        default=True, description="A vulnerability whose report gives no severity fails."
+    )
+    blocking_severities: list[str] = Field(
+        default_factory=lambda: ["SEV1", "SEV2"],
+        description="Open incidents of these severities block a release.",
+    )
+    overdue_actions_block: bool = Field(
+        default=True, description="Overdue post-mortem action items block a release."
+    )
+    rules: bool = Field(default=True, description="Decision-rule violations block a release.")
+    signoffs: list[str] = Field(
+        default_factory=list, description="Roles that must sign off (e.g. security, qa, product)."
+    )
+    tag_pattern: str = Field(default="v*", description="Tags that are releases (glob).")
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
@@ -454,6 +506,7 @@ class Settings(_Section):
     decisions: DecisionSettings = Field(default_factory=DecisionSettings)
     risk: RiskSettings = Field(default_factory=RiskSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    release: ReleaseSettings = Field(default_factory=ReleaseSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     runbooks: RunbookSettings = Field(default_factory=RunbookSettings)

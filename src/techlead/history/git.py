@@ -124,3 +124,22 @@ def list_commits(
     revs = "\n".join([*include, *(f"^{commit}" for commit in exclude)]) + "\n"
     result = run_git(repo.root, ["rev-list", "--stdin"], stdin=revs.encode())
     return lines(result.stdout)
+
+
+def lines_added(repo: Repository, base: str, head: str) -> dict[str, set[int]]:
+    """Per file (as at `head`), the line numbers `head` added or changed since `base`."""
+    import re
+
+    diff = run_git(repo.root, ["diff", "-U0", "--no-color", "--no-renames", base, head]).stdout
+    found: dict[str, set[int]] = {}
+    path: str | None = None
+    for line in diff.split(b"\n"):
+        if line.startswith(b"+++ "):
+            name = line[4:].decode("utf-8", "surrogateescape")
+            path = name[2:] if name.startswith("b/") else None
+        elif line.startswith(b"@@") and path is not None:
+            match = re.match(rb"@@ -\S+ \+(\d+)(?:,(\d+))? @@", line)
+            if match:
+                first, count = int(match.group(1)), int(match.group(2) or 1)
+                found.setdefault(path, set()).update(range(first, first + count))
+    return found

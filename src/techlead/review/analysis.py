@@ -17,7 +17,7 @@ import polars as pl
 from techlead.config import Settings
 from techlead.errors import TechleadError
 from techlead.history.files import CurrentFiles
-from techlead.history.git import Repository, run_git
+from techlead.history.git import Repository, lines_added, run_git
 from techlead.review.reviewers import Reviewer
 from techlead.risk.features import METRICS
 from techlead.risk.szz import is_source
@@ -332,20 +332,8 @@ def complexity_findings(
 
 
 def added_lines(repo: Repository, base: str, head: str) -> dict[str, set[int]]:
-    start = _since_base(repo, base, head)
-    diff = run_git(repo.root, ["diff", "-U0", "--no-color", "--no-renames", start, head]).stdout
-    found: dict[str, set[int]] = {}
-    path: str | None = None
-    for line in diff.split(b"\n"):
-        if line.startswith(b"+++ "):
-            name = line[4:].decode("utf-8", "surrogateescape")
-            path = name[2:] if name.startswith("b/") else None
-        elif line.startswith(b"@@") and path is not None:
-            match = re.match(rb"@@ -\S+ \+(\d+)(?:,(\d+))? @@", line)
-            if match:
-                first, count = int(match.group(1)), int(match.group(2) or 1)
-                found.setdefault(path, set()).update(range(first, first + count))
-    return found
+    """Lines HEAD added since the merge base of the two."""
+    return lines_added(repo, _since_base(repo, base, head), head)
 
 
 def security_findings(repo: Repository, head: str, lines: dict[str, set[int]]) -> list[Finding]:

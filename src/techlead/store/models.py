@@ -264,3 +264,53 @@ class RepositoryGrant(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     repository: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class Release(Base):
+    """A release of a repository, named as the team names them (a tag, a version)."""
+
+    __tablename__ = "releases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    repository: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    checks: Mapped[list[ReleaseCheck]] = relationship(
+        order_by="ReleaseCheck.id", cascade="all, delete-orphan"
+    )
+    signoffs: Mapped[list[ReleaseSignoff]] = relationship(
+        order_by="ReleaseSignoff.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("repository", "name"),)
+
+
+class ReleaseCheck(Base):
+    """One `release check`: its verdict and every gate with its evidence."""
+
+    __tablename__ = "release_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("releases.id", ondelete="CASCADE"), index=True
+    )
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    commit: Mapped[str | None] = mapped_column(String(64))
+    go: Mapped[bool] = mapped_column()
+    gates: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+
+
+class ReleaseSignoff(Base):
+    """A person's sign-off of a release in a role (security, qa, product, ...)."""
+
+    __tablename__ = "release_signoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("releases.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(50))
+    person: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Release readiness: go/no-go gates over the evidence a CI already produces."""

@@ -1,0 +1,104 @@
+"""Running every gate of a release over the repository, its evidence files and its records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from techlead.config import Settings
+from techlead.errors import TechleadError
+from techlead.history.git import Repository, lines_added, run_git
+from techlead.release import gates as g
+from techlead.release.records import previous_benchmarks, signoffs
+from techlead.store.database import Store
+
+
+def release_name(repo: Repository) -> str:
+    """The default release name: the tag at HEAD, else `git describe` of it."""
+    found = run_git(repo.root, ["describe", "--tags", "--always"], check=False)
+    return found.stdout.decode().strip() or "HEAD"
+
+
+def previous_release(repo: Repository, pattern: str, head: str) -> str | None:
+    """The latest release tag before `head` (a tag on `head` itself is this release)."""
+    for start in (head, f"{head}^"):
+        found = run_git(
+            repo.root,
+            ["describe", "--tags", "--abbrev=0", "--match", pattern, start],
+            check=False,
+        )
+        if found.returncode != 0:
+            return None
+        tag = found.stdout.decode().strip()
+        tagged = run_git(repo.root, ["rev-list", "-n", "1", tag], check=False)
+        if tagged.stdout.decode().strip() != head:
+            return tag
+    return None
+
+
+def _commit(repo: Repository, revision: str) -> str:
+    found = run_git(
+        repo.root, ["rev-parse", "--verify", "-q", f"{revision}^{{commit}}"], check=False
+    )
+    if found.returncode != 0:
+        raise TechleadError(f"{revision!r}: no such commit or tag in {repo.root}")
+    return found.stdout.decode().strip()
+
+
+def run_gates(
+    repo: Repository,
+    settings: Settings,
+    store: Store,
+    release: str,
+    against: str | None,
+) -> tuple[str, str | None, list[g.Gate]]:
+    """(HEAD, the release compared with, every gate) for `release` at HEAD."""
+    from techlead.incidents import service
+
+    head = _commit(repo, "HEAD")
+    since = _commit(repo, against) if against else None
+    if since is None:
+        tag = previous_release(repo, settings.release.tag_pattern, head)
+        since = _commit(repo, tag) if tag else None
+        against = tag
+    changed = lines_added(repo, since, head) if since else None
+    blocking = set(settings.release.blocking_severities)
+    incidents = [
+        (v.incident.id, v.incident.severity, v.incident.title)
+        for v in service.list_incidents(store, open_only=True)
+        if v.incident.severity in blocking
+    ]
+    overdue = [
+        (a.id, a.text, a.due) for a in service.list_actions(store, overdue_on=dt.date.today())
+    ]
+    violations, problem = _violations(repo, settings)
+    previous_name, previous = previous_benchmarks(store, release)
+    root = repo.root
+    return (
+        head,
+        against,
+        [
+            g.tests_gate(root, settings),
+            g.coverage_gate(root, settings, changed),
+            g.performance_gate(root, settings, previous, previous_name),
+            g.vulnerability_gate(root, settings),
+            g.incident_gate(incidents, settings),
+            g.actions_gate(overdue, settings),
+            g.rules_gate(violations, problem, settings),
+            g.signoff_gate(signoffs(store, release), settings),
+        ],
+    )
+
+
+def _violations(repo: Repository, settings: Settings) -> tuple[list[str] | None, str | None]:
+    from techlead.decisions.check import check_log
+    from techlead.decisions.store import decision_directory
+
+    if not settings.release.rules:
+        return None, None
+    if not decision_directory(repo.root, settings.decisions.directory).is_dir():
+        return None, None
+    try:
+        _, _, found = check_log(repo, settings)
+    except TechleadError as exc:
+        return None, f"rules could not be checked: {exc.message}"
+    return [f"ADR {v.adr.number} {v.rule.name}: {v.file}" for v in found], None
