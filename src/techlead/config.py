@@ -496,6 +496,22 @@ class ReleaseSettings(_Section):
     tag_pattern: str = Field(default="v*", description="Tags that are releases (glob).")
 
 
+class DeliverySettings(_Section):
+    """`techlead delivery`: what a deployment is, and what marks one as failed."""
+
+    tag_pattern: str = Field(
+        default="v*", description="Tags that are deployments when no deploy log is given (glob)."
+    )
+    hotfix_pattern: str = Field(
+        default="*hotfix*",
+        description="Deployments (tag or version) that are hotfixes (glob): unplanned work, "
+        "and the deployment before failed.",
+    )
+    environment: str | None = Field(
+        default=None, description="Deploy-log environment counted (default: all)."
+    )
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
@@ -507,6 +523,7 @@ class Settings(_Section):
     risk: RiskSettings = Field(default_factory=RiskSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     release: ReleaseSettings = Field(default_factory=ReleaseSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     runbooks: RunbookSettings = Field(default_factory=RunbookSettings)

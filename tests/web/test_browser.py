@@ -90,6 +90,8 @@ def _shot(page: object, name: str) -> None:
         ("/repos/repo/incidents", 0),
         ("/repos/repo/planning", 2),
         ("/repos/repo/risk", 0),
+        ("/repos/repo/delivery", 0),
+        ("/repos/repo/release", 0),
     ],
 )
 def test_each_page_loads_and_draws_its_charts(

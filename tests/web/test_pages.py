@@ -20,6 +20,9 @@ PAGES = [
     "/repos/repo/incidents",
     "/repos/repo/planning",
     "/repos/repo/risk",
+    "/repos/repo/delivery",
+    "/repos/repo/delivery?period=month",
+    "/repos/repo/release",
 ]
 
 

@@ -475,3 +475,15 @@ def list_actions(
         query = query.where(ActionItem.due < overdue_on)
     with store.session() as session:
         return list(session.execute(query).scalars())
+
+
+def linked_commits(store: Store) -> set[str]:
+    """Commits (as given: full or abbreviated ids) that the repository's incidents link to."""
+    with store.session() as session:
+        return set(
+            session.execute(
+                select(Link.target)
+                .join(Incident, Incident.id == Link.incident_id)
+                .where(Link.kind == "commit", Incident.repository == store.repository)
+            ).scalars()
+        )

@@ -124,3 +124,25 @@ def history(store: Store) -> list[PastCheck]:
         )
         for name, check in rows
     ]
+
+
+def latest_check(store: Store) -> dict[str, object] | None:
+    """The newest check of any release: its release, time, commit, verdict and gates."""
+    with store.session() as session:
+        row = session.execute(
+            select(Release.name, ReleaseCheck)
+            .join(ReleaseCheck, ReleaseCheck.release_id == Release.id)
+            .where(Release.repository == store.repository)
+            .order_by(ReleaseCheck.checked_at.desc(), ReleaseCheck.id.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    name, check = row
+    return {
+        "release": name,
+        "checked_at": check.checked_at,
+        "commit": check.commit,
+        "go": check.go,
+        "gates": check.gates,
+    }

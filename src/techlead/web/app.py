@@ -32,6 +32,8 @@ NAV = [  # under /repos/NAME
     ("/incidents", "Incidents"),
     ("/planning", "Planning"),
     ("/risk", "Risk"),
+    ("/delivery", "Delivery"),
+    ("/release", "Releases"),
 ]
 _SECURITY_HEADERS = {
     # no inline script anywhere: user text can never run; Vega compiles its expressions
@@ -76,9 +78,11 @@ def create_app(
     from techlead.accounts.web import router as accounts_router
     from techlead.debt import web as debt_web
     from techlead.decisions import web as decisions_web
+    from techlead.delivery import web as delivery_web
     from techlead.incidents import web as incidents_web
     from techlead.pages import repository
     from techlead.planning import web as planning_web
+    from techlead.release import web as release_web
     from techlead.risk import web as risk_web
     from techlead.team import web as team_web
     from techlead.web import overview
@@ -134,6 +138,8 @@ def create_app(
         incidents_web,
         planning_web,
         risk_web,
+        delivery_web,
+        release_web,
     ):
         app.include_router(module.router, prefix="/repos/{repository}", dependencies=scoped)
         app.include_router(module.twins, prefix="/api/repos/{repository}", dependencies=scoped)

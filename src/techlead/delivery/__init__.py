@@ -1,0 +1,1 @@
+"""Delivery performance: DORA keys from the repository and a deploy log."""

@@ -1,0 +1,117 @@
+"""Deployments: from release tags, a deploy log (CSV or JSON), or GitHub's deployments JSON."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fnmatch
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from techlead.errors import TechleadError
+from techlead.history.git import Repository, run_git
+
+
+class DeploymentError(TechleadError):
+    """A deploy log that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Deployment:
+    name: str  # the tag or version
+    commit: str
+    at: dt.datetime
+    environment: str | None = None
+    succeeded: bool = True
+
+
+def from_tags(tags: pl.DataFrame, pattern: str) -> list[Deployment]:
+    """Each tag matching `pattern` is a deployment at its tag time, oldest first."""
+    found = [
+        Deployment(tag, commit, when)
+        for tag, commit, when in tags.select("tag", "commit", "tagged_at").iter_rows()
+        if fnmatch.fnmatchcase(tag, pattern) and when is not None
+    ]
+    return sorted(found, key=lambda d: (d.at, d.name))
+
+
+_TIME = ("time", "timestamp", "deployed_at", "created_at", "date")
+_VERSION = ("commit", "sha", "version", "ref", "tag")
+_ENVIRONMENT = ("environment", "env")
+_STATUS = ("status", "state", "result")
+_FAILED = {"failure", "failed", "error", "rolled_back", "rollback", "inactive"}
+
+
+def from_log(path: Path, repo: Repository, environment: str | None) -> list[Deployment]:
+    """A deploy log: CSV (a header row) or JSON (a list of objects, or GitHub's deployments
+    list), with a time, a commit or version (a tag, branch or id git knows), optionally an
+    environment and a status."""
+    if not path.is_file():
+        raise DeploymentError(f"{path}: no such file")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    rows: list[dict[str, Any]]
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise DeploymentError(f"{path}: not JSON ({exc})") from None
+        if isinstance(data, dict):
+            data = data.get("deployments", data.get("items"))
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise DeploymentError(f"{path}: expected a list of deployments")
+        rows = data
+    else:
+        rows = list(csv.DictReader(text.splitlines()))
+    found = []
+    for number, row in enumerate(rows, start=2 if not text.lstrip().startswith("[") else 1):
+        lower = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
+        when = _pick(lower, _TIME)
+        ref = _pick(lower, _VERSION)
+        if when is None or ref is None:
+            raise DeploymentError(
+                f"{path}:{number}: needs a time ({', '.join(_TIME)}) and a commit or version "
+                f"({', '.join(_VERSION)})"
+            )
+        env = _pick(lower, _ENVIRONMENT)
+        if environment is not None and env != environment:
+            continue
+        status = str(_pick(lower, _STATUS) or "success").strip().lower()
+        found.append(
+            Deployment(
+                str(ref),
+                _resolve(repo, str(ref), path, number),
+                _time(str(when), path, number),
+                str(env) if env is not None else None,
+                status not in _FAILED,
+            )
+        )
+    return sorted(found, key=lambda d: (d.at, d.name))
+
+
+def _pick(row: dict[str, Any], names: tuple[str, ...]) -> Any:
+    for name in names:
+        value = row.get(name)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _time(text: str, path: Path, line: int) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise DeploymentError(f"{path}:{line}: time {text!r} is not ISO 8601") from None
+    if value.tzinfo is None:
+        raise DeploymentError(f"{path}:{line}: time {text!r} has no time zone")
+    return value.astimezone(dt.UTC)
+
+
+def _resolve(repo: Repository, ref: str, path: Path, line: int) -> str:
+    found = run_git(repo.root, ["rev-parse", "--verify", "-q", f"{ref}^{{commit}}"], check=False)
+    if found.returncode != 0:
+        raise DeploymentError(f"{path}:{line}: {ref!r} is no commit, tag or branch here")
+    return found.stdout.decode().strip()

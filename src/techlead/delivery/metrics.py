@@ -1,0 +1,236 @@
+"""The DORA keys of a series of deployments.
+
+Definitions (per period, by the deployment's time):
+
+* deployment frequency: deployments per week;
+* change lead time: for each commit a deployment shipped (reachable from it, not from the
+  deployment before; merges left out), deployment time - the commit's author time; median
+  and 85th percentile;
+* change failure rate: failed deployments / deployments. A deployment failed when the log
+  says so, when an incident links a commit it shipped, when a later commit reverts one of
+  its commits ("This reverts commit …"), or when the next deployment is a hotfix;
+* failed deployment recovery time: from a failed deployment to the next deployment that
+  did not fail; median;
+* deployment rework rate: unplanned deployments (hotfixes, or shipping a revert) /
+  deployments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from techlead.delivery.deployments import Deployment
+from techlead.history.git import Repository, run_git
+
+_REVERT = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
+HOUR = 3600.0
+
+
+@dataclass
+class Shipped:
+    deployment: Deployment
+    commits: list[str]
+    lead_hours: list[float]
+    failed: bool = False
+    why: list[str] = field(default_factory=list)
+    rework: bool = False
+    recovery_hours: float | None = None
+
+
+def ship(
+    repo: Repository,
+    deployments: list[Deployment],
+    commits: pl.DataFrame,
+    incident_commits: set[str],
+    hotfix_pattern: str,
+) -> list[Shipped]:
+    """What each deployment shipped, and which failed (oldest first)."""
+    times = dict(commits.select("commit", "author_time").iter_rows())
+    messages = dict(commits.select("commit", "body").iter_rows())
+    merges = set(commits.filter(pl.col("is_merge")).get_column("commit"))
+    shipped: list[Shipped] = []
+    owner: dict[str, int] = {}
+    previous: str | None = None
+    for index, deployment in enumerate(deployments):
+        args = ["rev-list", deployment.commit] + ([f"^{previous}"] if previous else [])
+        listed = run_git(repo.root, args).stdout.decode().split()
+        mine = [c for c in listed if c not in merges and c not in owner]
+        for commit in mine:
+            owner[commit] = index
+        lead = [
+            max((deployment.at - times[c]).total_seconds(), 0.0) / HOUR for c in mine if c in times
+        ]
+        shipped.append(Shipped(deployment, mine, lead))
+        previous = deployment.commit
+    _failures(shipped, owner, messages, incident_commits, hotfix_pattern)
+    _recoveries(shipped)
+    return shipped
+
+
+def _failures(
+    shipped: list[Shipped],
+    owner: dict[str, int],
+    messages: dict[str, str | None],
+    incident_commits: set[str],
+    hotfix_pattern: str,
+) -> None:
+    for index, item in enumerate(shipped):
+        if not item.deployment.succeeded:
+            item.failed, item.why = True, ["the deploy log says it failed"]
+        if fnmatch.fnmatchcase(item.deployment.name, hotfix_pattern):
+            item.rework = True
+            if index > 0:
+                shipped[index - 1].failed = True
+                shipped[index - 1].why.append(f"{item.deployment.name} is a hotfix")
+        for commit in item.commits:
+            for reverted in _REVERT.findall(messages.get(commit) or ""):
+                item.rework = True
+                target = next((c for c in owner if c.startswith(reverted)), None)
+                if target is not None:
+                    shipped[owner[target]].failed = True
+                    shipped[owner[target]].why.append(f"{commit[:10]} reverts {target[:10]}")
+        for commit in item.commits:
+            if any(commit.startswith(linked) for linked in incident_commits):
+                item.failed = True
+                item.why.append(f"an incident links {commit[:10]}")
+                break
+
+
+def _recoveries(shipped: list[Shipped]) -> None:
+    for index, item in enumerate(shipped):
+        if item.failed:
+            later = next((s for s in shipped[index + 1 :] if not s.failed), None)
+            if later is not None:
+                spent = later.deployment.at - item.deployment.at
+                item.recovery_hours = spent.total_seconds() / HOUR
+
+
+@dataclass(frozen=True)
+class Keys:
+    period: str
+    deployments: int
+    per_week: float
+    lead_time_median_hours: float | None
+    lead_time_p85_hours: float | None
+    change_failure_rate: float | None
+    recovery_median_hours: float | None
+    rework_rate: float | None
+
+
+def keys(shipped: list[Shipped], period: str, start: dt.date, end: dt.date) -> Keys:
+    """The keys of the deployments in [start, end)."""
+    days = max((end - start).days, 1)
+    mine = [s for s in shipped if start <= s.deployment.at.date() < end]
+    leads = [h for s in mine for h in s.lead_hours]
+    recoveries = [s.recovery_hours for s in mine if s.recovery_hours is not None]
+    count = len(mine)
+    return Keys(
+        period,
+        count,
+        count / days * 7,
+        statistics.median(leads) if leads else None,
+        float(np.percentile(leads, 85, method="inverted_cdf")) if leads else None,
+        sum(s.failed for s in mine) / count if count else None,
+        statistics.median(recoveries) if recoveries else None,
+        sum(s.rework for s in mine) / count if count else None,
+    )
+
+
+def periods(first: dt.date, last: dt.date, unit: str) -> list[tuple[str, dt.date, dt.date]]:
+    """Calendar periods covering [first, last]: week (Monday), month or quarter."""
+    found = []
+    if unit == "week":
+        start = first - dt.timedelta(days=first.weekday())
+        while start <= last:
+            end = start + dt.timedelta(days=7)
+            found.append((f"{start:%G-W%V}", start, end))
+            start = end
+        return found
+    step = 3 if unit == "quarter" else 1
+    year, month = first.year, (first.month - 1) // step * step + 1
+    while dt.date(year, month, 1) <= last:
+        start = dt.date(year, month, 1)
+        month += step
+        if month > 12:
+            year, month = year + 1, month - 12
+        end = dt.date(year, month, 1)
+        label = (
+            f"{start:%Y}-Q{(start.month - 1) // 3 + 1}" if unit == "quarter" else f"{start:%Y-%m}"
+        )
+        found.append((label, start, end))
+    return found
+
+
+def classify(overall: Keys) -> dict[str, str]:
+    """Each key against the DORA 2024 clusters (elite, high, medium, low)."""
+
+    def frequency(per_week: float) -> str:
+        if per_week >= 7:
+            return "elite (on demand, daily or more)"
+        if per_week >= 1:
+            return "high (daily to weekly)"
+        if per_week >= 12 / 52:
+            return "medium (weekly to monthly)"
+        return "low (monthly or less)"
+
+    def lead(hours: float | None) -> str:
+        if hours is None:
+            return "-"
+        if hours < 24:
+            return "elite (under a day)"
+        if hours < 24 * 7:
+            return "high (a day to a week)"
+        if hours < 24 * 30:
+            return "medium (a week to a month)"
+        return "low (over a month)"
+
+    def failures(rate: float | None) -> str:
+        if rate is None:
+            return "-"
+        if rate <= 0.05:
+            return "elite (about 5%)"
+        if rate <= 0.20:
+            return "high or medium (10-20%)"
+        return "low (about 40%)"
+
+    def recovery(hours: float | None) -> str:
+        if hours is None:
+            return "-"
+        if hours < 1:
+            return "elite (under an hour)"
+        if hours < 24:
+            return "high or medium (under a day)"
+        return "low (a day or more)"
+
+    return {
+        "deployment frequency": frequency(overall.per_week),
+        "change lead time": lead(overall.lead_time_median_hours),
+        "change failure rate": failures(overall.change_failure_rate),
+        "failed deployment recovery time": recovery(overall.recovery_median_hours),
+    }
+
+
+def as_row(k: Keys) -> dict[str, Any]:
+    """The keys as a table row (hours and rates rounded)."""
+    return {
+        "period": k.period,
+        "deployments": k.deployments,
+        "per_week": round(k.per_week, 2),
+        "lead_time_median_h": _round(k.lead_time_median_hours),
+        "lead_time_p85_h": _round(k.lead_time_p85_hours),
+        "change_failure_rate": _round(k.change_failure_rate, 3),
+        "recovery_median_h": _round(k.recovery_median_hours),
+        "rework_rate": _round(k.rework_rate, 3),
+    }
+
+
+def _round(value: float | None, places: int = 1) -> float | None:
+    return None if value is None else round(value, places)

@@ -1,0 +1,132 @@
+"""DORA keys on a fixture repository with tags and a deploy log, computed by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gitrepo import GitRepo
+from techlead.cli import main
+
+LOG = """time,version,environment,status
+2026-01-03T00:00:00+00:00,v1,production,success
+2026-01-10T00:00:00+00:00,v2,production,success
+2026-01-11T00:00:00+00:00,v2-hotfix1,production,success
+2026-01-12T00:00:00+00:00,v3,staging,success
+"""
+
+
+@pytest.fixture
+def deployed(repo: GitRepo) -> tuple[GitRepo, list[str]]:
+    commits = [
+        repo.commit("one", {"a.py": "1\n"}, date="2026-01-01T00:00:00+00:00"),
+        repo.commit("two", {"a.py": "2\n"}, date="2026-01-02T00:00:00+00:00"),
+    ]
+    repo.git("tag", "v1")
+    commits.append(repo.commit("three", {"b.py": "3\n"}, date="2026-01-09T00:00:00+00:00"))
+    repo.git("tag", "v2")
+    commits.append(
+        repo.commit(
+            f'Revert "three"\n\nThis reverts commit {commits[2]}.',
+            {"b.py": None},
+            date="2026-01-10T12:00:00+00:00",
+        )
+    )
+    repo.git("tag", "v2-hotfix1")
+    commits.append(repo.commit("four", {"c.py": "4\n"}, date="2026-01-11T12:00:00+00:00"))
+    repo.git("tag", "v3")
+    return repo, commits
+
+
+def _keys(capsys: pytest.CaptureFixture[str], repo: GitRepo, *argv: str) -> list[dict[str, object]]:
+    assert main(["delivery", *argv, "-f", "json", "-q", "-C", str(repo.path)]) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def test_keys_from_a_deploy_log_by_hand(
+    deployed: tuple[GitRepo, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo, _ = deployed
+    log = tmp_path / "deploys.csv"
+    log.write_text(LOG)
+    rows = _keys(capsys, repo, "--log", str(log), "--environment", "production")
+    overall = rows[0]
+    assert overall["period"] == "all"
+    # v1 ships one and two (48 h, 24 h); v2 ships three (24 h); the hotfix ships the revert
+    # (12 h): median 24 h, P85 48 h. v2 failed (reverted, and followed by a hotfix), recovered
+    # by the hotfix a day later; the hotfix is rework. 3 deployments over 9 days.
+    assert overall == {
+        "period": "all",
+        "deployments": 3,
+        "per_week": round(3 / 9 * 7, 2),
+        "lead_time_median_h": 24.0,
+        "lead_time_p85_h": 48.0,
+        "change_failure_rate": round(1 / 3, 3),
+        "recovery_median_h": 24.0,
+        "rework_rate": round(1 / 3, 3),
+    }
+    assert [r["period"] for r in rows[1:]] == ["2026-01"]
+
+
+def test_an_incident_linked_to_a_commit_fails_its_deployment(
+    deployed: tuple[GitRepo, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo, commits = deployed
+    here = str(repo.path)
+    assert main(["incident", "open", "Login broken", "-s", "SEV2", "-C", here]) == 0
+    assert main(["incident", "link", "1", "--commit", commits[0][:10], "-C", here]) == 0
+    capsys.readouterr()
+    log = tmp_path / "deploys.csv"
+    log.write_text(LOG)
+    overall = _keys(capsys, repo, "--log", str(log), "--environment", "production")[0]
+    assert overall["change_failure_rate"] == round(2 / 3, 3)  # v1 and v2
+
+
+def test_keys_from_tags_and_errors(
+    deployed: tuple[GitRepo, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo, _ = deployed
+    overall = _keys(capsys, repo, "--period", "week")[0]
+    assert overall["deployments"] == 4  # v1, v2, v2-hotfix1, v3 (tags at their commits' times)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time,version\n2026-01-03T00:00:00+00:00,v9\n")
+    assert main(["delivery", "--log", str(bad), "-C", str(repo.path)]) == 2
+    assert "bad.csv:2: 'v9' is no commit, tag or branch here" in capsys.readouterr().err
+    bad.write_text("time,version\n3 Jan 2026,v1\n")
+    assert main(["delivery", "--log", str(bad), "-C", str(repo.path)]) == 2
+    assert "time '3 Jan 2026' is not ISO 8601" in capsys.readouterr().err
+    chart = tmp_path / "keys.svg"
+    assert main(["delivery", "--chart", str(chart), "-q", "-C", str(repo.path)]) == 0
+    assert chart.read_text().startswith("<svg")
+
+
+def test_the_delivery_and_release_pages(
+    deployed: tuple[GitRepo, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from techlead.config import load_settings
+    from techlead.store.database import open_store
+    from techlead.web.app import create_app, served
+
+    repo, _ = deployed
+    assert main(["release", "check", "--release", "v3", "-C", str(repo.path)]) == 0
+    capsys.readouterr()
+    store = open_store(f"sqlite:///{repo.path / '.techlead' / 'techlead.db'}", "repo")
+    try:
+        repository = served(repo.path, load_settings(repo.path), store)
+        repository.evidence.refresh()
+        with TestClient(create_app([repository])) as client:
+            page = client.get("/repos/repo/delivery?period=week")
+            assert page.status_code == 200
+            assert 'class="chart"' in page.text
+            twin = client.get("/api/repos/repo/delivery").json()
+            assert twin["rows"][0]["deployments"] == 4
+            releases = client.get("/api/repos/repo/release").json()
+            assert releases["latest"]["release"] == "v3"
+            assert [c["verdict"] for c in releases["checks"]] == ["go"]
+            assert "Gates of v3" in client.get("/repos/repo/release").text
+    finally:
+        store.close()
