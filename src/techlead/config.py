@@ -510,6 +510,23 @@ class DeliverySettings(_Section):
     environment: str | None = Field(
         default=None, description="Deploy-log environment counted (default: all)."
     )
+    ai_markers: list[str] = Field(
+        default_factory=lambda: [
+            r"generated (with|by) \[?(claude|copilot|cursor|chatgpt|codex|gemini|aider)",
+            r"\[ai[- ]assisted\]",
+        ],
+        description="Regular expressions: a commit message matching one is AI-assisted "
+        "(besides known assistants as author or Co-authored-by).",
+    )
+    max_ai_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="`release check` fails when AI-assisted commits since the last release "
+        "exceed this share.",
+    )
+
+    _valid_markers = field_validator("ai_markers")(_check_patterns)
 
 
 class Settings(_Section):

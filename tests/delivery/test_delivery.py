@@ -130,3 +130,37 @@ def test_the_delivery_and_release_pages(
             assert "Gates of v3" in client.get("/repos/repo/release").text
     finally:
         store.close()
+
+
+def test_ai_assisted_changes_against_the_others_by_hand(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    four = "".join(f"line {i}\n" for i in range(4))
+    first = repo.commit("add a", {"a.py": four}, date="2026-01-01T00:00:00+00:00")
+    repo.commit(
+        "add b\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        {"b.py": four},
+        date="2026-01-02T00:00:00+00:00",
+    )
+    repo.commit(
+        "rewrite the top of b",
+        {"b.py": "new 0\nnew 1\nline 2\nline 3\n"},
+        date="2026-01-05T00:00:00+00:00",
+    )
+    repo.commit(
+        f'Revert "add a"\n\nThis reverts commit {first}.',
+        {"a.py": None},
+        date="2026-01-06T00:00:00+00:00",
+    )
+    assert main(["delivery", "ai", "-f", "json", "-q", "-C", str(repo.path)]) == 0
+    groups = {g["group"]: g for g in json.loads(capsys.readouterr().out)}
+    ai, other = groups["AI-assisted"], groups["other"]
+    # the assistant's 4 lines: 2 rewritten within 21 days
+    assert (ai["commits"], ai["lines_added"], ai["lines_rewritten_21d"]) == (1, 4, 2)
+    assert ai["rework_rate"] == 0.5
+    assert ai["revert_rate"] == 0
+    # people: "add a" (4 lines, all reverted), the rewrite (2 lines, kept); the revert adds none
+    assert (other["commits"], other["reverted"], other["revert_rate"]) == (3, 1, round(1 / 3, 3))
+    assert (other["rework_measured_commits"], other["lines_added"]) == (2, 6)
+    assert other["lines_rewritten_21d"] == 4
+    assert other["mean_risk"] is None  # no model trained

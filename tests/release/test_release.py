@@ -171,3 +171,18 @@ def test_outputs(project: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path:
     assert "--role 'Security Team'" in capsys.readouterr().err
     assert main(["release", "check", "--sarif", str(tmp_path), "-C", here]) == 2
     assert "not a file in an existing directory" in capsys.readouterr().err
+
+
+def test_ai_share_since_the_last_release(
+    project: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write("techlead.toml", CONFIG + "\n[delivery]\nmax_ai_share = 0.5\n")
+    project.commit("tweak\n\nCo-authored-by: Claude <noreply@anthropic.com>", {"src/b.py": "1\n"})
+    project.commit("more\n\nGenerated with Claude Code", {"src/c.py": "1\n"})
+    code, result = _check(capsys, project, "--release", "v4")
+    # since v1.0: "change lines 8 and 9" (a person), then two AI-assisted commits
+    assert _gates(result)["ai share"] == (
+        "failed",
+        "2 of 3 commits since v1.0 AI-assisted (67%, at most 50%)",
+    )
+    assert code == 1

@@ -104,3 +104,50 @@ def _chart(frame: pl.DataFrame, path: Path) -> None:
     from techlead.planning.chart import write_chart
 
     write_chart(keys_chart(frame.to_dicts()), path)
+
+
+@app.command("ai")
+def ai_command(
+    ctx: typer.Context,
+    period: Annotated[Period, typer.Option(help="week, month or quarter.")] = Period.quarter,
+    sample: Annotated[
+        int, typer.Option(min=1, max=10_000, help="Commits per group measured for rework.")
+    ] = 100,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """AI-assisted changes against the others: their share over time, rework (lines rewritten
+    within 21 days), revert rate and defect risk (once `risk train` has run), with the counts
+    behind each figure."""
+    from techlead.config import load_settings
+    from techlead.delivery.ai import ai_flags, as_rows, compare, share_by_period
+    from techlead.history.git import open_repository, run_git
+    from techlead.history.scan import cache_directory, scan
+    from techlead.risk.features import METRICS, cached_metrics
+    from techlead.risk.model import load_model
+
+    root = open_repository(repo).root
+    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
+    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
+        result = scan(root, settings, progress=bar)
+    history = result.history
+    commits = history.commits.filter(~pl.col("is_merge"), ~pl.col("is_bot"))
+    commits = commits.with_columns(ai_flags(commits, settings.delivery.ai_markers))
+    line = set(run_git(root, ["rev-list", "--first-parent", "HEAD"]).stdout.decode().split())
+    head_line = history.commits.filter(pl.col("commit").is_in(list(line))).select(
+        "commit", "committer_time"
+    )
+    cache = cache_directory(history.repo, settings).parent / "risk"
+    model = load_model(cache)
+    risks: dict[str, float] | None = None
+    if model is not None:
+        metrics = cached_metrics(result, settings.risk, cache)
+        values = model[0].predict_proba(metrics.select(METRICS).to_numpy())[:, 1]
+        risks = dict(zip(metrics.get_column("commit").to_list(), values.tolist(), strict=True))
+    if not quiet:
+        terminal.stderr.print(f"measuring rework of up to {sample} commits per group ...")
+    groups = compare(history.repo, commits, head_line, risks, sample)
+    render_frame(pl.DataFrame(as_rows(groups)), output, "AI-assisted changes and the others")
+    if output is OutputFormat.table:
+        render_frame(share_by_period(commits, period), output, f"AI-assisted share per {period}")

@@ -85,8 +85,38 @@ def run_gates(
             g.actions_gate(overdue, settings),
             g.rules_gate(violations, problem, settings),
             g.signoff_gate(signoffs(store, release), settings),
+            g.ai_gate(ai_counts(repo, since, head, settings), settings, against),
         ],
     )
+
+
+def ai_counts(
+    repo: Repository, since: str | None, head: str, settings: Settings
+) -> tuple[int, int]:
+    """(AI-assisted, all) non-merge commits since `since`: a known assistant as author or
+    co-author, or a message marker ([delivery] ai_markers)."""
+    import re
+
+    people = [re.compile(p, re.IGNORECASE) for p in settings.identities.ai_patterns()]
+    markers = [re.compile(p, re.IGNORECASE) for p in settings.delivery.ai_markers]
+
+    def assisted(record: str) -> bool:
+        author, _, message = record.partition("\x1f")
+        names = [author] + [
+            line.split(":", 1)[1].strip()
+            for line in message.splitlines()
+            if line.lower().startswith("co-authored-by:")
+        ]
+        return any(p.search(n) for p in people for n in names) or any(
+            m.search(message) for m in markers
+        )
+
+    span = f"{since}..{head}" if since else head
+    out = run_git(
+        repo.root, ["log", "--no-merges", "--format=%an <%ae>%x1f%B%x1e", span]
+    ).stdout.decode("utf-8", "replace")
+    records = [r.strip() for r in out.split("\x1e") if r.strip()]
+    return sum(1 for r in records if assisted(r)), len(records)
 
 
 def _violations(repo: Repository, settings: Settings) -> tuple[list[str] | None, str | None]:

@@ -226,3 +226,21 @@ def signoff_gate(given: dict[str, str], settings: Settings) -> Gate:
             "record store",
         )
     return Gate("sign-offs", "passed", text, "record store")
+
+
+def ai_gate(counts: tuple[int, int] | None, settings: Settings, since: str | None) -> Gate:
+    """(AI-assisted commits, commits) since the previous release against the allowed share."""
+    limit = settings.delivery.max_ai_share
+    if limit is None:
+        return Gate("ai share", "skipped", "no limit ([delivery] max_ai_share)")
+    if counts is None or not counts[1]:
+        return Gate("ai share", "passed", "no commit since the previous release", "git history")
+    assisted, total = counts
+    share = assisted / total
+    return Gate(
+        "ai share",
+        "failed" if share > limit else "passed",
+        f"{assisted} of {total} commits since {since or 'the first commit'} AI-assisted "
+        f"({share:.0%}, at most {limit:.0%})",
+        "git history",
+    )
