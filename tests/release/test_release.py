@@ -186,3 +186,22 @@ def test_ai_share_since_the_last_release(
         "2 of 3 commits since v1.0 AI-assisted (67%, at most 50%)",
     )
     assert code == 1
+
+
+def test_a_decision_rule_broken_blocks_a_release(
+    project: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    here = str(project.path)
+    assert main(["release", "signoff", "v5", "--role", "security", "--by", "Sam", "-C", here]) == 0
+    project.write(
+        "docs/adr/0001-freeze-legacy.md",
+        "---\nstatus: accepted\ndate: 2024-06-01\nrules:\n"
+        "  - name: legacy frozen\n    type: files\n    forbid: [legacy/]\n---\n\n"
+        "# Freeze legacy\n\n## Context and Problem Statement\n\nOld code.\n",
+    )
+    project.commit("decide", {"legacy/new.py": "x = 1\n"}, date="2026-01-01T00:00:00+00:00")
+    capsys.readouterr()
+    code, result = _check(capsys, project, "--release", "v5")
+    status, text = _gates(result)["decision rules"]
+    assert (code, status) == (1, "failed")
+    assert text == "1 violations: ADR 1 legacy frozen: legacy/new.py"
