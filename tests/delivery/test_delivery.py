@@ -164,3 +164,26 @@ def test_ai_assisted_changes_against_the_others_by_hand(
     assert (other["rework_measured_commits"], other["lines_added"]) == (2, 6)
     assert other["lines_rewritten_21d"] == 4
     assert other["mean_risk"] is None  # no model trained
+
+
+def test_github_deployments_json(
+    deployed: tuple[GitRepo, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo, commits = deployed
+    log = tmp_path / "deployments.json"
+    log.write_text(
+        json.dumps(
+            [
+                {"id": 2, "sha": commits[2], "ref": "v2", "environment": "production",
+                 "created_at": "2026-01-10T00:00:00Z"},
+                {"id": 1, "sha": commits[1], "ref": "v1", "environment": "production",
+                 "created_at": "2026-01-03T00:00:00Z"},
+                {"id": 3, "sha": commits[4], "ref": "v3", "environment": "staging",
+                 "created_at": "2026-01-12T00:00:00Z"},
+            ]
+        )
+    )  # fmt: skip
+    overall = _keys(capsys, repo, "--log", str(log), "--environment", "production")[0]
+    # v1 ships one and two (48 h, 24 h), v2 ships three (24 h); nothing failed
+    assert (overall["deployments"], overall["lead_time_median_h"]) == (2, 24.0)
+    assert overall["change_failure_rate"] == 0.0
