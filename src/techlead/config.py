@@ -518,6 +518,11 @@ class DeliverySettings(_Section):
         description="Regular expressions: a commit message matching one is AI-assisted "
         "(besides known assistants as author or Co-authored-by).",
     )
+    ai_labels: list[str] = Field(
+        default_factory=lambda: ["ai-assisted"],
+        description="Labels of imported items (pull requests, issues): a commit naming such "
+        "an item (#12, SHOP-7) is AI-assisted.",
+    )
     max_ai_share: float | None = Field(
         default=None,
         ge=0,

@@ -187,3 +187,30 @@ def test_github_deployments_json(
     # v1 ships one and two (48 h, 24 h), v2 ships three (24 h); nothing failed
     assert (overall["deployments"], overall["lead_time_median_h"]) == (2, 24.0)
     assert overall["change_failure_rate"] == 0.0
+
+
+def test_a_commit_naming_an_item_labelled_ai_assisted_is_ai_assisted() -> None:
+    import polars as pl
+
+    from techlead.delivery.ai import ai_flags
+    from techlead.planning.backlog import keys_labelled
+
+    items = pl.DataFrame(
+        {"key": ["acme/shop#12", "SHOP-7", "acme/shop#13"],
+         "labels": [["AI-Assisted"], ["backend"], []]}
+    )  # fmt: skip
+    labelled = keys_labelled(items, ["ai-assisted"])
+    assert labelled == {"#12"}
+    commits = pl.DataFrame(
+        {
+            "is_ai_assisted": [False, False, False, True],
+            "subject": ["Fix login (#12)", "Fix cart (#13)", "SHOP-7 tune", "x"],
+            "body": ["", "", "Generated with Claude Code", None],
+        }
+    )
+    assert ai_flags(commits, [r"generated with claude"], labelled).to_list() == [
+        True,  # names #12, labelled AI-assisted
+        False,
+        True,  # a marker in its message
+        True,  # an assistant among its identities
+    ]

@@ -46,13 +46,24 @@ class Group:
         return self.lines_rewritten / self.lines_added if self.lines_added else None
 
 
-def ai_flags(commits: pl.DataFrame, markers: list[str]) -> pl.Series:
-    """Whether each commit is AI-assisted (identities, or a marker in its message)."""
+def ai_flags(
+    commits: pl.DataFrame,
+    markers: list[str],
+    labelled: frozenset[str] | set[str] = frozenset(),
+    ticket: str = r"\b[A-Z][A-Z0-9]+-\d+\b|#\d+\b",
+) -> pl.Series:
+    """Whether each commit is AI-assisted: an assistant among its identities, a marker in its
+    message, or a mention of an imported item labelled AI-assisted (`labelled`)."""
     patterns = [re.compile(m, re.IGNORECASE) for m in markers]
+    tickets = re.compile(ticket)
     flags = []
     for assisted, subject, body in commits.select("is_ai_assisted", "subject", "body").iter_rows():
         text = f"{subject}\n{body or ''}"
-        flags.append(bool(assisted) or any(p.search(text) for p in patterns))
+        flags.append(
+            bool(assisted)
+            or any(p.search(text) for p in patterns)
+            or any(t in labelled for t in tickets.findall(text))
+        )
     return pl.Series("ai", flags, dtype=pl.Boolean)
 
 

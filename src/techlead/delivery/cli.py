@@ -120,20 +120,23 @@ def ai_command(
     """AI-assisted changes against the others: their share over time, rework (lines rewritten
     within 21 days), revert rate and defect risk (once `risk train` has run), with the counts
     behind each figure."""
-    from techlead.config import load_settings
     from techlead.delivery.ai import ai_flags, as_rows, compare, share_by_period
-    from techlead.history.git import open_repository, run_git
+    from techlead.history.git import run_git
     from techlead.history.scan import cache_directory, scan
+    from techlead.planning.backlog import keys_labelled, stored_items
     from techlead.risk.features import METRICS, cached_metrics
     from techlead.risk.model import load_model
+    from techlead.shell import opened_store
 
-    root = open_repository(repo).root
-    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
+    with opened_store(ctx, repo) as (root, settings, store):
+        labelled = keys_labelled(stored_items(store), settings.delivery.ai_labels)
     with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
         result = scan(root, settings, progress=bar)
     history = result.history
     commits = history.commits.filter(~pl.col("is_merge"), ~pl.col("is_bot"))
-    commits = commits.with_columns(ai_flags(commits, settings.delivery.ai_markers))
+    commits = commits.with_columns(
+        ai_flags(commits, settings.delivery.ai_markers, labelled, settings.debt.ticket_pattern)
+    )
     line = set(run_git(root, ["rev-list", "--first-parent", "HEAD"]).stdout.decode().split())
     head_line = history.commits.filter(pl.col("commit").is_in(list(line))).select(
         "commit", "committer_time"

@@ -45,3 +45,21 @@ def stored_items(store: Store) -> pl.DataFrame:
             )
         ]
     return pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else SCHEMA.to_frame()
+
+
+def mentioned_as(key: str) -> str:
+    """How a commit message names an imported item: Jira/Linear keys as they are, GitHub
+    issues (`owner/repo#12`) as `#12`."""
+    return "#" + key.rsplit("#", 1)[1] if "#" in key else key
+
+
+def keys_labelled(items: pl.DataFrame, labels: list[str]) -> set[str]:
+    """Items carrying any of `labels` (case-insensitive), as commit messages name them."""
+    wanted = {label.lower() for label in labels}
+    if not wanted or items.height == 0:
+        return set()
+    return {
+        mentioned_as(key)
+        for key, item_labels in items.select("key", "labels").iter_rows()
+        if any(str(label).lower() in wanted for label in item_labels or [])
+    }
