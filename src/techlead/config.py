@@ -495,6 +495,11 @@ class ReleaseSettings(_Section):
     )
     tag_pattern: str = Field(default="v*", description="Tags that are releases (glob).")
 
+    @field_validator("signoffs")
+    @classmethod
+    def _roles(cls, value: list[str]) -> list[str]:
+        return [role.strip().lower() for role in value]
+
 
 class DeliverySettings(_Section):
     """`techlead delivery`: what a deployment is, and what marks one as failed."""

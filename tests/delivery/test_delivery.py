@@ -54,15 +54,16 @@ def test_keys_from_a_deploy_log_by_hand(
     rows = _keys(capsys, repo, "--log", str(log), "--environment", "production")
     overall = rows[0]
     assert overall["period"] == "all"
-    # v1 ships one and two (48 h, 24 h); v2 ships three (24 h); the hotfix ships the revert
-    # (12 h): median 24 h, P85 48 h. v2 failed (reverted, and followed by a hotfix), recovered
-    # by the hotfix a day later; the hotfix is rework. 3 deployments over 9 days.
+    # v1 is the baseline (it ships the whole history before it); v2 ships three (24 h), the
+    # hotfix ships the revert (12 h): median 18 h, P85 24 h. v2 failed (reverted after it
+    # shipped, and followed by a hotfix), recovered by the hotfix a day later; the hotfix is
+    # rework. 3 deployments in January (31 days).
     assert overall == {
         "period": "all",
         "deployments": 3,
-        "per_week": round(3 / 9 * 7, 2),
-        "lead_time_median_h": 24.0,
-        "lead_time_p85_h": 48.0,
+        "per_week": round(3 / 31 * 7, 2),
+        "lead_time_median_h": 18.0,
+        "lead_time_p85_h": 24.0,
         "change_failure_rate": round(1 / 3, 3),
         "recovery_median_h": 24.0,
         "rework_rate": round(1 / 3, 3),
@@ -184,7 +185,7 @@ def test_github_deployments_json(
         )
     )  # fmt: skip
     overall = _keys(capsys, repo, "--log", str(log), "--environment", "production")[0]
-    # v1 ships one and two (48 h, 24 h), v2 ships three (24 h); nothing failed
+    # v1 is the baseline, v2 ships three (24 h); nothing failed
     assert (overall["deployments"], overall["lead_time_median_h"]) == (2, 24.0)
     assert overall["change_failure_rate"] == 0.0
 
@@ -214,3 +215,28 @@ def test_a_commit_naming_an_item_labelled_ai_assisted_is_ai_assisted() -> None:
         True,  # a marker in its message
         True,  # an assistant among its identities
     ]
+
+
+def test_what_a_first_trial_found_in_delivery(
+    deployed: tuple[GitRepo, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo, _ = deployed
+    log = tmp_path / "deploys.csv"
+    # Excel's byte-order mark, an environment in another case, a row logged twice; one
+    # deployment: its frequency is per week of its month, not of its day
+    log.write_text(
+        "\ufefftime,version,environment\n"
+        "2026-01-10T00:00:00+00:00,v2,Production\n"
+        "2026-01-10T00:00:00+00:00,v2,Production\n",
+        encoding="utf-8",
+    )
+    overall = _keys(capsys, repo, "--log", str(log), "--environment", "production")[0]
+    assert (overall["deployments"], overall["per_week"]) == (1, round(7 / 31, 2))
+    assert overall["lead_time_median_h"] is None  # the first deployment is the baseline
+    assert overall["change_failure_rate"] == 0.0  # its own history's revert is no failure
+    log.write_text("time,version\n9999-12-31T23:59:59+14:00,v1\n")
+    assert main(["delivery", "--log", str(log), "-C", str(repo.path)]) == 2
+    assert "is in the future" in capsys.readouterr().err
+    log.write_text("time,version,environment\n2026-01-10T00:00:00+00:00,v2,production\n")
+    assert main(["delivery", "--log", str(log), "--environment", "qa", "-C", str(repo.path)]) == 2
+    assert "no deployments in" in capsys.readouterr().err

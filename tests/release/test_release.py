@@ -81,7 +81,10 @@ def test_every_gate_passes_then_fails_then_reads_malformed_evidence(
         "(at least 80%)"
     )
     assert gates["performance"][0] == "passed"  # nothing earlier to compare with
-    assert gates["vulnerabilities"] == ("passed", "1 known vulnerabilities, 0 at high or worse")
+    assert gates["vulnerabilities"] == (
+        "passed",
+        "1 known vulnerabilities, 0 blocking (high or worse or without a severity)",
+    )
     assert gates["sign-offs"] == ("passed", "security by Sam")
     assert gates["incidents"][0] == gates["action items"][0] == "passed"
 
@@ -111,7 +114,7 @@ def test_every_gate_passes_then_fails_then_reads_malformed_evidence(
     )
     status, text = gates["vulnerabilities"]
     assert status == "failed"
-    assert text.startswith("3 known vulnerabilities, 2 at high or worse")
+    assert text.startswith("3 known vulnerabilities, 2 blocking")
     assert "jinja2 3.1.2 GHSA-h5c8-rqwp-cp95 (severity not given)" in text
     assert "urllib3 1.26.4 GHSA-v845-jxx5-vc9f (high)" in text
     assert gates["sign-offs"] == ("failed", "missing security")
@@ -145,7 +148,7 @@ def test_records_block_a_release(project: GitRepo, capsys: pytest.CaptureFixture
     code, result = _check(capsys, project, "--release", "v2")
     gates = _gates(result)
     assert code == 1
-    assert gates["incidents"] == ("failed", "1 open of SEV1, SEV2: 1 SEV1 Checkout down")
+    assert gates["incidents"] == ("failed", "1 open of SEV1, SEV2: #1 SEV1 Checkout down")
     assert gates["action items"][0] == "failed"
     assert "Add an alert (due 2020-01-01)" in gates["action items"][1]
 
@@ -168,7 +171,7 @@ def test_outputs(project: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path:
     assert (
         main(["release", "signoff", "v3", "--role", "Security Team", "--by", "x", "-C", here]) == 2
     )
-    assert "--role 'Security Team'" in capsys.readouterr().err
+    assert "--role 'security team'" in capsys.readouterr().err
     assert main(["release", "check", "--sarif", str(tmp_path), "-C", here]) == 2
     assert "not a file in an existing directory" in capsys.readouterr().err
 
@@ -205,3 +208,29 @@ def test_a_decision_rule_broken_blocks_a_release(
     status, text = _gates(result)["decision rules"]
     assert (code, status) == (1, "failed")
     assert text == "1 violations: ADR 1 legacy frozen: legacy/new.py"
+
+
+def test_what_a_first_trial_found_in_release_check(
+    project: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    here = str(project.path)
+    config = CONFIG.replace('["security"]', '["QA"]') + 'blocking_severities = ["sev1"]\n'
+    project.write("techlead.toml", config)
+    assert main(["release", "signoff", "v6", "--role", "QA", "--by", "Kim", "-C", here]) == 0
+    assert main(["incident", "open", "Down", "-s", "SEV1", "-C", here]) == 0
+    reports = project.path / "reports"
+    coverage = (EVIDENCE / "coverage-pass.xml").read_text()
+    (reports / "coverage.xml").write_text(coverage.replace('="0.9" branch', '="5.0" branch'))
+    (reports / "bench.json").write_text('{"tests/test_perf.py::test_parse": NaN}')
+    (reports / "osv.json").write_text("[" * 100_000 + "]" * 100_000)
+    capsys.readouterr()
+    code, result = _check(capsys, project, "--release", "v6")
+    gates = _gates(result)
+    assert code == 1
+    assert gates["sign-offs"] == ("passed", "qa by Kim")  # roles in any case
+    assert gates["incidents"][0] == "failed"  # severities in any case
+    assert "line-rate 5 is not between 0 and 1" in gates["coverage"][1]
+    assert "nan is not a time in seconds" in gates["performance"][1]
+    assert "nested too deeply" in gates["vulnerabilities"][1]
+    assert main(["release", "check", "--sarif", "/proc/no.sarif", "-C", here]) == 2
+    assert "cannot write" in capsys.readouterr().err

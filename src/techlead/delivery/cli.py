@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from pathlib import Path
 from typing import Annotated
@@ -74,18 +73,25 @@ def delivery_command(
         else from_tags(history.tags, tags or rules.tag_pattern)
     )
     if not deployments:
-        source = str(log) if log else f"tags matching {tags or rules.tag_pattern!r}"
         from techlead.errors import TechleadError
 
+        if log is not None:
+            chosen = environment or rules.environment
+            raise TechleadError(
+                f"no deployments in {log}" + (f" for environment {chosen!r}" if chosen else ""),
+                hint="check --environment against the log's environment column",
+            )
         raise TechleadError(
-            f"no deployments found in {source}",
-            hint="give a deploy log with --log, or set [delivery] tag_pattern",
+            f"no tag matches {tags or rules.tag_pattern!r}",
+            hint="give the release tags with --tags, or a deploy log with --log",
         )
     shipped = ship(history.repo, deployments, history.commits, linked, rules.hotfix_pattern)
     first, last = deployments[0].at.date(), deployments[-1].at.date()
-    rows = [keys(shipped, label, start, end) for label, start, end in periods(first, last, period)]
-    overall = keys(shipped, "all", first, last + dt.timedelta(days=1))
-    frame = pl.DataFrame([as_row(k) for k in [overall, *rows]])  # the whole first
+    spans = periods(first, last, period)
+    rows = [keys(shipped, label, start, end) for label, start, end in spans]
+    overall = keys(shipped, "all", spans[0][1], spans[-1][2])
+    # the whole first, then the newest periods (a terminal shows the first rows)
+    frame = pl.DataFrame([as_row(k) for k in [overall, *reversed(rows)]])
     if chart is not None:
         _chart(frame.filter(pl.col("period") != "all"), chart)
     source = f"deploy log {log.name}" if log else f"tags {tags or rules.tag_pattern}"

@@ -52,7 +52,7 @@ def from_log(path: Path, repo: Repository, environment: str | None) -> list[Depl
     environment and a status."""
     if not path.is_file():
         raise DeploymentError(f"{path}: no such file")
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
     rows: list[dict[str, Any]]
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
         try:
@@ -77,7 +77,7 @@ def from_log(path: Path, repo: Repository, environment: str | None) -> list[Depl
                 f"({', '.join(_VERSION)})"
             )
         env = _pick(lower, _ENVIRONMENT)
-        if environment is not None and env != environment:
+        if environment is not None and str(env).strip().lower() != environment.strip().lower():
             continue
         status = str(_pick(lower, _STATUS) or "success").strip().lower()
         found.append(
@@ -89,7 +89,8 @@ def from_log(path: Path, repo: Repository, environment: str | None) -> list[Depl
                 status not in _FAILED,
             )
         )
-    return sorted(found, key=lambda d: (d.at, d.name))
+    unique = {(d.commit, d.at): d for d in found}  # a row logged twice is one deployment
+    return sorted(unique.values(), key=lambda d: (d.at, d.name))
 
 
 def _pick(row: dict[str, Any], names: tuple[str, ...]) -> Any:
@@ -107,7 +108,10 @@ def _time(text: str, path: Path, line: int) -> dt.datetime:
         raise DeploymentError(f"{path}:{line}: time {text!r} is not ISO 8601") from None
     if value.tzinfo is None:
         raise DeploymentError(f"{path}:{line}: time {text!r} has no time zone")
-    return value.astimezone(dt.UTC)
+    moment = value.astimezone(dt.UTC)
+    if moment > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
+        raise DeploymentError(f"{path}:{line}: time {text!r} is in the future")
+    return moment
 
 
 def _resolve(repo: Repository, ref: str, path: Path, line: int) -> str:

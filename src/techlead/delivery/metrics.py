@@ -65,9 +65,16 @@ def ship(
         mine = [c for c in listed if c not in merges and c not in owner]
         for commit in mine:
             owner[commit] = index
-        lead = [
-            max((deployment.at - times[c]).total_seconds(), 0.0) / HOUR for c in mine if c in times
-        ]
+        # the first deployment is the baseline: it ships the whole history before it
+        lead = (
+            []
+            if index == 0
+            else [
+                max((deployment.at - times[c]).total_seconds(), 0.0) / HOUR
+                for c in mine
+                if c in times
+            ]
+        )
         shipped.append(Shipped(deployment, mine, lead))
         previous = deployment.commit
     _failures(shipped, owner, messages, incident_commits, hotfix_pattern)
@@ -92,9 +99,10 @@ def _failures(
                 shipped[index - 1].why.append(f"{item.deployment.name} is a hotfix")
         for commit in item.commits:
             for reverted in _REVERT.findall(messages.get(commit) or ""):
-                item.rework = True
                 target = next((c for c in owner if c.startswith(reverted)), None)
-                if target is not None:
+                # reverted before it shipped: nothing failed in production
+                if target is not None and owner[target] < index:
+                    item.rework = True
                     shipped[owner[target]].failed = True
                     shipped[owner[target]].why.append(f"{commit[:10]} reverts {target[:10]}")
         for commit in item.commits:
@@ -126,7 +134,8 @@ class Keys:
 
 
 def keys(shipped: list[Shipped], period: str, start: dt.date, end: dt.date) -> Keys:
-    """The keys of the deployments in [start, end)."""
+    """The keys of the deployments in [start, end) (calendar days: frequency is per week of
+    the whole period)."""
     days = max((end - start).days, 1)
     mine = [s for s in shipped if start <= s.deployment.at.date() < end]
     leads = [h for s in mine for h in s.lead_hours]
@@ -195,11 +204,13 @@ def classify(overall: Keys) -> dict[str, str]:
     def failures(rate: float | None) -> str:
         if rate is None:
             return "-"
-        if rate <= 0.05:
-            return "elite (about 5%)"
-        if rate <= 0.20:
-            return "high or medium (10-20%)"
-        return "low (about 40%)"
+        levels = {
+            "elite (about 5%)": 0.05,
+            "medium (about 10%)": 0.10,
+            "high (about 20%)": 0.20,
+            "low (about 40%)": 0.40,
+        }
+        return min(levels, key=lambda name: abs(levels[name] - rate))
 
     def recovery(hours: float | None) -> str:
         if hours is None:

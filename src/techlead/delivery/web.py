@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -41,8 +40,9 @@ def _delivery_now(ev: Evidence, store: Store, unit: str) -> dict[str, Any]:
         history.repo, deployments, history.commits, linked_commits(store), rules.hotfix_pattern
     )
     first, last = deployments[0].at.date(), deployments[-1].at.date()
-    rows = [keys(shipped, label, start, end) for label, start, end in periods(first, last, unit)]
-    overall = keys(shipped, "all", first, last + dt.timedelta(days=1))
+    spans = periods(first, last, unit)
+    rows = [keys(shipped, label, start, end) for label, start, end in spans]
+    overall = keys(shipped, "all", spans[0][1], spans[-1][2])
     return {
         "pattern": rules.tag_pattern,
         "rows": [as_row(k) for k in [overall, *rows]],

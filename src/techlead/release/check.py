@@ -61,17 +61,17 @@ def run_gates(
         since = _commit(repo, tag) if tag else None
         against = tag
     changed = lines_added(repo, since, head) if since else None
-    blocking = set(settings.release.blocking_severities)
+    blocking = {s.lower() for s in settings.release.blocking_severities}
     incidents = [
         (v.incident.id, v.incident.severity, v.incident.title)
         for v in service.list_incidents(store, open_only=True)
-        if v.incident.severity in blocking
+        if v.incident.severity.lower() in blocking
     ]
     overdue = [
         (a.id, a.text, a.due) for a in service.list_actions(store, overdue_on=dt.date.today())
     ]
     violations, problem = _violations(repo, settings)
-    previous_name, previous = previous_benchmarks(store, release)
+    previous_name, previous = previous_benchmarks(store, release, against)
     root = repo.root
     return (
         head,

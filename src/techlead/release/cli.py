@@ -67,7 +67,7 @@ def check_command(
         raise TechleadError(f"--sarif {sarif_file}: not a file in an existing directory")
     with opened_store(ctx, repo) as (root, settings, store):
         repository = open_repository(root)
-        name = check_name(release or release_name(repository))
+        name = check_name(release if release is not None else release_name(repository))
         head, compared, gates = run_gates(repository, settings, store, name, against)
         go = record_check(store, name, head, gates)
     result = {
@@ -78,7 +78,12 @@ def check_command(
         "gates": [dataclasses.asdict(g) for g in gates],
     }
     if sarif_file is not None:
-        sarif_file.write_text(json.dumps(_sarif(result, root), indent=2) + "\n", encoding="utf-8")
+        try:
+            sarif_file.write_text(
+                json.dumps(_sarif(result, root), indent=2) + "\n", encoding="utf-8"
+            )
+        except OSError as exc:
+            raise TechleadError(f"--sarif {sarif_file}: cannot write: {exc.strerror}") from None
     if output is CheckFormat.json:
         sys.stdout.write(to_json(result) + "\n")
     elif output is CheckFormat.sarif:
@@ -116,6 +121,13 @@ def _markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _evidence_file(source: str | None) -> str:
+    """Where a gate's finding points: its (first) evidence file, else the configuration."""
+    if source is None or source in {"record store", "decision records", "git history"}:
+        return "techlead.toml"
+    return source.split(",")[0].strip()
+
+
 def _sarif(result: dict[str, Any], root: Path) -> dict[str, Any]:
     rules = [{"id": f"techlead/release/{g['name'].replace(' ', '-')}"} for g in result["gates"]]
     results = [
@@ -123,6 +135,16 @@ def _sarif(result: dict[str, Any], root: Path) -> dict[str, Any]:
             "ruleId": f"techlead/release/{g['name'].replace(' ', '-')}",
             "level": "error" if g["status"] == "failed" else "note",
             "message": {"text": f"release {result['release']}: {g['name']}: {g['evidence']}"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": _evidence_file(g["source"]),
+                            "uriBaseId": "%SRCROOT%",
+                        }
+                    }
+                }
+            ],
         }
         for g in result["gates"]
         if g["status"] != "skipped"

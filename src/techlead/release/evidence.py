@@ -33,17 +33,19 @@ def _xml(path: Path) -> Any:
         return ElementTree.parse(path).getroot()
     except ElementTree.ParseError as exc:
         raise EvidenceError(f"{path}: not well-formed XML ({exc})") from None
-    except DefusedXmlException as exc:
-        raise EvidenceError(f"{path}: refused: {exc}") from None
+    except DefusedXmlException:
+        raise EvidenceError(f"{path}: refused: XML entities or a DTD (not in a report)") from None
 
 
 def _json(path: Path) -> Any:
     if not path.is_file():
         raise EvidenceError(f"{path}: no such file")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise EvidenceError(f"{path}: not JSON ({exc})") from None
+    except RecursionError:
+        raise EvidenceError(f"{path}: nested too deeply to be a report") from None
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,10 @@ def read_coverage(path: Path) -> Coverage:
         raise EvidenceError(
             f"{path}: line-rate {root.get('line-rate')!r} is not a number"
         ) from None
+    if not 0 <= rate <= 1:
+        raise EvidenceError(f"{path}: line-rate {rate:g} is not between 0 and 1")
+    if root.get("lines-valid") == "0":
+        raise EvidenceError(f"{path}: the report measured no line")
     sources = [s.text.strip().rstrip("/") for s in root.iter("source") if s.text]
     hits: dict[str, dict[int, int]] = {}
     for klass in root.iter("class"):
@@ -138,14 +144,25 @@ def read_benchmarks(path: Path) -> dict[str, float]:
                 found[str(item.get("fullname") or item["name"])] = float(item["stats"]["mean"])
             except (KeyError, TypeError, ValueError):
                 raise EvidenceError(f"{path}: a benchmark without name or stats.mean") from None
-        return found
+        return _finite(path, found)
     if (
         isinstance(data, dict)
         and data
         and all(isinstance(v, int | float) and not isinstance(v, bool) for v in data.values())
     ):
-        return {str(k): float(v) for k, v in data.items()}
+        return _finite(path, {str(k): float(v) for k, v in data.items()})
     raise EvidenceError(f"{path}: neither pytest-benchmark JSON nor {{name: seconds}}")
+
+
+def _finite(path: Path, found: dict[str, float]) -> dict[str, float]:
+    import math
+
+    if not found:
+        raise EvidenceError(f"{path}: no benchmark in it")
+    for name, seconds in found.items():
+        if not math.isfinite(seconds) or seconds < 0:
+            raise EvidenceError(f"{path}: {name}: {seconds} is not a time in seconds")
+    return found
 
 
 @dataclass(frozen=True)

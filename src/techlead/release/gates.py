@@ -22,6 +22,7 @@ from techlead.release.evidence import (
     read_coverage,
     read_junit,
 )
+from techlead.risk.szz import is_source
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,14 @@ def coverage_gate(root: Path, settings: Settings, changed: dict[str, set[int]] |
         failed = total < rules.min_coverage
         if changed is not None:
             good, measurable = covered(report, changed)
-            if measurable:
+            sources = [p for p in changed if is_source(p)]
+            if not measurable and sources:
+                parts.append(
+                    f"none of the {len(sources)} changed source files is in the report "
+                    "(do its paths match the repository's?)"
+                )
+                failed = True
+            elif measurable:
                 share = good / measurable * 100
                 parts.append(
                     f"{share:.1f}% of {measurable:,} changed lines since the last release "
@@ -162,8 +170,10 @@ def vulnerability_gate(root: Path, settings: Settings) -> Gate:
             if (v.severity is None and rules.unknown_severity_fails)
             or (v.severity is not None and SEVERITIES.index(v.severity) >= floor)
         ]
+        unknown = " or without a severity" if rules.unknown_severity_fails else ""
         text = (
-            f"{len(found)} known vulnerabilities, {len(blocking)} at {rules.fail_severity} or worse"
+            f"{len(found)} known vulnerabilities, {len(blocking)} blocking "
+            f"({rules.fail_severity} or worse{unknown})"
         )
         if blocking:
             shown = ", ".join(
@@ -177,10 +187,12 @@ def vulnerability_gate(root: Path, settings: Settings) -> Gate:
 
 
 def incident_gate(open_blocking: list[tuple[int, str, str]], settings: Settings) -> Gate:
-    severities = ", ".join(settings.release.blocking_severities) or "none"
+    severities = ", ".join(settings.release.blocking_severities)
+    if not severities:
+        return Gate("incidents", "skipped", "no blocking severity configured")
     if not open_blocking:
         return Gate("incidents", "passed", f"no open incident of {severities}", "record store")
-    shown = "; ".join(f"{i} {sev} {title}" for i, sev, title in open_blocking[:3])
+    shown = "; ".join(f"#{i} {sev} {title}" for i, sev, title in open_blocking[:3])
     return Gate(
         "incidents", "failed", f"{len(open_blocking)} open of {severities}: {shown}", "record store"
     )

@@ -43,6 +43,7 @@ def check_name(name: str) -> str:
 def signoff(store: Store, release: str, role: str, person: str, note: str | None) -> None:
     import re
 
+    role = role.strip().lower()
     if not re.fullmatch(ROLE_NAME, role):
         raise ReleaseError(f"--role {role!r}: a lowercase word such as security, qa or product")
     if not person.strip():
@@ -79,8 +80,11 @@ def record_check(store: Store, release: str, commit: str | None, gates: list[Gat
     return go
 
 
-def previous_benchmarks(store: Store, release: str) -> tuple[str | None, dict[str, float] | None]:
-    """The benchmark results kept by the latest check of another release."""
+def previous_benchmarks(
+    store: Store, release: str, preferred: str | None = None
+) -> tuple[str | None, dict[str, float] | None]:
+    """The benchmark results kept by the latest check of `preferred` (the release compared
+    with) when it was checked, else of the latest other release checked."""
     with store.session() as session:
         rows = session.execute(
             select(Release.name, ReleaseCheck.gates)
@@ -88,7 +92,8 @@ def previous_benchmarks(store: Store, release: str) -> tuple[str | None, dict[st
             .where(Release.repository == store.repository, Release.name != release)
             .order_by(ReleaseCheck.checked_at.desc(), ReleaseCheck.id.desc())
         ).all()
-    for name, gates in rows:
+    ordered = [r for r in rows if r[0] == preferred] + [r for r in rows if r[0] != preferred]
+    for name, gates in ordered:
         for gate in gates:
             values = gate.get("values")
             if gate.get("name") == "performance" and isinstance(values, dict) and values:

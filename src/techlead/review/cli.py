@@ -107,7 +107,12 @@ def review_command(
     )
     root = history.repo.root
     if sarif_file is not None:
-        sarif_file.write_text(json.dumps(sarif(review, root), indent=2) + "\n", encoding="utf-8")
+        try:
+            sarif_file.write_text(
+                json.dumps(sarif(review, root), indent=2) + "\n", encoding="utf-8"
+            )
+        except OSError as exc:
+            raise TechleadError(f"--sarif {sarif_file}: cannot write: {exc.strerror}") from None
     if output is ReviewFormat.json:
         from techlead.output import to_json
 
