@@ -163,3 +163,15 @@ def sarif_log(
             }
         ],
     }
+
+
+def write_sarif(path: Path, log: dict[str, Any]) -> None:
+    """Write a SARIF log to `path` (`--sarif`); a write that fails is a one-line error."""
+    import json
+
+    from techlead.errors import TechleadError
+
+    try:
+        path.write_text(json.dumps(log, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise TechleadError(f"--sarif {path}: cannot write: {exc.strerror}") from None

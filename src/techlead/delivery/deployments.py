@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from techlead.errors import TechleadError
-from techlead.history.git import Repository, run_git
+from techlead.history.git import Repository, commit_of
 
 
 class DeploymentError(TechleadError):
@@ -115,7 +115,7 @@ def _time(text: str, path: Path, line: int) -> dt.datetime:
 
 
 def _resolve(repo: Repository, ref: str, path: Path, line: int) -> str:
-    found = run_git(repo.root, ["rev-parse", "--verify", "-q", f"{ref}^{{commit}}"], check=False)
-    if found.returncode != 0:
+    found = commit_of(repo, ref)
+    if found is None:
         raise DeploymentError(f"{path}:{line}: {ref!r} is no commit, tag or branch here")
-    return found.stdout.decode().strip()
+    return found

@@ -143,3 +143,11 @@ def lines_added(repo: Repository, base: str, head: str) -> dict[str, set[int]]:
                 first, count = int(match.group(1)), int(match.group(2) or 1)
                 found.setdefault(path, set()).update(range(first, first + count))
     return found
+
+
+def commit_of(repo: Repository, revision: str) -> str | None:
+    """The commit id a revision (id, prefix, tag, branch, HEAD~2, ...) names; None if none."""
+    found = run_git(
+        repo.root, ["rev-parse", "--verify", "-q", f"{revision}^{{commit}}"], check=False
+    )
+    return found.stdout.decode().strip() if found.returncode == 0 else None

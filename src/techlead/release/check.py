@@ -6,7 +6,7 @@ import datetime as dt
 
 from techlead.config import Settings
 from techlead.errors import TechleadError
-from techlead.history.git import Repository, lines_added, run_git
+from techlead.history.git import Repository, commit_of, lines_added, run_git
 from techlead.release import gates as g
 from techlead.release.records import previous_benchmarks, signoffs
 from techlead.store.database import Store
@@ -36,12 +36,10 @@ def previous_release(repo: Repository, pattern: str, head: str) -> str | None:
 
 
 def _commit(repo: Repository, revision: str) -> str:
-    found = run_git(
-        repo.root, ["rev-parse", "--verify", "-q", f"{revision}^{{commit}}"], check=False
-    )
-    if found.returncode != 0:
+    found = commit_of(repo, revision)
+    if found is None:
         raise TechleadError(f"{revision!r}: no such commit or tag in {repo.root}")
-    return found.stdout.decode().strip()
+    return found
 
 
 def run_gates(

@@ -14,7 +14,7 @@ import typer
 
 from techlead import terminal
 from techlead.options import FormatOption, RepoOption
-from techlead.output import OutputFormat, render_frame, sarif_log, to_json
+from techlead.output import OutputFormat, render_frame, sarif_log, to_json, write_sarif
 from techlead.shell import opened_store
 
 app = typer.Typer(
@@ -78,12 +78,7 @@ def check_command(
         "gates": [dataclasses.asdict(g) for g in gates],
     }
     if sarif_file is not None:
-        try:
-            sarif_file.write_text(
-                json.dumps(_sarif(result, root), indent=2) + "\n", encoding="utf-8"
-            )
-        except OSError as exc:
-            raise TechleadError(f"--sarif {sarif_file}: cannot write: {exc.strerror}") from None
+        write_sarif(sarif_file, _sarif(result, root))
     if output is CheckFormat.json:
         sys.stdout.write(to_json(result) + "\n")
     elif output is CheckFormat.sarif:

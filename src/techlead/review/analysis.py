@@ -17,7 +17,7 @@ import polars as pl
 from techlead.config import Settings
 from techlead.errors import TechleadError
 from techlead.history.files import CurrentFiles
-from techlead.history.git import Repository, lines_added, run_git
+from techlead.history.git import Repository, commit_of, lines_added, run_git
 from techlead.review.reviewers import Reviewer
 from techlead.risk.features import METRICS
 from techlead.risk.szz import is_source
@@ -103,12 +103,10 @@ def resolve_range(repo: Repository, given: str | None, pr: bool) -> tuple[str, s
 
 
 def _commit(repo: Repository, revision: str) -> str:
-    found = run_git(
-        repo.root, ["rev-parse", "--verify", "-q", f"{revision}^{{commit}}"], check=False
-    )
-    if found.returncode != 0:
+    found = commit_of(repo, revision)
+    if found is None:
         raise ReviewError(f"{revision!r}: no such commit in {repo.root}")
-    return found.stdout.decode().strip()
+    return found
 
 
 def _since_base(repo: Repository, base: str, head: str) -> str:

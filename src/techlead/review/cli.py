@@ -107,12 +107,9 @@ def review_command(
     )
     root = history.repo.root
     if sarif_file is not None:
-        try:
-            sarif_file.write_text(
-                json.dumps(sarif(review, root), indent=2) + "\n", encoding="utf-8"
-            )
-        except OSError as exc:
-            raise TechleadError(f"--sarif {sarif_file}: cannot write: {exc.strerror}") from None
+        from techlead.output import write_sarif
+
+        write_sarif(sarif_file, sarif(review, root))
     if output is ReviewFormat.json:
         from techlead.output import to_json
 
