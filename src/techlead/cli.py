@@ -17,6 +17,7 @@ from techlead.debt.cli import app as debt_app
 from techlead.decisions.cli import app as adr_app
 from techlead.decisions.cli import decide_app
 from techlead.delivery.cli import app as delivery_app
+from techlead.docs.cli import app as docs_app
 from techlead.errors import TechleadError
 from techlead.history.cli import scan_command
 from techlead.incidents.cli import action_app, runbook_app
@@ -84,6 +85,7 @@ app.add_typer(risk_app, name="risk")
 app.command("review")(review_command)
 app.add_typer(release_app, name="release")
 app.add_typer(delivery_app, name="delivery")
+app.add_typer(docs_app, name="docs")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
 
