@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict src
 	$(BIN)/techlead adr lint
 	$(BIN)/techlead adr check
+	$(BIN)/techlead docs lint
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks

@@ -52,3 +52,37 @@ def test_github_slugs() -> None:
         "ai-assisted-changes-techlead-delivery-ai"
     )
     assert slug("Ünïcode & more!") == "ünïcode--more"
+
+
+def test_stale_documents_by_hand(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    app = "def handle_request(x):\n    return x\n"
+    repo.commit(
+        "start",
+        {
+            "src/shop/app.py": app,
+            "src/shop/__init__.py": "",
+            "lib/gone.py": "old = 1\n",
+            "docs/guide.md": "Run `src/shop/app.py`; see [the old helper](../lib/gone.py).\n",
+            "docs/api.md": "Call `handle_request()` in `shop.app`.\n",
+            "docs/notes.md": "Nothing in code here; see [the guide](guide.md).\n",
+        },
+        date="2026-01-01T00:00:00+00:00",
+    )
+    repo.commit(
+        "grow the handler",
+        {"src/shop/app.py": app.replace("return x\n", "y = x\n    z = y\n    return z\n")},
+        date="2026-01-05T00:00:00+00:00",
+    )
+    repo.commit("drop the helper", {"lib/gone.py": None}, date="2026-01-06T00:00:00+00:00")
+    repo.commit(
+        "api docs reviewed",
+        {"docs/api.md": "Call `handle_request()` in `shop.app` (it returns z).\n"},
+        date="2026-01-07T00:00:00+00:00",
+    )
+    assert main(["docs", "stale", "-f", "json", "-q", "-C", str(repo.path)]) == 0
+    stale = json.loads(capsys.readouterr().out)
+    # guide.md: app.py changed after it (1 commit: 3 added, 1 deleted) and gone.py is gone;
+    # api.md changed after the code it names; notes.md names no code
+    assert [(s["document"], s["lines_moved"], s["changed_since"], s["gone"]) for s in stale] == [
+        ("docs/guide.md", 4, "src/shop/app.py (1 commits, 4 lines)", "lib/gone.py")
+    ]

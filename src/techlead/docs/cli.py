@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
 import typer
 
 from techlead import terminal
-from techlead.options import FormatOption, RepoOption
+from techlead.config import Settings
+from techlead.options import FormatOption, QuietOption, RepoOption
 from techlead.output import OutputFormat, render_frame
 
 app = typer.Typer(help="Living documentation: broken links, stale docs.", no_args_is_help=True)
@@ -43,3 +45,78 @@ def lint_command(
     render_frame(frame, output, f"Broken links in {len(documents)} Markdown documents")
     if broken:
         raise typer.Exit(1)
+
+
+@app.command("stale")
+def stale_command(
+    ctx: typer.Context,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Markdown documents that mention code changed since they last changed, or code that is
+    gone, ranked by how much the code moved; and runbooks and decisions due for review."""
+    from techlead.config import load_settings
+    from techlead.docs.links import markdown_files
+    from techlead.docs.stale import stale_documents
+    from techlead.history.git import open_repository
+    from techlead.history.scan import scan
+
+    root = open_repository(repo).root
+    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
+    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
+        history = scan(root, settings, progress=bar).history
+    changes = history.file_changes.join(
+        history.commits.select("commit", "author_time"), on="commit", how="left"
+    ).select("path", "author_time", pl.col("added").fill_null(0), pl.col("deleted").fill_null(0))
+    tracked = _tracked(root)
+    stale = stale_documents(root, markdown_files(root, tracked), tracked, changes)
+    frame = pl.DataFrame(
+        [
+            (
+                d.document,
+                d.last_changed,
+                d.lines_moved,
+                "; ".join(f"{p} ({c} commits, {n} lines)" for p, c, n in d.changed[:3]),
+                ", ".join(d.broken),
+            )
+            for d in stale
+        ],
+        schema={
+            "document": pl.String,
+            "last_changed": pl.Datetime("us", "UTC"),
+            "lines_moved": pl.Int64,
+            "changed_since": pl.String,
+            "gone": pl.String,
+        },
+        orient="row",
+    )
+    render_frame(frame, output, "Documents the code has moved away from")
+    due = _reviews_due(root, settings, dt.date.today())
+    if due.height:
+        render_frame(due, output, "Due for review")
+
+
+def _reviews_due(root: Path, settings: Settings, today: dt.date) -> pl.DataFrame:
+    """Runbooks past their review period and decision records past their review-by date."""
+    from techlead.decisions.store import decision_directory, load_decisions
+    from techlead.incidents.runbooks import load_runbooks
+
+    rows: list[tuple[str, str, str]] = []
+    runbooks = root / settings.runbooks.directory
+    if runbooks.is_dir():
+        for book in load_runbooks(runbooks):
+            if book.stale(today, settings.runbooks.review_days):
+                rows.append((str(book.path.relative_to(root)), "runbook", "review period passed"))
+    decisions = decision_directory(root, settings.decisions.directory)
+    if decisions.is_dir():
+        for record in load_decisions(decisions):
+            if record.review_by is not None and record.review_by < today:
+                rows.append(
+                    (
+                        str(record.path.relative_to(root)),
+                        "decision",
+                        f"review by {record.review_by}",
+                    )
+                )
+    return pl.DataFrame(rows, schema=["document", "kind", "why"], orient="row")
