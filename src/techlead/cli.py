@@ -24,6 +24,7 @@ from techlead.incidents.cli import action_app, runbook_app
 from techlead.incidents.cli import app as incident_app
 from techlead.planning.cli import app as plan_app
 from techlead.release.cli import app as release_app
+from techlead.report.cli import app as report_app
 from techlead.review.cli import review_command
 from techlead.risk.cli import app as risk_app
 from techlead.team.cli import app as team_app
@@ -86,6 +87,7 @@ app.command("review")(review_command)
 app.add_typer(release_app, name="release")
 app.add_typer(delivery_app, name="delivery")
 app.add_typer(docs_app, name="docs")
+app.add_typer(report_app, name="report")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
 

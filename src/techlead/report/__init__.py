@@ -1,0 +1,1 @@
+"""Reports for people who do not read code, from the same evidence as everything else."""

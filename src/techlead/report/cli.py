@@ -1,0 +1,60 @@
+"""`techlead report ...`: plain-language reports from the evidence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from techlead import terminal
+from techlead.options import QuietOption, RepoOption
+
+app = typer.Typer(help="Reports for people who do not read code.", no_args_is_help=True)
+
+
+@app.command("stakeholder")
+def stakeholder_command(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="The period reported: 30d, 6w, 3m.")] = "30d",
+    out: Annotated[Path, typer.Option(help="report.html (self-contained) or report.pdf.")] = Path(
+        "report.html"
+    ),
+    templates: Annotated[
+        Path | None, typer.Option(help="A directory with your own stakeholder.html (Jinja2).")
+    ] = None,
+    repo: RepoOption = Path("."),
+    quiet: QuietOption = False,
+) -> None:
+    """The delivery outlook, what shipped, incidents, risks, decisions and what the team
+    needs, each in a sentence with the chart behind it."""
+    from techlead.errors import TechleadError
+    from techlead.history.web import Evidence
+    from techlead.report.stakeholder import render_html, stakeholder_context, write_pdf
+    from techlead.shell import opened_store
+
+    match = re.fullmatch(r"(\d{1,4})([dwm])", period.strip())
+    if match is None:
+        raise TechleadError(f"--period {period!r}: a number of days, weeks or months: 30d, 6w, 3m")
+    days = int(match.group(1)) * {"d": 1, "w": 7, "m": 30}[match.group(2)]
+    suffix = out.suffix.lower()
+    if suffix not in {".html", ".pdf"}:
+        raise TechleadError(f"--out {out}: write a .html or a .pdf file")
+    if out.is_dir() or not out.absolute().parent.is_dir():
+        raise TechleadError(f"--out {out}: not a file in an existing directory")
+    if templates is not None and not (templates / "stakeholder.html").is_file():
+        raise TechleadError(f"--templates {templates}: no stakeholder.html in it")
+    with opened_store(ctx, repo) as (root, settings, store):
+        evidence = Evidence(root, settings)
+        with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
+            evidence.refresh(progress=bar)
+        html = render_html(stakeholder_context(evidence, store, days), templates)
+    if suffix == ".pdf":
+        write_pdf(html, out)
+    else:
+        try:
+            out.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            raise TechleadError(f"--out {out}: cannot write: {exc.strerror}") from None
+    terminal.stdout.print(f"wrote {out}", soft_wrap=True)

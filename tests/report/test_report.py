@@ -1,0 +1,64 @@
+"""The stakeholder report from a repository with an empty record store, in HTML and PDF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gitrepo import GitRepo
+from techlead.cli import main
+
+
+@pytest.fixture
+def history(repo: GitRepo) -> GitRepo:
+    import datetime as dt
+
+    start = dt.date.today() - dt.timedelta(days=20)
+    for day in range(1, 15):
+        when = start + dt.timedelta(days=day)
+        author = "Ana <ana@acme.test>" if day % 2 else "Ben <ben@acme.test>"
+        repo.commit(
+            f"change {day}",
+            {"app/core.py": "def f(x):\n" + "    if x:\n        x += 1\n" * day + "    return x\n"},
+            author=author,
+            date=f"{when}T12:00:00+00:00",
+        )
+    return repo
+
+
+def test_the_report_builds_from_an_empty_store_with_no_external_url(
+    history: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.html"
+    assert main(["report", "stakeholder", "--out", str(out), "-q", "-C", str(history.path)]) == 0
+    html = out.read_text()
+    assert "No incidents recorded in the period." in html
+    assert "No decision recorded in the period." in html
+    assert "14 changes by 2 people" in html
+    assert "85% likely to be finished by" in html  # commits are the throughput here
+    assert "<svg" in html
+    assert not re.search(r"""(?:href|src)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?https?:""", html)
+
+
+def test_a_pdf_and_a_template_of_the_team(
+    history: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = tmp_path / "report.pdf"
+    assert main(["report", "stakeholder", "--out", str(pdf), "-q", "-C", str(history.path)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "stakeholder.html").write_text("<p>{{ repository }}: {{ shipped.commits }}</p>")
+    out = tmp_path / "own.html"
+    argv = ["report", "stakeholder", "--out", str(out), "--templates", str(own), "-q"]
+    assert main([*argv, "-C", str(history.path)]) == 0
+    assert out.read_text() == "<p>repo: 14</p>"
+    for bad, message in (
+        (["--period", "soon"], "--period 'soon'"),
+        (["--out", str(tmp_path / "r.docx")], "write a .html or a .pdf file"),
+        (["--templates", str(tmp_path)], "no stakeholder.html in it"),
+    ):
+        assert main(["report", "stakeholder", *bad, "-C", str(history.path)]) == 2
+        assert message in capsys.readouterr().err
