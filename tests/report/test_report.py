@@ -62,3 +62,42 @@ def test_a_pdf_and_a_template_of_the_team(
     ):
         assert main(["report", "stakeholder", *bad, "-C", str(history.path)]) == 2
         assert message in capsys.readouterr().err
+
+
+MATRIX = """title = "Choose a database"
+options = ["PostgreSQL", "SQLite"]
+
+[criteria]
+ops = 3
+scale = 5
+
+[scores.PostgreSQL]
+ops = 3
+scale = 5
+
+[scores.SQLite]
+ops = 5
+scale = 2
+"""
+
+
+def test_a_decision_on_one_page(
+    history: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    here = str(history.path)
+    history.write("docs/adr/matrices/choose-a-database.toml", MATRIX)
+    assert main(["decide", "show", "Choose a database", "--adr", "-C", here]) == 0
+    capsys.readouterr()
+    out = tmp_path / "tradeoff.html"
+    assert main(["report", "trade-off", "ADR-1", "--out", str(out), "-C", here]) == 0
+    html = out.read_text()
+    assert "<h1>Decision 1: Choose a database</h1>" in html
+    # weighted: PostgreSQL (3*3 + 5*5) / 8 = 4.25, SQLite (5*3 + 2*5) / 8 = 3.125
+    assert "<td>PostgreSQL</td><td>3</td><td>5</td><td>4.25</td>" in html
+    assert "<td>SQLite</td><td>5</td><td>2</td><td>3.12</td>" in html
+    assert "What would change the outcome" in html
+    assert "<svg" in html
+    assert not re.search(r"""(?:href|src)\s*=\s*["']?(?:https?:)?//""", html)
+    assert main(["report", "trade-off", "ADR-9", "-C", here]) == 2
+    assert main(["report", "trade-off", "the big one", "-C", here]) == 2
+    assert "name a decision record by number" in capsys.readouterr().err

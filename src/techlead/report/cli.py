@@ -31,26 +31,38 @@ def stakeholder_command(
     needs, each in a sentence with the chart behind it."""
     from techlead.errors import TechleadError
     from techlead.history.web import Evidence
-    from techlead.report.stakeholder import render_html, stakeholder_context, write_pdf
+    from techlead.report.stakeholder import render_html, stakeholder_context
     from techlead.shell import opened_store
 
     match = re.fullmatch(r"(\d{1,4})([dwm])", period.strip())
     if match is None:
         raise TechleadError(f"--period {period!r}: a number of days, weeks or months: 30d, 6w, 3m")
     days = int(match.group(1)) * {"d": 1, "w": 7, "m": 30}[match.group(2)]
-    suffix = out.suffix.lower()
-    if suffix not in {".html", ".pdf"}:
-        raise TechleadError(f"--out {out}: write a .html or a .pdf file")
-    if out.is_dir() or not out.absolute().parent.is_dir():
-        raise TechleadError(f"--out {out}: not a file in an existing directory")
-    if templates is not None and not (templates / "stakeholder.html").is_file():
-        raise TechleadError(f"--templates {templates}: no stakeholder.html in it")
+    _check_out(out, templates, "stakeholder.html")
     with opened_store(ctx, repo) as (root, settings, store):
         evidence = Evidence(root, settings)
         with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
             evidence.refresh(progress=bar)
         html = render_html(stakeholder_context(evidence, store, days), templates)
-    if suffix == ".pdf":
+    _write(html, out)
+
+
+def _check_out(out: Path, templates: Path | None, template: str) -> None:
+    from techlead.errors import TechleadError
+
+    if out.suffix.lower() not in {".html", ".pdf"}:
+        raise TechleadError(f"--out {out}: write a .html or a .pdf file")
+    if out.is_dir() or not out.absolute().parent.is_dir():
+        raise TechleadError(f"--out {out}: not a file in an existing directory")
+    if templates is not None and not (templates / template).is_file():
+        raise TechleadError(f"--templates {templates}: no {template} in it")
+
+
+def _write(html: str, out: Path) -> None:
+    from techlead.errors import TechleadError
+    from techlead.report.stakeholder import write_pdf
+
+    if out.suffix.lower() == ".pdf":
         write_pdf(html, out)
     else:
         try:
@@ -58,3 +70,34 @@ def stakeholder_command(
         except OSError as exc:
             raise TechleadError(f"--out {out}: cannot write: {exc.strerror}") from None
     terminal.stdout.print(f"wrote {out}", soft_wrap=True)
+
+
+@app.command("trade-off")
+def tradeoff_command(
+    ctx: typer.Context,
+    decision: Annotated[str, typer.Argument(help="The decision record: ADR-7, 7 or 0007.")],
+    out: Annotated[
+        Path, typer.Option(help="tradeoff.html (self-contained) or tradeoff.pdf.")
+    ] = Path("tradeoff.html"),
+    templates: Annotated[
+        Path | None, typer.Option(help="A directory with your own tradeoff.html (Jinja2).")
+    ] = None,
+    repo: RepoOption = Path("."),
+) -> None:
+    """One decision on one page for people who do not read code: what was decided and why,
+    the options, how they compared (the decision matrix, when `techlead decide` made one),
+    and what follows from it."""
+    from techlead.config import load_settings
+    from techlead.errors import TechleadError
+    from techlead.history.git import open_repository
+    from techlead.report.stakeholder import render_html
+    from techlead.report.tradeoff import tradeoff_context
+
+    match = re.fullmatch(r"(?:adr-?)?0*(\d{1,6})", decision.strip(), re.IGNORECASE)
+    if match is None:
+        raise TechleadError(f"{decision!r}: name a decision record by number, e.g. ADR-7")
+    _check_out(out, templates, "tradeoff.html")
+    root = open_repository(repo).root
+    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
+    context = tradeoff_context(root, settings, int(match.group(1)))
+    _write(render_html(context, templates, "tradeoff.html"), out)

@@ -155,7 +155,9 @@ def _needs(context: dict[str, Any]) -> list[str]:
     return needs
 
 
-def render_html(context: dict[str, Any], overrides: Path | None) -> str:
+def render_html(
+    context: dict[str, Any], overrides: Path | None, template: str = "stakeholder.html"
+) -> str:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
     loaders = [FileSystemLoader(str(overrides))] if overrides else []
@@ -163,7 +165,7 @@ def render_html(context: dict[str, Any], overrides: Path | None) -> str:
         loader=ChoiceLoader([*loaders, FileSystemLoader(str(TEMPLATES))]),
         autoescape=select_autoescape(["html"]),
     )
-    return environment.get_template("stakeholder.html").render(**context)
+    return environment.get_template(template).render(**context)
 
 
 def write_pdf(html: str, path: Path) -> None:
