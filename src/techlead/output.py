@@ -65,7 +65,7 @@ def frame_table(frame: pl.DataFrame, title: str | None = None) -> Table:
     """A frame as a Rich table (its first TABLE_ROWS rows); numbers right-aligned."""
     hidden = frame.height - TABLE_ROWS
     caption = (
-        f"{hidden:,} more rows: use --top, or --format json|csv|markdown" if hidden > 0 else None
+        f"{hidden:,} more rows: --format json|csv|markdown shows them all" if hidden > 0 else None
     )
     frame = frame.head(TABLE_ROWS)
     table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
