@@ -55,7 +55,7 @@ def delivery_command(
         return
     from techlead.delivery.deployments import from_log, from_tags
     from techlead.delivery.metrics import as_row, classify, keys, periods, ship
-    from techlead.history.scan import scan
+    from techlead.history.cli import mined
     from techlead.incidents.service import linked_commits
     from techlead.planning.chart import check_chart_path
     from techlead.shell import opened_store
@@ -64,8 +64,7 @@ def delivery_command(
         check_chart_path(chart)
     with opened_store(ctx, repo) as (root, settings, store):
         linked = linked_commits(store)
-    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
-        history = scan(root, settings, progress=bar).history
+    history = mined(root, settings, quiet).history
     rules = settings.delivery
     deployments = (
         from_log(log, history.repo, environment or rules.environment)
@@ -127,17 +126,16 @@ def ai_command(
     within 21 days), revert rate and defect risk (once `risk train` has run), with the counts
     behind each figure."""
     from techlead.delivery.ai import ai_flags, as_rows, compare, share_by_period
+    from techlead.history.cli import mined
     from techlead.history.git import run_git
-    from techlead.history.scan import cache_directory, scan
     from techlead.planning.backlog import keys_labelled, stored_items
-    from techlead.risk.features import METRICS, cached_metrics
+    from techlead.risk.features import METRICS, cached_metrics, risk_cache
     from techlead.risk.model import load_model
     from techlead.shell import opened_store
 
     with opened_store(ctx, repo) as (root, settings, store):
         labelled = keys_labelled(stored_items(store), settings.delivery.ai_labels)
-    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
-        result = scan(root, settings, progress=bar)
+    result = mined(root, settings, quiet)
     history = result.history
     commits = history.commits.filter(~pl.col("is_merge"), ~pl.col("is_bot"))
     commits = commits.with_columns(
@@ -147,7 +145,7 @@ def ai_command(
     head_line = history.commits.filter(pl.col("commit").is_in(list(line))).select(
         "commit", "committer_time"
     )
-    cache = cache_directory(history.repo, settings).parent / "risk"
+    cache = risk_cache(result)
     model = load_model(cache)
     risks: dict[str, float] | None = None
     if model is not None:

@@ -56,16 +56,12 @@ def stale_command(
 ) -> None:
     """Markdown documents that mention code changed since they last changed, or code that is
     gone, ranked by how much the code moved; and runbooks and decisions due for review."""
-    from techlead.config import load_settings
     from techlead.docs.links import markdown_files
     from techlead.docs.stale import stale_documents
-    from techlead.history.git import open_repository
-    from techlead.history.scan import scan
+    from techlead.history.cli import scanned
 
-    root = open_repository(repo).root
-    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
-    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
-        history = scan(root, settings, progress=bar).history
+    history = scanned(ctx, repo, quiet).history
+    root, settings = history.repo.root, history.settings
     changes = history.file_changes.join(
         history.commits.select("commit", "author_time"), on="commit", how="left"
     ).select("path", "author_time", pl.col("added").fill_null(0), pl.col("deleted").fill_null(0))

@@ -10,10 +10,10 @@ import typer
 from rich.table import Table
 
 from techlead import terminal
-from techlead.config import load_settings
+from techlead.config import Settings, load_settings
 from techlead.history.files import CurrentFiles, current_files
 from techlead.history.git import open_repository
-from techlead.history.scan import scan
+from techlead.history.scan import ScanResult, scan
 from techlead.history.summary import ScanSummary, summarize
 from techlead.output import OutputFormat, to_json
 
@@ -59,14 +59,22 @@ def scan_command(
         terminal.stdout.print(summary_table(summary))
 
 
+def mined(root: Path, settings: Settings, quiet: bool) -> ScanResult:
+    """Scan the repository at `root` (incrementally, with a progress bar)."""
+    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
+        return scan(root, settings, progress=bar)
+
+
+def scanned(ctx: typer.Context, repo_path: Path, quiet: bool) -> ScanResult:
+    """The repository `repo_path` is in, with its settings, scanned (see `mined`)."""
+    config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
+    root = open_repository(repo_path).root
+    return mined(root, load_settings(root, config_file), quiet)
+
+
 def load_files(ctx: typer.Context, repo_path: Path, quiet: bool) -> CurrentFiles:
     """Scan (incrementally, with a progress bar) and return the files at HEAD and their changes."""
-    config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
-    repo = open_repository(repo_path)
-    settings = load_settings(repo.root, config_file)
-    with terminal.ProgressBar(f"Mining {repo.root.name}", quiet=quiet) as bar:
-        result = scan(repo_path, settings, progress=bar)
-    return current_files(result)
+    return current_files(scanned(ctx, repo_path, quiet))
 
 
 def _count(number: int, one: str, many: str) -> str:

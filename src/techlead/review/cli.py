@@ -15,7 +15,6 @@ from techlead.options import QuietOption, RepoOption
 
 if TYPE_CHECKING:
     from techlead.history.files import CurrentFiles
-    from techlead.history.scan import ScanResult
 
 
 class ReviewFormat(enum.StrEnum):
@@ -66,12 +65,12 @@ def review_command(
     from techlead.debt.coupling import coupling
     from techlead.debt.hotspots import hotspots
     from techlead.errors import TechleadError
+    from techlead.history.cli import scanned
     from techlead.history.files import current_files
     from techlead.history.periods import since
-    from techlead.history.scan import cache_directory
     from techlead.review.analysis import resolve_range, review_change
     from techlead.review.report import markdown, plain, sarif
-    from techlead.risk.features import cached_metrics
+    from techlead.risk.features import cached_metrics, risk_cache
     from techlead.risk.model import load_model
 
     if revisions is not None and (pr or backtest is not None):
@@ -80,7 +79,7 @@ def review_command(
         )
     if sarif_file is not None:
         _check_target(sarif_file)
-    result = _scanned(ctx, repo, quiet)
+    result = scanned(ctx, repo, quiet)
     files = current_files(result)
     history = files.history
     settings = history.settings
@@ -88,7 +87,7 @@ def review_command(
         _backtest(files, backtest, output)
         return
     base, head = resolve_range(history.repo, revisions, pr)
-    cache = cache_directory(history.repo, settings).parent / "risk"
+    cache = risk_cache(result)
     metrics = cached_metrics(result, settings.risk, cache)
     window = since(settings.debt.since)
     ranked = hotspots(files, measured(files, quiet), window, None, None)
@@ -121,17 +120,6 @@ def review_command(
     if not review.passed:
         terminal.stderr.print("review gate failed", soft_wrap=True)
         raise typer.Exit(1)
-
-
-def _scanned(ctx: typer.Context, repo: Path, quiet: bool) -> ScanResult:
-    from techlead.config import load_settings
-    from techlead.history.git import open_repository
-    from techlead.history.scan import scan
-
-    root = open_repository(repo).root
-    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
-    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
-        return scan(root, settings, progress=bar)
 
 
 def _check_target(path: Path) -> None:

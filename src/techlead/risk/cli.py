@@ -25,25 +25,17 @@ GapOption = Annotated[
 ]
 
 
-def risk_cache(result: Any) -> Path:
-    """Where the risk model and its intermediate results live: beside the history cache."""
-    from techlead.history.scan import cache_directory
-
-    return Path(cache_directory(result.history.repo, result.history.settings).parent / "risk")
-
-
 def _labelled(ctx: typer.Context, repo: Path, quiet: bool) -> tuple[Any, pl.DataFrame, Path]:
     """The repository's settings, its changes with metrics and SZZ labels, and its risk cache."""
-    from techlead.history.scan import scan
+    from techlead.history.cli import mined
     from techlead.planning.backlog import stored_items
     from techlead.risk.dataset import bug_reports, labelled_changes
-    from techlead.risk.features import cached_metrics
+    from techlead.risk.features import cached_metrics, risk_cache
     from techlead.shell import opened_store
 
     with opened_store(ctx, repo) as (root, settings, store):
         reports = bug_reports(stored_items(store))
-    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
-        result = scan(root, settings, progress=bar)
+    result = mined(root, settings, quiet)
     cache = risk_cache(result)
     metrics = cached_metrics(result, settings.risk, cache)
     with terminal.ProgressBar("Blaming fixes (SZZ)", quiet=quiet) as bar:

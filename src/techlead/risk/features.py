@@ -240,3 +240,10 @@ def cached_metrics(result: ScanResult, settings: RiskSettings, cache: Path) -> p
     frame.write_parquet(partial)
     partial.replace(file)
     return frame
+
+
+def risk_cache(result: ScanResult) -> Path:
+    """Where the risk model and its intermediate results live: beside the history cache."""
+    from techlead.history.scan import cache_directory
+
+    return cache_directory(result.history.repo, result.history.settings).parent / "risk"

@@ -8,10 +8,9 @@ import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from techlead.history.scan import cache_directory
 from techlead.history.web import Evidence, evidence
 from techlead.pages import api, chart, page
-from techlead.risk.features import METRICS, cached_metrics
+from techlead.risk.features import METRICS, cached_metrics, risk_cache
 from techlead.risk.model import load_evaluation, load_model
 
 router = APIRouter()  # pages, under /repos/NAME
@@ -26,7 +25,7 @@ def _risk(ev: Evidence, top: int) -> dict[str, Any]:
 
 def _risk_now(ev: Evidence, top: int) -> dict[str, Any]:
     result = ev.result()
-    cache = cache_directory(result.history.repo, ev.settings).parent / "risk"
+    cache = risk_cache(result)
     metrics = cached_metrics(result, ev.settings.risk, cache)
     latest = metrics.filter(~pl.col("is_bot")).head(top)
     model = load_model(cache)
