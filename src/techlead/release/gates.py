@@ -46,6 +46,11 @@ def _files(root: Path, patterns: list[str]) -> list[Path]:
     return found
 
 
+def _shown(root: Path, files: list[Path]) -> str:
+    """The files a gate read, relative to the repository where they are in it."""
+    return ", ".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in files)
+
+
 def _guarded(name: str, source: str, read: Callable[[], Gate]) -> Gate:
     try:
         return read()
@@ -58,9 +63,7 @@ def tests_gate(root: Path, settings: Settings) -> Gate:
     if not rules.junit:
         return Gate("tests", "skipped", "no JUnit report configured ([release] junit)")
     files = _files(root, rules.junit)
-    source = ", ".join(
-        str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in files
-    )
+    source = _shown(root, files)
 
     def read() -> Gate:
         results = [read_junit(p) for p in files]
@@ -157,9 +160,7 @@ def vulnerability_gate(root: Path, settings: Settings) -> Gate:
     if not rules.audit:
         return Gate("vulnerabilities", "skipped", "no pip-audit or OSV report configured")
     files = _files(root, rules.audit)
-    source = ", ".join(
-        str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in files
-    )
+    source = _shown(root, files)
 
     def read() -> Gate:
         found = [v for p in files for v in read_audit(p)]

@@ -85,13 +85,7 @@ def previous_benchmarks(
 ) -> tuple[str | None, dict[str, float] | None]:
     """The benchmark results kept by the latest check of `preferred` (the release compared
     with) when it was checked, else of the latest other release checked."""
-    with store.session() as session:
-        rows = session.execute(
-            select(Release.name, ReleaseCheck.gates)
-            .join(ReleaseCheck, ReleaseCheck.release_id == Release.id)
-            .where(Release.repository == store.repository, Release.name != release)
-            .order_by(ReleaseCheck.checked_at.desc(), ReleaseCheck.id.desc())
-        ).all()
+    rows = [(name, check.gates) for name, check in _checks(store) if name != release]
     ordered = [r for r in rows if r[0] == preferred] + [r for r in rows if r[0] != preferred]
     for name, gates in ordered:
         for gate in gates:
@@ -110,15 +104,21 @@ class PastCheck:
     blocked_by: list[str]
 
 
+def _checks(store: Store, limit: int | None = None) -> list[tuple[str, ReleaseCheck]]:
+    """(release name, check) of the repository's checks, newest first."""
+    query = (
+        select(Release.name, ReleaseCheck)
+        .join(ReleaseCheck, ReleaseCheck.release_id == Release.id)
+        .where(Release.repository == store.repository)
+        .order_by(ReleaseCheck.checked_at.desc(), ReleaseCheck.id.desc())
+        .limit(limit)
+    )
+    with store.session() as session:
+        return [(name, check) for name, check in session.execute(query).all()]
+
+
 def history(store: Store) -> list[PastCheck]:
     """Every check of every release, newest first."""
-    with store.session() as session:
-        rows = session.execute(
-            select(Release.name, ReleaseCheck)
-            .join(ReleaseCheck, ReleaseCheck.release_id == Release.id)
-            .where(Release.repository == store.repository)
-            .order_by(ReleaseCheck.checked_at.desc(), ReleaseCheck.id.desc())
-        ).all()
     return [
         PastCheck(
             name,
@@ -127,23 +127,16 @@ def history(store: Store) -> list[PastCheck]:
             check.go,
             [str(g["name"]) for g in check.gates if g.get("status") == "failed"],
         )
-        for name, check in rows
+        for name, check in _checks(store)
     ]
 
 
 def latest_check(store: Store) -> dict[str, object] | None:
     """The newest check of any release: its release, time, commit, verdict and gates."""
-    with store.session() as session:
-        row = session.execute(
-            select(Release.name, ReleaseCheck)
-            .join(ReleaseCheck, ReleaseCheck.release_id == Release.id)
-            .where(Release.repository == store.repository)
-            .order_by(ReleaseCheck.checked_at.desc(), ReleaseCheck.id.desc())
-            .limit(1)
-        ).first()
-    if row is None:
+    found = _checks(store, limit=1)
+    if not found:
         return None
-    name, check = row
+    ((name, check),) = found
     return {
         "release": name,
         "checked_at": check.checked_at,
