@@ -20,3 +20,6 @@ FormatOption = Annotated[
 TopOption = Annotated[int | None, typer.Option(min=1, help="Show this many rows.")]
 ByDirectoryOption = Annotated[bool, typer.Option("--by-directory", help="Per directory.")]
 DepthOption = Annotated[int, typer.Option(min=1, help="Directory levels to group by.")]
+SarifOption = Annotated[
+    Path | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to this file.")
+]

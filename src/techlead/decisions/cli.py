@@ -37,7 +37,7 @@ from techlead.decisions.store import (
 from techlead.decisions.views import dot_graph, mermaid_graph, table_of_contents
 from techlead.history.cache import atomic_write
 from techlead.history.git import open_repository
-from techlead.options import FormatOption, RepoOption
+from techlead.options import FormatOption, RepoOption, SarifOption
 from techlead.output import OutputFormat, render_frame, render_problems, to_json
 
 app = typer.Typer(
@@ -336,9 +336,7 @@ def check_command(
             help="Create the baseline, or drop the violations that are fixed from it.",
         ),
     ] = False,
-    sarif_file: Annotated[
-        Path | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to this file.")
-    ] = None,
+    sarif_file: SarifOption = None,
     repo: RepoOption = Path("."),
     output: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="table, json, csv, markdown or sarif.")

@@ -13,7 +13,7 @@ import polars as pl
 import typer
 
 from techlead import terminal
-from techlead.options import FormatOption, RepoOption
+from techlead.options import FormatOption, RepoOption, SarifOption
 from techlead.output import OutputFormat, render_frame, sarif_log, to_json, write_sarif
 from techlead.shell import opened_store
 
@@ -48,9 +48,7 @@ def check_command(
     output: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="table, json, markdown or sarif.")
     ] = CheckFormat.table,
-    sarif_file: Annotated[
-        Path | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to this file.")
-    ] = None,
+    sarif_file: SarifOption = None,
     repo: RepoOption = Path("."),
 ) -> None:
     """Check a release against its gates (tests, coverage, performance, vulnerabilities, open

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from techlead import terminal
-from techlead.options import QuietOption, RepoOption
+from techlead.options import QuietOption, RepoOption, SarifOption
 
 if TYPE_CHECKING:
     from techlead.history.files import CurrentFiles
@@ -44,9 +44,7 @@ def review_command(
     output: Annotated[
         ReviewFormat, typer.Option("--format", "-f", help="markdown, json or sarif.")
     ] = ReviewFormat.markdown,
-    sarif_file: Annotated[
-        Path | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to this file.")
-    ] = None,
+    sarif_file: SarifOption = None,
     backtest: Annotated[
         int | None,
         typer.Option(
