@@ -10,6 +10,7 @@ old. Reverts: commits a later "This reverts commit …" names.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -108,8 +109,6 @@ def rework(
     times = line.get_column("committer_time").to_list()
     ids = line.get_column("commit").to_list()
     measured = added = rewritten = 0
-    import bisect
-
     for commit, when, parents in old_enough.select("commit", "author_time", "parents").iter_rows():
         if measured >= sample:
             break

@@ -99,7 +99,7 @@ def _failures(
                 shipped[index - 1].why.append(f"{item.deployment.name} is a hotfix")
         for commit in item.commits:
             for reverted in _REVERT.findall(messages.get(commit) or ""):
-                target = next((c for c in owner if c.startswith(reverted)), None)
+                target = reverted if reverted in owner else _prefixed(owner, reverted)
                 # reverted before it shipped: nothing failed in production
                 if target is not None and owner[target] < index:
                     item.rework = True
@@ -110,6 +110,11 @@ def _failures(
                 item.failed = True
                 item.why.append(f"an incident links {commit[:10]}")
                 break
+
+
+def _prefixed(commits: dict[str, int], prefix: str) -> str | None:
+    """The commit an abbreviated id names (git writes full ids in reverts; people may not)."""
+    return next((c for c in commits if c.startswith(prefix)), None)
 
 
 def _recoveries(shipped: list[Shipped]) -> None:

@@ -89,16 +89,17 @@ def change_metrics(history: History, settings: RiskSettings) -> pl.DataFrame:
     author_times: dict[int, list[dt.datetime]] = {}
     author_subsystems: dict[tuple[int, str], int] = {}
     rows: list[tuple[object, ...]] = []
-    columns = ("commit", "author_time", "author_name", "is_bot", "is_ai_assisted")
-    columns_msg = ("subject", "body")
-    for index, (row, message) in enumerate(
-        zip(
-            commits.select(columns).iter_rows(),
-            commits.select(columns_msg).iter_rows(),
-            strict=True,
-        )
-    ):
-        commit, when, author, is_bot, ai = row
+    columns = (
+        "commit",
+        "author_time",
+        "author_name",
+        "is_bot",
+        "is_ai_assisted",
+        "subject",
+        "body",
+    )
+    for index, row in enumerate(commits.select(columns).iter_rows()):
+        commit, when, author, is_bot, ai, *message = row
         developer = developer_ids.setdefault(author, len(developer_ids))
         frame = by_commit.get((commit,))
         changed = [] if frame is None else list(frame.select(_CHANGE).iter_rows())

@@ -181,8 +181,8 @@ class Store:
         from techlead.store.models import Incident, RepositoryGrant, WorkItem
 
         names = union(select(Incident.repository), select(WorkItem.repository))
-        with Session(self.engine) as session:
-            found = list(session.execute(names).scalars())
+        with self.reading() as connection:  # every command asks: no write lock for it
+            found = list(connection.execute(names).scalars())
         if len(found) != 1 or found[0] == self.repository:
             return None
         with self.session() as session:

@@ -202,17 +202,15 @@ def open_repositories(paths: Sequence[Path], config: Path | None, db: str | None
                 stores[url] = open_store(url, repository_name(root, settings))
             found.append(served(root, settings, stores[url]))
     except BaseException:
-        close_stores(found or [*stores.values()])
+        for store in stores.values():  # every one opened, served yet or not
+            store.close()
         raise
     return found
 
 
-def close_stores(repositories: Sequence[Served] | Sequence[Store]) -> None:
-    """Close every database the repositories use (once each)."""
-    engines = {}
-    for item in repositories:
-        store = item.store if isinstance(item, Served) else item
-        engines[id(store.engine)] = store
+def close_stores(repositories: Sequence[Served]) -> None:
+    """Close every database the repositories use (once each: scoped stores share engines)."""
+    engines = {id(r.store.engine): r.store for r in repositories}
     for store in engines.values():
         store.close()
 
