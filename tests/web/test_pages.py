@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -198,3 +199,19 @@ def test_serve_refuses_a_port_in_use_before_scanning(
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err
     assert "--port" in err
+
+
+def test_the_risk_page_follows_a_model_trained_while_it_runs(client: TestClient) -> None:
+    from techlead.risk.model import EVALUATION_FILE
+
+    assert "No model trained yet" in client.get("/repos/repo/risk").text
+    twin = client.get("/api/repos/repo/risk").json()
+    assert twin["evaluation"] is None
+    from techlead.history.scan import cache_directory
+
+    ev = client.app.state.evidence["repo"]  # type: ignore[attr-defined]
+    cache = cache_directory(ev.repo, ev.settings).parent / "risk"
+    cache.mkdir(parents=True, exist_ok=True)
+    evaluation = {"changes": 10, "defective": 2, "period_days": 90, "results": []}
+    (cache / EVALUATION_FILE).write_text(json.dumps(evaluation))
+    assert client.get("/api/repos/repo/risk").json()["evaluation"]["changes"] == 10

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from techlead.history.web import Evidence, evidence
 from techlead.pages import api, chart, page
 from techlead.risk.features import METRICS, cached_metrics, risk_cache
-from techlead.risk.model import load_evaluation, load_model
+from techlead.risk.model import EVALUATION_FILE, MODEL_FILE, load_evaluation, load_model
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
@@ -20,7 +20,13 @@ TopQuery = Annotated[int, Query(ge=1, le=1000, description="Latest changes to sh
 
 
 def _risk(ev: Evidence, top: int) -> dict[str, Any]:
-    return ev.derived(f"risk:{top}", lambda: _risk_now(ev, top))
+    """Cached per HEAD and per kept model: `risk train` while the server runs shows at once."""
+    cache = risk_cache(ev.result())
+    kept = [
+        (cache / name).stat().st_mtime_ns if (cache / name).exists() else 0
+        for name in (MODEL_FILE, EVALUATION_FILE)
+    ]
+    return ev.derived(f"risk:{top}:{kept}", lambda: _risk_now(ev, top))
 
 
 def _risk_now(ev: Evidence, top: int) -> dict[str, Any]:
