@@ -19,6 +19,7 @@ from techlead.decisions.cli import decide_app
 from techlead.delivery.cli import app as delivery_app
 from techlead.docs.cli import app as docs_app
 from techlead.errors import TechleadError
+from techlead.hiring.cli import app as hire_app
 from techlead.history.cli import scan_command
 from techlead.incidents.cli import action_app, runbook_app
 from techlead.incidents.cli import app as incident_app
@@ -88,6 +89,7 @@ app.add_typer(release_app, name="release")
 app.add_typer(delivery_app, name="delivery")
 app.add_typer(docs_app, name="docs")
 app.add_typer(report_app, name="report")
+app.add_typer(hire_app, name="hire")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
 

@@ -539,6 +539,97 @@ class DeliverySettings(_Section):
     _valid_markers = field_validator("ai_markers")(_check_patterns)
 
 
+HIRING_NAME = r"[a-z0-9][a-z0-9._-]{0,99}"
+
+
+def check_names(names: list[str]) -> list[str]:
+    for name in names:
+        if not re.fullmatch(HIRING_NAME, name):
+            raise ValueError(f"{name!r}: lower-case letters, digits, '.', '_' and '-' only")
+    return names
+
+
+class CompetencySettings(_Section):
+    """A competency of the matrix, with what a score of 1, 2, 3 and 4 looks like."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    anchors: dict[int, Annotated[str, Field(min_length=1, max_length=2000)]] = Field(
+        description="Behavioural anchors for the scores 1-4 (all four)."
+    )
+
+    @field_validator("anchors")
+    @classmethod
+    def _four(cls, value: dict[int, str]) -> dict[int, str]:
+        if sorted(value) != [1, 2, 3, 4]:
+            raise ValueError("give an anchor for each of the scores 1, 2, 3 and 4")
+        return value
+
+
+class StagePlan(_Section):
+    """One interview stage of a role: its length and the competencies it assesses."""
+
+    minutes: int = Field(default=60, ge=10, le=480)
+    competencies: list[str] = Field(default_factory=list, description="Default: all the role's.")
+
+    _valid_names = field_validator("competencies")(check_names)
+
+
+class RoleSettings(_Section):
+    """A role profile: the competencies a hire at this level is assessed on, per stage."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    level: int = Field(default=3, ge=1, le=10)
+    description: str = Field(default="", max_length=10_000)
+    competencies: list[str] = Field(min_length=1)
+    stages: dict[str, StagePlan] = Field(default_factory=dict)
+
+    _valid_names = field_validator("competencies")(check_names)
+
+    @field_validator("stages")
+    @classmethod
+    def _stage_names(cls, value: dict[str, StagePlan]) -> dict[str, StagePlan]:
+        check_names(list(value))
+        return value
+
+
+class HiringSettings(_Section):
+    """`techlead hire`: the competency matrix, role profiles, question bank and retention."""
+
+    directory: Path | None = Field(
+        default=None,
+        description="Competencies, roles and questions as Markdown (default: docs/hiring).",
+    )
+    starter: bool = Field(
+        default=True,
+        description="Use techlead's starter matrix, roles and questions under your own.",
+    )
+    competencies: dict[str, CompetencySettings] = Field(default_factory=dict)
+    roles: dict[str, RoleSettings] = Field(default_factory=dict)
+    retention_days: int = Field(
+        default=365,
+        ge=1,
+        le=36_500,
+        description="`hire purge` removes candidates' personal data this long after their "
+        "last activity.",
+    )
+    disagreement: int = Field(
+        default=2, ge=1, le=3, description="A score spread that the debrief flags."
+    )
+    min_shared: int = Field(
+        default=5,
+        ge=1,
+        description="Scores shared with the panel before an interviewer is called lenient "
+        "or severe.",
+    )
+
+    @field_validator("competencies", "roles")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        check_names(list(value))
+        return value
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
@@ -555,6 +646,7 @@ class Settings(_Section):
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     runbooks: RunbookSettings = Field(default_factory=RunbookSettings)
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
+    hiring: HiringSettings = Field(default_factory=HiringSettings)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -127,3 +127,24 @@ def test_user_commands(
     assert "role 'superuser'" in capsys.readouterr().err
     assert main(["user", "remove", "bob", "-C", here]) == 2
     assert "no such user" in capsys.readouterr().err
+
+
+def test_hiring_access_is_given_to_editors_and_taken_from_viewers(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    repo.commit("start", {"a.txt": "a"})
+    here = str(repo.path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "ann", "--role", "editor", "--password-stdin", "-C", here]) == 0
+    capsys.readouterr()
+    assert main(["user", "hiring", "ann", "interviewer", "-C", here]) == 0
+    assert "ann: hiring interviewer" in capsys.readouterr().out
+    assert main(["user", "hiring", "ann", "recruiter", "-C", here]) == 2
+    assert "hiring role 'recruiter'" in capsys.readouterr().err
+    assert main(["user", "role", "ann", "viewer", "-C", here]) == 0
+    assert main(["user", "list", "-C", here, "-f", "csv"]) == 0
+    assert "ann,viewer,repo,-," in capsys.readouterr().out  # a viewer changes nothing
+    assert main(["user", "hiring", "ann", "manager", "-C", here]) == 2
+    assert "make them an editor first" in capsys.readouterr().err

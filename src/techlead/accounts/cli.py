@@ -119,11 +119,12 @@ def list_command(
     with opened_store(ctx, repo) as (_, _settings, store):
         accounts = list_users(store)
     frame = pl.DataFrame(
-        [(a.name, a.role, _sees(a), a.created_at) for a in accounts],
+        [(a.name, a.role, _sees(a), a.hiring_role or "-", a.created_at) for a in accounts],
         schema={
             "name": pl.String,
             "role": pl.String,
             "repositories": pl.String,
+            "hiring": pl.String,
             "created_at": pl.Datetime("us", "UTC"),
         },
         orient="row",
@@ -144,6 +145,28 @@ def role_command(
     with opened_store(ctx, repo) as (_, _settings, store):
         account = set_role(store, name, role)
     terminal.stdout.print(f"{account.name} is now {account.role}")
+
+
+@app.command("hiring")
+def hiring_command(
+    ctx: typer.Context,
+    name: NameArgument,
+    role: Annotated[
+        str,
+        typer.Argument(
+            help="interviewer (sees the candidates they interview), manager (every candidate, "
+            "debriefs, calibration) or none."
+        ),
+    ],
+    repo: RepoOption = Path("."),
+) -> None:
+    """Give a user access to hiring records (candidates are personal data: nobody else sees
+    them on the team server; admins are hiring managers)."""
+    from techlead.accounts.users import set_hiring
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        account = set_hiring(store, name, None if role == "none" else role)
+    terminal.stdout.print(f"{account.name}: hiring {account.hiring_role or 'none'}")
 
 
 @app.command("password")

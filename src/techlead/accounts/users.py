@@ -25,6 +25,8 @@ from techlead.store.database import Store
 from techlead.store.models import ApiToken, RepositoryGrant, User
 
 ROLES = ("viewer", "editor", "admin")  # each can do what the ones before it can
+# Hiring records are personal data: only these may see them (admins are hiring managers).
+HIRING_ROLES = ("interviewer", "manager")
 MIN_PASSWORD = 12
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
 _hasher = PasswordHasher()
@@ -45,6 +47,7 @@ class Account:
     role: str
     created_at: dt.datetime
     repositories: tuple[str, ...] = ()  # granted; admins see every repository
+    hiring: str | None = None  # interviewer, manager, or None: no access to candidates
 
     def may(self, role: str) -> bool:
         """Whether this account has `role` or a stronger one."""
@@ -54,6 +57,11 @@ class Account:
         """Whether the account may see `repository`'s evidence and records."""
         return self.role == "admin" or repository in self.repositories
 
+    @property
+    def hiring_role(self) -> str | None:
+        """interviewer, manager (every admin is one), or None."""
+        return "manager" if self.role == "admin" else self.hiring
+
 
 def account_of(user: User) -> Account:
     return Account(
@@ -62,6 +70,7 @@ def account_of(user: User) -> Account:
         user.role,
         user.created_at,
         tuple(grant.repository for grant in user.grants),
+        user.hiring,
     )
 
 
@@ -127,6 +136,8 @@ def set_role(store: Store, name: str, role: str) -> Account:
     with store.session() as session:
         user = _get(session, name)
         user.role = check_role(role)
+        if role == "viewer":
+            user.hiring = None  # a viewer changes nothing, so cannot submit a scorecard
         return account_of(user)
 
 
@@ -154,6 +165,21 @@ def revoke(store: Store, name: str, repositories: list[str]) -> Account:
         user = _get(session, name)
         user.grants = [g for g in user.grants if g.repository not in unwanted]
         session.flush()
+        return account_of(user)
+
+
+def set_hiring(store: Store, name: str, hiring: str | None) -> Account:
+    """Make `name` an interviewer or a hiring manager, or (None) take hiring access away."""
+    if hiring is not None and hiring not in HIRING_ROLES:
+        raise AccountError(f"hiring role {hiring!r}: use one of {', '.join(HIRING_ROLES)} or none")
+    with store.session() as session:
+        user = _get(session, name)
+        if hiring is not None and user.role == "viewer":
+            raise AccountError(
+                f"{name} is a viewer and cannot submit scorecards: make them an editor first "
+                f"(techlead user role {name} editor)"
+            )
+        user.hiring = hiring
         return account_of(user)
 
 

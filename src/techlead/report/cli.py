@@ -60,7 +60,7 @@ def _check_out(out: Path, templates: Path | None, template: str) -> None:
 
 def _write(html: str, out: Path) -> None:
     from techlead.errors import TechleadError
-    from techlead.report.stakeholder import write_pdf
+    from techlead.pdf import write_pdf
 
     if out.suffix.lower() == ".pdf":
         write_pdf(html, out)

@@ -20,9 +20,7 @@ from techlead.history.files import CurrentFiles
 from techlead.history.git import Repository, commit_of, lines_added, run_git
 from techlead.review.reviewers import Reviewer
 from techlead.risk.features import METRICS
-from techlead.risk.szz import is_source
-
-_TEST = re.compile(r"(^|/)(tests?|spec|__tests__)/|(^|/)test_[^/]*$|_test\.[^/]+$|\.spec\.[^/]+$")
+from techlead.risk.szz import is_source, is_test
 
 
 class ReviewError(TechleadError):
@@ -242,8 +240,8 @@ def coupling_findings(pairs: pl.DataFrame, files: list[str], degree: int) -> lis
 
 
 def test_findings(files: list[str]) -> list[Finding]:
-    sources = [f for f in files if is_source(f) and not _TEST.search(f)]
-    tests = [f for f in files if _TEST.search(f)]
+    sources = [f for f in files if is_source(f) and not is_test(f)]
+    tests = [f for f in files if is_test(f)]
     if sources and not tests:
         return [
             Finding(
@@ -336,7 +334,7 @@ def added_lines(repo: Repository, base: str, head: str) -> dict[str, set[int]]:
 
 def security_findings(repo: Repository, head: str, lines: dict[str, set[int]]) -> list[Finding]:
     """ruff's flake8-bandit rules (S) on the changed Python files, on the lines added."""
-    python = [p for p in lines if p.endswith(".py") and not _TEST.search(p)]  # not tests' asserts
+    python = [p for p in lines if p.endswith(".py") and not is_test(p)]  # not tests' asserts
     if not python:
         return []
     with tempfile.TemporaryDirectory(prefix="techlead-review-") as scratch:

@@ -133,6 +133,8 @@ class Store:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute(f"PRAGMA foreign_keys={enforce}")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # deleted records (purged candidates above all) are overwritten, not left in free pages
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -178,15 +180,17 @@ class Store:
         renamed) and none under this one are renamed along; the old name, if it happened."""
         from sqlalchemy import select, union, update
 
-        from techlead.store.models import Incident, RepositoryGrant, WorkItem
+        from techlead.store.models import Candidate, Incident, RepositoryGrant, WorkItem
 
-        names = union(select(Incident.repository), select(WorkItem.repository))
+        names = union(
+            select(Incident.repository), select(WorkItem.repository), select(Candidate.repository)
+        )
         with self.reading() as connection:  # every command asks: no write lock for it
             found = list(connection.execute(names).scalars())
         if len(found) != 1 or found[0] == self.repository:
             return None
         with self.session() as session:
-            for model in (Incident, WorkItem, RepositoryGrant):
+            for model in (Incident, WorkItem, Candidate, RepositoryGrant):
                 session.execute(
                     update(model)
                     .where(model.repository == found[0])
@@ -216,6 +220,16 @@ class Store:
                     )
         finally:
             engine.dispose()
+
+    def checkpoint(self) -> None:
+        """Move SQLite's write-ahead log into the database file and empty it, so data just
+        deleted (and overwritten: secure_delete) lingers in no side file."""
+        if self.dialect == "sqlite":
+            raw = self.engine.raw_connection()  # outside any transaction, as SQLite requires
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -223,6 +223,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    hiring: Mapped[str | None] = mapped_column(String(20))  # interviewer or manager
 
     grants: Mapped[list[RepositoryGrant]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="RepositoryGrant.repository"
@@ -314,3 +315,66 @@ class ReleaseSignoff(Base):
     person: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class Candidate(Base):
+    """Someone interviewing for a role. Name, email and notes are personal data: purged after
+    the retention period, while the scores stay for calibration."""
+
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    repository: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[float | None] = mapped_column(Float)  # a hire's later rating, 1-4
+    outcome_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    scorecards: Mapped[list[Scorecard]] = relationship(
+        order_by="Scorecard.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class Scorecard(Base):
+    """One interviewer's assessment of a candidate in one stage; a draft until submitted."""
+
+    __tablename__ = "scorecards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    interviewer: Mapped[str] = mapped_column(String(100), index=True)
+    stage: Mapped[str] = mapped_column(String(50))
+    recommendation: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    scores: Mapped[list[CompetencyScore]] = relationship(
+        order_by="CompetencyScore.competency", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __table_args__ = (UniqueConstraint("candidate_id", "interviewer", "stage"),)
+
+
+class CompetencyScore(Base):
+    """A score of 1-4 on one competency, with the evidence behind it."""
+
+    __tablename__ = "competency_scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(
+        ForeignKey("scorecards.id", ondelete="CASCADE"), index=True
+    )
+    competency: Mapped[str] = mapped_column(String(100))
+    score: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("scorecard_id", "competency"),)

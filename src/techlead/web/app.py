@@ -34,6 +34,7 @@ NAV = [  # under /repos/NAME
     ("/risk", "Risk"),
     ("/delivery", "Delivery"),
     ("/release", "Releases"),
+    ("/hire", "Hiring"),
 ]
 _SECURITY_HEADERS = {
     # no inline script anywhere: user text can never run; Vega compiles its expressions
@@ -79,6 +80,7 @@ def create_app(
     from techlead.debt import web as debt_web
     from techlead.decisions import web as decisions_web
     from techlead.delivery import web as delivery_web
+    from techlead.hiring import web as hiring_web
     from techlead.incidents import web as incidents_web
     from techlead.pages import repository
     from techlead.planning import web as planning_web
@@ -140,6 +142,7 @@ def create_app(
         risk_web,
         delivery_web,
         release_web,
+        hiring_web,
     ):
         app.include_router(module.router, prefix="/repos/{repository}", dependencies=scoped)
         app.include_router(module.twins, prefix="/api/repos/{repository}", dependencies=scoped)

@@ -1,0 +1,1 @@
+"""Technical interviews: competency matrix, kits, scorecards, debriefs, calibration."""

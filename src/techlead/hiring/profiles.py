@@ -1,0 +1,249 @@
+"""The competency matrix, role profiles and question bank, from Markdown and configuration.
+
+Three layers, later ones replacing earlier ones by name: techlead's starter set (unless
+`[hiring] starter = false`), the Markdown files under `docs/hiring/` (`competencies/`, `roles/`,
+`questions/`, each a file with YAML front matter), and `[hiring.competencies]` /
+`[hiring.roles]` in the configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from techlead.config import CompetencySettings, RoleSettings, Settings, StagePlan, check_names
+from techlead.decisions.records import RecordError, split_front_matter
+from techlead.errors import ConfigError, TechleadError
+
+STARTER = Path(__file__).parent / "starter"
+DEFAULT_DIRECTORY = Path("docs/hiring")
+DEFAULT_STAGES = {"screen": 30, "technical": 60, "system-design": 60}
+
+
+class HiringError(TechleadError):
+    """A hiring request that cannot be met as given."""
+
+
+class QuestionFront(BaseModel):
+    """The front matter of a question in the bank."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    competency: str
+    levels: list[int] = Field(default_factory=list, description="Default: every level.")
+    stages: list[str] = Field(default_factory=list, description="Default: every stage.")
+    minutes: int = Field(default=10, ge=1, le=120)
+    follow_ups: list[str] = Field(default_factory=list)
+    good: list[str] = Field(default_factory=list)
+    poor: list[str] = Field(default_factory=list)
+
+    _valid_names = field_validator("stages")(check_names)
+
+
+@dataclass(frozen=True)
+class Competency:
+    name: str
+    title: str
+    description: str
+    anchors: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    minutes: int
+    competencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    title: str
+    level: int
+    description: str
+    competencies: tuple[str, ...]
+    stages: dict[str, Stage]
+
+    def stage(self, name: str) -> Stage:
+        if name not in self.stages:
+            raise HiringError(
+                f"stage {name!r}: role {self.name} has the stages {', '.join(self.stages)}"
+            )
+        return self.stages[name]
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    title: str
+    competency: str
+    levels: tuple[int, ...]
+    stages: tuple[str, ...]
+    minutes: int
+    text: str
+    follow_ups: tuple[str, ...] = ()
+    good: tuple[str, ...] = ()
+    poor: tuple[str, ...] = ()
+
+    def fits(self, level: int, stage: str) -> bool:
+        return (not self.levels or level in self.levels) and (
+            not self.stages or stage in self.stages
+        )
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Everything a kit or a scorecard is built from."""
+
+    competencies: dict[str, Competency]
+    roles: dict[str, Role]
+    questions: list[Question] = field(default_factory=list)
+
+    def role(self, name: str) -> Role:
+        if name not in self.roles:
+            known = ", ".join(sorted(self.roles)) or "none (add docs/hiring/roles/NAME.md)"
+            raise HiringError(f"role {name!r}: no such role profile; known: {known}")
+        return self.roles[name]
+
+
+def _described(path: Path, exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "front matter"
+    return f"{path}: {where}: {first['msg']}"
+
+
+def _read(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        front, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except RecordError as exc:
+        raise ConfigError(str(exc)) from exc
+    return front, body.strip()
+
+
+def _files(directory: Path, kind: str) -> list[Path]:
+    folder = directory / kind
+    if not folder.is_dir():
+        return []
+    paths = sorted(folder.glob("*.md"))
+    for path in paths:
+        _check_name(path)
+    return paths
+
+
+def _check_name(path: Path) -> None:
+    try:
+        check_names([path.stem])
+    except ValueError as exc:
+        raise ConfigError(f"{path}: file name {exc}") from None
+
+
+def _competency(name: str, given: CompetencySettings, body: str = "") -> Competency:
+    title = given.title or name.replace("-", " ").capitalize()
+    return Competency(name, title, given.description or body, dict(sorted(given.anchors.items())))
+
+
+def _role(name: str, given: RoleSettings, body: str = "") -> Role:
+    plans = given.stages or {
+        stage: StagePlan(minutes=minutes, competencies=given.competencies)
+        for stage, minutes in DEFAULT_STAGES.items()
+    }
+    stages = {
+        stage: Stage(stage, plan.minutes, tuple(plan.competencies or given.competencies))
+        for stage, plan in plans.items()
+    }
+    title = given.title or name
+    return Role(
+        name, title, given.level, given.description or body, tuple(given.competencies), stages
+    )
+
+
+def _from_directory(directory: Path, matrix: Matrix) -> None:
+    for path in _files(directory, "competencies"):
+        front, body = _read(path)
+        try:
+            given = CompetencySettings.model_validate(front)
+        except ValidationError as exc:
+            raise ConfigError(_described(path, exc)) from exc
+        matrix.competencies[path.stem] = _competency(path.stem, given, body)
+    for path in _files(directory, "roles"):
+        front, body = _read(path)
+        try:
+            role = RoleSettings.model_validate(front)
+        except ValidationError as exc:
+            raise ConfigError(_described(path, exc)) from exc
+        matrix.roles[path.stem] = _role(path.stem, role, body)
+    questions = {q.name: q for q in matrix.questions}
+    for path in _files(directory, "questions"):
+        front, body = _read(path)
+        try:
+            given_question = QuestionFront.model_validate(front)
+        except ValidationError as exc:
+            raise ConfigError(_described(path, exc)) from exc
+        if not body:
+            raise ConfigError(f"{path}: the question itself (the text after the front matter)")
+        questions[path.stem] = _question(path.stem, given_question, body)
+    matrix.questions[:] = [questions[name] for name in sorted(questions)]
+
+
+def _question(name: str, given: QuestionFront, body: str) -> Question:
+    return Question(
+        name,
+        given.title or name.replace("-", " ").capitalize(),
+        given.competency,
+        tuple(given.levels),
+        tuple(given.stages),
+        given.minutes,
+        body,
+        tuple(given.follow_ups),
+        tuple(given.good),
+        tuple(given.poor),
+    )
+
+
+def hiring_directory(root: Path, settings: Settings) -> Path:
+    configured = settings.hiring.directory
+    if configured is None:
+        return root / DEFAULT_DIRECTORY
+    return configured if configured.is_absolute() else root / configured
+
+
+def load_matrix(root: Path, settings: Settings) -> Matrix:
+    """The matrix, roles and questions that apply in the repository at `root`, checked."""
+    matrix = Matrix({}, {}, [])
+    if settings.hiring.starter:
+        _from_directory(STARTER, matrix)
+    _from_directory(hiring_directory(root, settings), matrix)
+    for name, competency in settings.hiring.competencies.items():
+        matrix.competencies[name] = _competency(name, competency)
+    for name, role in settings.hiring.roles.items():
+        matrix.roles[name] = _role(name, role)
+    _check(matrix)
+    return matrix
+
+
+def _check(matrix: Matrix) -> None:
+    for role in matrix.roles.values():
+        for name in role.competencies:
+            if name not in matrix.competencies:
+                raise ConfigError(
+                    f"role {role.name}: competency {name!r} is not in the matrix "
+                    f"({', '.join(sorted(matrix.competencies))})"
+                )
+        for stage in role.stages.values():
+            extra = [c for c in stage.competencies if c not in role.competencies]
+            if extra:
+                raise ConfigError(
+                    f"role {role.name}, stage {stage.name}: {', '.join(extra)} is not one of "
+                    "the role's competencies"
+                )
+    for question in matrix.questions:
+        if question.competency not in matrix.competencies:
+            raise ConfigError(
+                f"question {question.name}: competency {question.competency!r} is not in the matrix"
+            )
