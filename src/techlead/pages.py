@@ -41,6 +41,7 @@ def csrf_field(request: Request) -> Markup:
 templates.env.globals["csrf_field"] = csrf_field
 _chart_ids = itertools.count(1)
 _markdown = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+_markdown_text = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def page(
@@ -128,9 +129,10 @@ def chart(spec: dict[str, Any], label: str) -> Markup:
     )
 
 
-def markdown_html(text: str) -> Markup:
-    """Markdown (ADRs, post-mortems) as HTML with anything scriptable removed."""
-    rendered = _markdown.render(text)
+def markdown_html(text: str, raw_html: bool = True) -> Markup:
+    """Markdown (ADRs, post-mortems) as HTML with anything scriptable removed; without
+    `raw_html`, HTML in the text is shown as text."""
+    rendered = (_markdown if raw_html else _markdown_text).render(text)
     return Markup(nh3.clean(rendered, link_rel="noopener noreferrer nofollow"))
 
 

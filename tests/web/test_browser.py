@@ -92,6 +92,10 @@ def _shot(page: object, name: str) -> None:
         ("/repos/repo/risk", 0),
         ("/repos/repo/delivery", 0),
         ("/repos/repo/release", 0),
+        ("/repos/repo/hire", 0),
+        ("/repos/repo/hire/kits/backend-l3/technical", 0),
+        ("/repos/repo/hire/kits/backend-l3/system-design", 0),
+        ("/repos/repo/hire/candidates", 0),
     ],
 )
 def test_each_page_loads_and_draws_its_charts(
@@ -120,6 +124,31 @@ def test_an_incident_is_opened_through_the_form(browser_page: object, base_url: 
     page.click("form[action$='/updates'] button")  # type: ignore[attr-defined]
     page.locator("ol.timeline li", has_text="failed over").wait_for()  # type: ignore[attr-defined]
     _shot(page, "incident")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_two_scorecards_through_the_form_make_a_debrief_and_a_calibration_chart(
+    browser_page: object, base_url: str
+) -> None:
+    page = browser_page
+    page.goto(base_url + "/repos/repo/hire/candidates")  # type: ignore[attr-defined]
+    page.fill("input[name=name]", "Ada Lovelace")  # type: ignore[attr-defined]
+    page.click("form[action='/repos/repo/hire/candidates'] button")  # type: ignore[attr-defined]
+    page.wait_for_url("**/hire/candidates/1")  # type: ignore[attr-defined]
+    for who, score, said in (("ann", "4", "yes"), ("bo", "2", "no")):
+        page.fill("input[name=interviewer]", who)  # type: ignore[attr-defined]
+        page.select_option("select[name=stage]", "technical")  # type: ignore[attr-defined]
+        page.select_option("select[name='score:debugging']", score)  # type: ignore[attr-defined]
+        page.fill("input[name='evidence:debugging']", f"{who} saw it")  # type: ignore[attr-defined]
+        page.select_option("select[name=recommendation]", said)  # type: ignore[attr-defined]
+        page.click("button[value=submit]")  # type: ignore[attr-defined]
+        page.locator("td", has_text=f"{who} saw it").wait_for()  # type: ignore[attr-defined]
+    assert "split" in page.locator(".cards").inner_text()  # type: ignore[attr-defined]
+    assert page.locator("tr.disagreement").count() == 2  # type: ignore[attr-defined]
+    _shot(page, "hire-candidate")
+    page.goto(base_url + "/repos/repo/hire/calibration")  # type: ignore[attr-defined]
+    page.locator("figure.chart svg.marks").wait_for(timeout=15_000)  # type: ignore[attr-defined]
+    _shot(page, "hire-calibration")
     assert page.errors == []  # type: ignore[attr-defined]
 
 

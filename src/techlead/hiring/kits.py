@@ -5,6 +5,7 @@ exercise drawn from the team's own code (a hotspot's function) or decisions (an 
 from __future__ import annotations
 
 import random
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,9 +120,9 @@ def code_exercise(root: Path, hotspots: pl.DataFrame, top: int = 15) -> CodeExer
         if not fitting:
             continue
         name, first, last, complexity = max(fitting, key=lambda f: (f[3], -f[1]))
-        lines = code.splitlines()[first - 1 : last]
+        excerpt = textwrap.dedent("\n".join(code.splitlines()[first - 1 : last]))
         return CodeExercise(
-            path, name, first, "\n".join(lines), complexity, row["revisions"], row["authors"]
+            path, name, first, excerpt, complexity, row["revisions"], row["authors"]
         )
     return None
 

@@ -136,12 +136,12 @@ def kit_page(
     ev: EvidenceDependency,
     seed: SeedQuery = 0,
 ) -> HTMLResponse:
-    text = _kit(ev, settings, role, stage, seed)
+    title, _, body = _kit(ev, settings, role, stage, seed).partition("\n")
     return page(
         request,
         "hire_kit.html",
-        f"Kit: {role}, {stage}",
-        kit=markdown_html(text),
+        title.removeprefix("# "),  # the page's one heading
+        kit=markdown_html(body, raw_html=False),  # quotes code and records
         role=role,
         stage=stage,
         seed=seed,

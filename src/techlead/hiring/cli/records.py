@@ -49,7 +49,7 @@ def _said(candidate: CandidateView) -> str:
     done = sum(c.submitted for c in candidate.scorecards) + candidate.hidden
     said = f"#{candidate.id} {candidate.name} ({candidate.role}, {candidate.status})"
     if done or candidate.pending:
-        said += f"; {done} scorecards submitted"
+        said += f"; {_plural(done, 'scorecard')} submitted"
     if candidate.pending:
         said += f", open: {', '.join(candidate.pending)}"
     return said
@@ -332,10 +332,15 @@ def calibration_command(
     if output is OutputFormat.table:
         rho = result.panel_outcome_rho
         terminal.stdout.print(
-            f"{result.candidates} candidates; {result.hires_rated} hires rated later"
+            f"{_plural(result.candidates, 'candidate')}; "
+            f"{_plural(result.hires_rated, 'hire')} rated later"
             + (f"; panel mean score vs outcome: Spearman {rho}" if rho is not None else ""),
             soft_wrap=True,
         )
+
+
+def _plural(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def interviewer_frame(result: Calibration) -> pl.DataFrame:
