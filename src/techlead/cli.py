@@ -23,6 +23,7 @@ from techlead.hiring.cli import app as hire_app
 from techlead.history.cli import scan_command
 from techlead.incidents.cli import action_app, runbook_app
 from techlead.incidents.cli import app as incident_app
+from techlead.org.cli import app as org_app
 from techlead.planning.cli import app as plan_app
 from techlead.release.cli import app as release_app
 from techlead.report.cli import app as report_app
@@ -90,6 +91,7 @@ app.add_typer(delivery_app, name="delivery")
 app.add_typer(docs_app, name="docs")
 app.add_typer(report_app, name="report")
 app.add_typer(hire_app, name="hire")
+app.add_typer(org_app, name="org")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
 

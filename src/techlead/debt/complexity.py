@@ -82,6 +82,13 @@ class ComplexityCache:
             raise CacheError(f"{self.path}: cannot write: {exc.strerror}") from exc
 
 
+def _daemonic() -> bool:
+    """In a daemonic process (a Dask worker, say) there can be no process pool."""
+    import multiprocessing
+
+    return bool(multiprocessing.current_process().daemon)
+
+
 def _measure(
     repo: Repository,
     wanted: list[tuple[str, str]],
@@ -92,7 +99,7 @@ def _measure(
     batches: list[list[tuple[str, str, bytes]]] = [[]]
     results: list[tuple[str, Measure]] = []
     workers = default_workers()
-    if len(wanted) < _PARALLEL_FROM or workers == 1:
+    if len(wanted) < _PARALLEL_FROM or workers == 1 or _daemonic():
         for blob, data in read_blobs(repo, blobs):
             results.extend(measure_batch([(blob, names[blob], data)]))
             if progress:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -36,6 +36,8 @@ class ScanProgress(Protocol):
 
 
 Frames = tuple[pl.DataFrame, pl.DataFrame]
+# mines commits (newest first) with so many workers, reporting progress: e.g. `miner.mine`
+Miner = Callable[[Repository, Sequence[str], int, Callable[[int], None] | None], Frames]
 
 
 @dataclass
@@ -175,8 +177,10 @@ def scan(
     workers: int | None = None,
     rebuild: bool = False,
     progress: ScanProgress | None = None,
+    miner: Miner | None = None,
 ) -> ScanResult:
-    """Mine `path`'s repository into its cache (incrementally) and return the whole history."""
+    """Mine `path`'s repository into its cache (incrementally) and return the whole history.
+    `miner` mines a list of commits (default: parallel git processes on this machine)."""
     started = time.perf_counter()
     repo = open_repository(path)
     settings = settings or load_settings(repo.root)
@@ -189,7 +193,7 @@ def scan(
         current = None if rebuild else _current_manifest(cache, wanted)
         if current is None:
             history, outcome = _mine_into_cache(
-                repo, settings, cache, wanted, rebuild, workers, progress
+                repo, settings, cache, wanted, rebuild, workers, progress, miner or mine
             )
         else:
             history, outcome = _read_from_cache(repo, settings, cache, path, current), _Outcome()
@@ -234,13 +238,14 @@ def _mine_into_cache(
     rebuild: bool,
     workers: int | None,
     progress: ScanProgress | None,
+    miner: Miner,
 ) -> tuple[History, _Outcome]:
     """Mine what the cache lacks, save it (`wanted` gets its parts), return the whole history."""
     cached, reason = _load_cache(cache, wanted.identity_source, rebuild)
     plan = _plan(repo, cached, wanted.tips)
     if progress is not None:
         progress.start(len(plan.to_mine))
-    new_commits, new_changes = mine(
+    new_commits, new_changes = miner(
         repo,
         plan.to_mine,
         workers if workers is not None else settings.history.workers,

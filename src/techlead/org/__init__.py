@@ -1,0 +1,1 @@
+"""Organisation scale: the same evidence across many repositories, on a Dask cluster."""

@@ -1,0 +1,218 @@
+"""`techlead org scan|hotspots|truck-factor|delivery REPOS`: the same evidence across many
+repositories, one Dask task per repository."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import polars as pl
+import typer
+
+from techlead import terminal
+from techlead.options import FormatOption, QuietOption
+from techlead.output import OutputFormat, render_frame, to_json
+
+if TYPE_CHECKING:
+    from techlead.org.tasks import Outcome
+
+app = typer.Typer(
+    help="Many repositories at once on a Dask cluster (a local one by default): scan, "
+    "hotspots, truck factors, delivery.",
+    no_args_is_help=True,
+)
+ReposArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="A directory of clones (each immediate child that is a git repository) or a file "
+        "listing paths and clone URLs, one per line."
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Run on an existing Dask cluster (tcp://HOST:8786); its workers need techlead and "
+        "the repositories at the same paths, or --clone-dir for URLs."
+    ),
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(min=1, max=512, help="Local worker processes (default: one per core).")
+]
+CloneOption = Annotated[
+    Path | None, typer.Option(help="Where workers clone the repositories listed by URL.")
+]
+TopOption = Annotated[int, typer.Option(min=1, max=10_000, help="Show this many rows.")]
+
+
+def _run(
+    ctx: typer.Context,
+    repos: Path,
+    scheduler: str | None,
+    workers: int | None,
+    clone_dir: Path | None,
+    analysis: Callable[..., Any] | None,
+    quiet: bool,
+    **options: Any,
+) -> list[Outcome]:
+    from techlead.org.cluster import cluster, run
+    from techlead.org.sources import read_sources
+    from techlead.org.tasks import Options
+
+    sources = read_sources(repos)
+    config: Path | None = ctx.obj.get("config") if ctx.obj else None
+    chosen = Options(
+        config=config.absolute() if config else None,
+        clone_dir=clone_dir.absolute() if clone_dir else None,
+        **options,
+    )
+    with terminal.ProgressBar(f"{len(sources)} repositories", quiet=quiet) as bar:
+        bar.start(len(sources))
+        with cluster(scheduler, workers) as client:
+            return run(client, sources, chosen, analysis, lambda _: bar.advance(1))
+
+
+def _failures(outcomes: list[Outcome]) -> None:
+    """Name each repository that failed on stderr; exit 1 after the results if any did."""
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in failed:
+        terminal.stderr.print(f"failed: {outcome.name}: {outcome.error}", soft_wrap=True)
+    if failed:
+        terminal.stderr.print(
+            f"{len(failed)} of {len(outcomes)} repositories failed; the others are above",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+
+
+def _summary(outcomes: list[Outcome]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "repository": o.name,
+                "status": "ok" if o.ok else "failed",
+                "commits": o.commits,
+                "new": o.new_commits,
+                "seconds": o.seconds,
+                "chunks": o.chunks,
+                "error": o.error or "",
+            }
+            for o in outcomes
+        ]
+    )
+
+
+@app.command("scan")
+def scan_command(
+    ctx: typer.Context,
+    repos: ReposArgument,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    clone_dir: CloneOption = None,
+    rebuild: Annotated[bool, typer.Option(help="Mine every history again.")] = False,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Scan every repository into its own cache (incrementally: a second run mines only new
+    commits), one task per repository and large histories in chunks."""
+    outcomes = _run(ctx, repos, scheduler, workers, clone_dir, None, quiet, rebuild=rebuild)
+    done = sum(o.ok for o in outcomes)
+    render_frame(_summary(outcomes), output, f"Scanned {done} of {len(outcomes)} repositories")
+    _failures(outcomes)
+
+
+def _render(frames: dict[str, pl.DataFrame], output: OutputFormat, outcomes: list[Outcome]) -> None:
+    if output is OutputFormat.json:
+        result = {name: frame.to_dicts() for name, frame in frames.items()}
+        result["repositories"] = [
+            dataclasses.asdict(dataclasses.replace(o, tables={})) for o in outcomes
+        ]
+        sys.stdout.write(to_json(result) + "\n")
+        return
+    for title, frame in frames.items():
+        render_frame(frame, output, title)
+
+
+@app.command("hotspots")
+def hotspots_command(
+    ctx: typer.Context,
+    repos: ReposArgument,
+    top: TopOption = 20,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    clone_dir: CloneOption = None,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """The top hotspots across the organisation (each repository's own hotspot ranking, its
+    best files competing on equal terms)."""
+    from techlead.org.analyses import organisation_hotspots, repository_hotspots
+
+    outcomes = _run(ctx, repos, scheduler, workers, clone_dir, repository_hotspots, quiet, top=top)
+    found = organisation_hotspots(outcomes, top)
+    _render({f"Top {top} hotspots across {len(outcomes)} repositories": found}, output, outcomes)
+    _failures(outcomes)
+
+
+@app.command("truck-factor")
+def truck_factor_command(
+    ctx: typer.Context,
+    repos: ReposArgument,
+    top: TopOption = 20,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    clone_dir: CloneOption = None,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Truck factor per repository (lowest first), and the people who are the only author of
+    the most files across repositories."""
+    from techlead.org.analyses import organisation_truck_factors, repository_team, sole_authors
+
+    outcomes = _run(ctx, repos, scheduler, workers, clone_dir, repository_team, quiet, top=top)
+    factors = organisation_truck_factors(outcomes)
+    ones = factors.filter(pl.col("truck_factor") <= 1).height if factors.height else 0
+    _render(
+        {
+            f"Truck factor per repository ({ones} with 1 or less)": factors,
+            f"Only author of the most files (top {top})": sole_authors(outcomes, top),
+        },
+        output,
+        outcomes,
+    )
+    _failures(outcomes)
+
+
+@app.command("delivery")
+def delivery_command(
+    ctx: typer.Context,
+    repos: ReposArgument,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    clone_dir: CloneOption = None,
+    tags: Annotated[
+        str | None,
+        typer.Option(
+            help="Release tags (glob) in every repository; default: each one's "
+            "[delivery] tag_pattern (v*)."
+        ),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """DORA keys per repository from its release tags."""
+    from techlead.org.analyses import organisation_delivery, repository_delivery
+
+    outcomes = _run(
+        ctx, repos, scheduler, workers, clone_dir, repository_delivery, quiet, tags=tags
+    )
+    found = organisation_delivery(outcomes)
+    untagged = [
+        o.name for o in outcomes if o.ok and not o.tables.get("delivery", pl.DataFrame()).height
+    ]
+    _render({f"Delivery across {len(outcomes)} repositories": found}, output, outcomes)
+    if untagged and output is OutputFormat.table:
+        terminal.stdout.print(f"no release tags: {', '.join(untagged)}", soft_wrap=True)
+    _failures(outcomes)
