@@ -156,3 +156,14 @@ def test_language_of_file_names(name: str, language: str | None) -> None:
     from techlead.history.summary import language_of
 
     assert language_of(name) == language
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted() -> None:
+    import polars as pl
+
+    from techlead.output import frame_csv
+
+    text = frame_csv(
+        pl.DataFrame({"name": ["=HYPERLINK(1)", "+x", "@a", "-cmd", "-1.5", "-", "ok"]})
+    )
+    assert text.splitlines()[1:] == ["'=HYPERLINK(1)", "'+x", "'@a", "'-cmd", "-1.5", "-", "ok"]

@@ -37,7 +37,7 @@ app = typer.Typer(
     help="A technical lead's workbench, built on the evidence in your repository.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",  # "[delivery]" in help is a config section, not Rich markup
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -663,7 +663,8 @@ def _describe(exc: ValidationError) -> str:
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "(top level)"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{where}: {first['msg']}{more}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}{more}"
 
 
 def config_file_for(root: Path) -> tuple[Path, dict[str, Any]] | None:

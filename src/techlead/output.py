@@ -97,13 +97,25 @@ def frame_markdown(frame: pl.DataFrame) -> str:
     return "\n".join([header, rule, *rows])
 
 
+# A spreadsheet runs a cell that starts like a formula: such text is quoted with a leading '
+_FORMULA = r"^([=+@\t\r]|-[^0-9.])"
+
+
 def frame_csv(frame: pl.DataFrame) -> str:
-    """A frame as CSV; times with a zone written like the JSON output (+00:00)."""
+    """A frame as CSV; times with a zone written like the JSON output (+00:00); text that a
+    spreadsheet would read as a formula made plain text."""
     buffer = io.StringIO()
     aware = frame.with_columns(
         pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
         for name, dtype in frame.schema.items()
         if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
+    ).with_columns(
+        pl.when(pl.col(name).str.contains(_FORMULA))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
     )
     aware.write_csv(buffer)
     return buffer.getvalue()

@@ -125,7 +125,7 @@ def test_kits_are_written_as_markdown_or_html_and_init_copies_the_starter_set(
     code, out = hire(capsys, project, "init")
     assert "kept" in out
     code, out = hire(capsys, project, "roles", "-f", "json")
-    roles = {r["role"]: r for r in json.loads(out)}
+    roles = {r["name"]: r for r in json.loads(out)}
     assert roles["backend-l3"]["title"] == "Ours"
 
 

@@ -229,3 +229,14 @@ def test_the_kit_page_shows_markup_from_the_bank_as_text(tmp_path: Path) -> None
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
     assert "<title>Kit &lt;b&gt;</title>" in page
+
+
+def test_editor_lock_and_hidden_files_are_not_definitions(tmp_path: Path) -> None:
+    bank(tmp_path, **{"roles/.#data-l2.md": "junk", "roles/.hidden.md": "junk"})
+    assert "data-l2" not in load_matrix(tmp_path, Settings()).roles
+
+
+def test_an_empty_definition_is_named_as_empty(tmp_path: Path) -> None:
+    bank(tmp_path, **{"competencies/empty.md": ""})
+    with pytest.raises(ConfigError, match=r"empty\.md: empty file"):
+        load_matrix(tmp_path, Settings())

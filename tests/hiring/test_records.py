@@ -251,3 +251,100 @@ def test_purge_with_delete_removes_the_candidate_and_the_scorecards(
     assert purge(store, dt.timedelta(days=20), delete=True).candidates == (old,)
     assert list_candidates(store) == []
     assert submitted_scores(store).height == 0
+
+
+def test_an_anonymised_candidates_records_are_closed(store: Store, matrix: Matrix) -> None:
+    number = panel(store, matrix)
+    _age(store, number, 400)
+    purge(store, dt.timedelta(days=365))
+    roles = RoleLookup(matrix.roles)
+    with pytest.raises(HiringError, match="was anonymised"):
+        record_scorecard(store, str(number), roles, "ann", "technical", card(("testing", 3)))
+    with pytest.raises(HiringError, match="was anonymised"):
+        assign(store, str(number), roles, "screen", ["cy"])
+    with pytest.raises(HiringError, match="was anonymised"):
+        decide(store, str(number), "hired")
+
+
+def test_a_draft_is_submitted_with_its_scores_or_replaced_by_a_whole_form(
+    store: Store, matrix: Matrix
+) -> None:
+    number = panel(store, matrix)
+    roles = RoleLookup(matrix.roles)
+    draft = card(("testing", 3), ("debugging", 2), submit=False)
+    record_scorecard(store, str(number), roles, "ann", "technical", draft)
+    # submitting later with only a recommendation keeps the draft's scores
+    record_scorecard(store, str(number), roles, "ann", "technical", Submission((), "yes"))
+    ann = candidate(store, str(number), Viewer("ann", False)).scorecards[0]
+    assert [(s.competency, s.score) for s in ann.scores] == [("debugging", 2), ("testing", 3)]
+    record_scorecard(store, str(number), roles, "bo", "technical", draft)
+    whole = Submission((Score("testing", 4),), "yes", None, True, replace=True)
+    record_scorecard(store, str(number), roles, "bo", "technical", whole)
+    bo = candidate(store, str(number), Viewer("bo", False))
+    mine = next(c for c in bo.scorecards if c.interviewer == "bo")
+    assert [(s.competency, s.score) for s in mine.scores] == [("testing", 4)]
+
+
+def test_only_the_stages_competencies_are_scored_and_each_once(
+    store: Store, matrix: Matrix
+) -> None:
+    number = panel(store, matrix)
+    roles = RoleLookup(matrix.roles)
+    with pytest.raises(HiringError, match="code-quality, debugging, testing in the technical"):
+        record_scorecard(store, str(number), roles, "ann", "technical", card(("ownership", 3)))
+    with pytest.raises(HiringError, match="testing is scored twice"):
+        record_scorecard(
+            store, str(number), roles, "ann", "technical", card(("testing", 3), ("testing", 1))
+        )
+
+
+def test_scoring_off_the_panel_adds_the_interviewer_and_says_so(
+    store: Store, matrix: Matrix
+) -> None:
+    number = panel(store, matrix)
+    roles = RoleLookup(matrix.roles)
+    _, added = record_scorecard(store, str(number), roles, "ann", "technical", card(("testing", 3)))
+    assert not added
+    _, added = record_scorecard(store, str(number), roles, "eve", "technical", card(("testing", 3)))
+    assert added
+
+
+def test_a_reversed_hire_loses_its_outcome_and_calibration_ignores_it(
+    store: Store, matrix: Matrix
+) -> None:
+    number = panel(store, matrix)
+    roles = RoleLookup(matrix.roles)
+    record_scorecard(store, str(number), roles, "ann", "technical", card(("testing", 3)))
+    decide(store, str(number), "hired")
+    rate_outcome(store, str(number), 3)
+    assert calibrate(submitted_scores(store)).hires_rated == 1
+    assert decide(store, str(number), "rejected").outcome is None
+    assert calibrate(submitted_scores(store)).hires_rated == 0
+
+
+def test_contact_details_and_notes_are_for_the_hiring_manager_only(
+    store: Store, matrix: Matrix
+) -> None:
+    number = add_candidate(
+        store, "Ada", matrix.role("backend-l3"), "ada@x.test", "asked for a remote role"
+    ).id
+    assign(store, str(number), RoleLookup(matrix.roles), "technical", ["ann"])
+    ann = candidate(store, str(number), Viewer("ann", False))
+    assert (ann.email, ann.notes) == (None, None)
+    lead = candidate(store, str(number))
+    assert (lead.email, lead.notes) == ("ada@x.test", "asked for a remote role")
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "message"),
+    [
+        ("Ada\u202eecalovel", None, "text-direction"),
+        ("Ada", "not-an-address", "not an address"),
+        ("x" * 300, None, "one line of 1 to 200"),
+    ],
+)
+def test_names_and_emails_are_checked(
+    store: Store, matrix: Matrix, name: str, email: str | None, message: str
+) -> None:
+    with pytest.raises(HiringError, match=message):
+        add_candidate(store, name, matrix.role("backend-l3"), email)

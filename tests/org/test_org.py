@@ -214,3 +214,14 @@ def test_an_unreachable_scheduler_is_one_line(
     code = main(["org", "scan", str(organisation), "--scheduler", "tcp://127.0.0.1:1", "-q"])
     assert code == 2
     assert "--scheduler tcp://127.0.0.1:1: cannot reach it" in capsys.readouterr().err
+
+
+def test_a_cloned_long_history_is_mined_in_chunks_on_the_worker_that_cloned_it(
+    organisation: Path, client: object, tmp_path: Path
+) -> None:
+    listing = tmp_path / "repos.txt"
+    listing.write_text(f"file://{organisation / 'shop'}\n", encoding="utf-8")
+    options = Options(clone_dir=tmp_path / "clones", chunk_commits=10)
+    [outcome] = run(client, read_sources(listing), options, None)  # type: ignore[arg-type]
+    assert outcome.ok, outcome.error
+    assert (outcome.chunks, outcome.new_commits) == (3, 23)

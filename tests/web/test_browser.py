@@ -136,12 +136,13 @@ def test_two_scorecards_through_the_form_make_a_debrief_and_a_calibration_chart(
     page.click("form[action='/repos/repo/hire/candidates'] button")  # type: ignore[attr-defined]
     page.wait_for_url("**/hire/candidates/1")  # type: ignore[attr-defined]
     for who, score, said in (("ann", "4", "yes"), ("bo", "2", "no")):
-        page.fill("input[name=interviewer]", who)  # type: ignore[attr-defined]
-        page.select_option("select[name=stage]", "technical")  # type: ignore[attr-defined]
-        page.select_option("select[name='score:debugging']", score)  # type: ignore[attr-defined]
-        page.fill("input[name='evidence:debugging']", f"{who} saw it")  # type: ignore[attr-defined]
-        page.select_option("select[name=recommendation]", said)  # type: ignore[attr-defined]
-        page.click("button[value=submit]")  # type: ignore[attr-defined]
+        stage = page.locator("details.scorecard", has_text="technical stage")  # type: ignore[attr-defined]
+        stage.locator("summary").click()
+        stage.locator("input[name=interviewer]").fill(who)
+        stage.locator("select[name='score:debugging']").select_option(score)
+        stage.locator("input[name='evidence:debugging']").fill(f"{who} saw it")
+        stage.locator("select[name=recommendation]").select_option(said)
+        stage.locator("button[value=submit]").click()
         page.locator("td", has_text=f"{who} saw it").wait_for()  # type: ignore[attr-defined]
     assert "split" in page.locator(".cards").inner_text()  # type: ignore[attr-defined]
     assert page.locator("tr.disagreement").count() == 2  # type: ignore[attr-defined]

@@ -106,7 +106,7 @@ def test_an_interviewer_sees_the_others_scores_only_after_submitting(hiring_app:
     assert before["candidate"]["hidden"] == 1
     page = bo.get(f"{BASE}/candidates/1").text
     assert "evidence 4" not in page
-    assert "stay hidden until you submit" in page
+    assert "stays hidden until you submit" in page
     assert _score(bo, bo_csrf, 1) == 200
     after = bo.get(f"{API}/candidates/1").json()
     assert {c["interviewer"] for c in after["candidate"]["scorecards"]} == {"ann", "bo"}
@@ -196,3 +196,32 @@ def test_local_mode_is_the_leads_own_dashboard(client: TestClient) -> None:
     response = client.post(f"{API}/candidates", json={"name": "Bo", "role": "chef"})
     assert response.status_code == 400
     assert "no such role profile" in response.text
+
+
+def test_the_form_shows_your_draft_and_submits_exactly_what_it_shows(hiring_app: FastAPI) -> None:
+    ann, csrf = _login(hiring_app, "ann")
+    draft = {"stage": "technical", "scores": {"testing": 3, "code-quality": 2},
+             "evidence": {"testing": "draft note"}, "submit": False}  # fmt: skip
+    assert (
+        ann.post(
+            f"{API}/candidates/1/scorecards", json=draft, headers={"X-CSRF-Token": csrf}
+        ).status_code
+        == 200
+    )
+    page = ann.get(f"{BASE}/candidates/1").text
+    assert 'value="draft note"' in page
+    assert re.search(r'name="score:testing".*?<option selected>3</option>', page, re.S)
+    assert _score(ann, csrf, 4) == 200  # the form now sends debugging only
+    lee, _ = _login(hiring_app, "lee")
+    [card] = lee.get(f"{API}/candidates/1").json()["candidate"]["scorecards"]
+    assert [(s["competency"], s["score"]) for s in card["scores"]] == [("debugging", 4)]
+
+
+def test_managers_score_only_on_a_panel_they_are_on_and_alone_see_contact_details(
+    hiring_app: FastAPI,
+) -> None:
+    lee, csrf = _login(hiring_app, "lee")
+    assert _score(lee, csrf, 3) == 403
+    assert lee.get(f"{API}/candidates/1").json()["candidate"]["email"] == "ada@x.test"
+    ann, _ = _login(hiring_app, "ann")
+    assert ann.get(f"{API}/candidates/1").json()["candidate"]["email"] is None

@@ -113,16 +113,20 @@ class Matrix:
 def _described(path: Path, exc: ValidationError) -> str:
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "front matter"
-    return f"{path}: {where}: {first['msg']}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{path}: {where}: {message}"
 
 
 def _read(path: Path) -> tuple[dict[str, Any], str]:
     try:
-        front, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+        text = path.read_text(encoding="utf-8")
+        front, body, _ = split_front_matter(text, path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     except RecordError as exc:
         raise ConfigError(str(exc)) from exc
+    if not text.strip():
+        raise ConfigError(f"{path}: empty file (front matter between --- lines, then the text)")
     return front, body.strip()
 
 
@@ -130,7 +134,8 @@ def _files(directory: Path, kind: str) -> list[Path]:
     folder = directory / kind
     if not folder.is_dir():
         return []
-    paths = sorted(folder.glob("*.md"))
+    # editors' lock and backup files (.#x.md, x.md~) and hidden files are not definitions
+    paths = sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "#")))
     for path in paths:
         _check_name(path)
     return paths
@@ -186,7 +191,9 @@ def _from_directory(directory: Path, matrix: Matrix) -> None:
         except ValidationError as exc:
             raise ConfigError(_described(path, exc)) from exc
         if not body:
-            raise ConfigError(f"{path}: the question itself (the text after the front matter)")
+            raise ConfigError(
+                f"{path}: the question itself is missing (the text after the front matter)"
+            )
         questions[path.stem] = _question(path.stem, given_question, body)
     matrix.questions[:] = [questions[name] for name in sorted(questions)]
 

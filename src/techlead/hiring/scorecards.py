@@ -8,10 +8,11 @@ every submitted scorecard; nobody sees another interviewer's draft.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from techlead.errors import NotFoundError
@@ -128,8 +129,8 @@ def view(candidate: Candidate, viewer: Viewer) -> CandidateView:
         candidate.role,
         candidate.status,
         candidate.created_at,
-        candidate.email,
-        candidate.notes,
+        candidate.email if viewer.manager else None,  # the hiring manager's, not the panel's
+        candidate.notes if viewer.manager else None,
         candidate.decided_at,
         candidate.outcome,
         candidate.anonymised_at is not None,
@@ -148,10 +149,23 @@ def _text(value: str | None, what: str) -> str | None:
 
 
 def _name(value: str, what: str, longest: int) -> str:
-    value = value.strip()
-    if not value or len(value) > longest or any(ch in value for ch in "\r\n\t"):
-        raise HiringError(f"{what} {value!r}: one line of 1 to {longest} characters")
+    value = " ".join(value.split())
+    if not value or len(value) > longest:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise HiringError(f"{what} {shown!r}: one line of 1 to {longest} characters")
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        raise HiringError(f"{what} {value!r}: control or text-direction characters")
     return value
+
+
+def _email(value: str | None) -> str | None:
+    if not value:
+        return None
+    email = _name(value, "email", 200)
+    local, at, domain = email.partition("@")
+    if not at or not local or "." not in domain or " " in email:
+        raise HiringError(f"email {email!r}: not an address like name@example.com")
+    return email
 
 
 def add_candidate(
@@ -160,7 +174,7 @@ def add_candidate(
     candidate = Candidate(
         repository=store.repository,
         name=_name(name, "candidate name", 200),
-        email=_name(email, "email", 200) if email else None,
+        email=_email(email),
         notes=_text(notes, "notes"),
         role=role.name,
         status="active",
@@ -188,6 +202,16 @@ def _find(session: Session, store: Store, reference: str) -> Candidate:
     if not named:
         raise UnknownCandidateError(f"candidate {reference!r}: no such candidate")
     return named[0]
+
+
+def _open(found: Candidate) -> Candidate:
+    """A candidate whose records may still change (not anonymised by the retention purge)."""
+    if found.anonymised_at is not None:
+        raise HiringError(
+            f"#{found.id} was anonymised on {found.anonymised_at:%Y-%m-%d}: its interview "
+            "records are closed"
+        )
+    return found
 
 
 def candidate(store: Store, reference: str, viewer: Viewer = LEAD) -> CandidateView:
@@ -223,7 +247,7 @@ def assign(
     if not interviewers:
         raise HiringError("name at least one interviewer")
     with store.session() as session:
-        found = _find(session, store, reference)
+        found = _open(_find(session, store, reference))
         role_of(found.role).stage(stage)
         held = {(c.interviewer, c.stage) for c in found.scorecards}
         now = dt.datetime.now(dt.UTC)
@@ -256,12 +280,13 @@ class Submission:
     recommendation: str | None = None
     notes: str | None = None
     submit: bool = True
+    replace: bool = False  # the scores given are all of them (a form showing the whole draft)
 
 
 def _check_submission(given: Submission, role: Role, stage: str) -> None:
     allowed = role.stage(stage).competencies
     for score in given.scores:
-        if score.competency not in role.competencies:
+        if score.competency not in allowed:
             raise HiringError(
                 f"competency {score.competency!r}: not assessed for {role.name} "
                 f"({', '.join(allowed)} in the {stage} stage)"
@@ -272,11 +297,10 @@ def _check_submission(given: Submission, role: Role, stage: str) -> None:
         raise HiringError(
             f"recommendation {given.recommendation!r}: use one of {', '.join(RECOMMENDATIONS)}"
         )
-    if given.submit and (given.recommendation is None or not given.scores):
-        raise HiringError(
-            "a submitted scorecard needs at least one score and a recommendation "
-            "(or save it as a draft)"
-        )
+    names = [score.competency for score in given.scores]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise HiringError(f"{twice[0]} is scored twice: give one score per competency")
 
 
 def record_scorecard(
@@ -286,17 +310,19 @@ def record_scorecard(
     interviewer: str,
     stage: str,
     given: Submission,
-) -> CandidateView:
-    """Save (and by default submit) `interviewer`'s scorecard; a submitted one is final."""
+) -> tuple[CandidateView, bool]:
+    """Save (and by default submit) `interviewer`'s scorecard; a submitted one is final. Also
+    says whether the interviewer was added to the panel for it (they were not on it)."""
     interviewer = _name(interviewer, "interviewer", 100)
     with store.session() as session:
-        found = _find(session, store, reference)
+        found = _open(_find(session, store, reference))
         _check_submission(given, role_of(found.role), stage)
         card = next(
             (c for c in found.scorecards if c.interviewer == interviewer and c.stage == stage),
             None,
         )
         now = dt.datetime.now(dt.UTC)
+        added = card is None
         if card is None:
             card = Scorecard(interviewer=interviewer, stage=stage, assigned_at=now, scores=[])
             found.scorecards.append(card)
@@ -305,6 +331,9 @@ def record_scorecard(
                 f"{interviewer}'s {stage} scorecard for #{found.id} was submitted on "
                 f"{card.submitted_at:%Y-%m-%d}: a submitted scorecard is final"
             )
+        if given.replace:
+            card.scores.clear()  # orphans: deleted before the new scores go in
+            session.flush()
         kept = {s.competency: s for s in card.scores}
         for score in given.scores:
             entry = kept.get(score.competency)
@@ -315,19 +344,26 @@ def record_scorecard(
             entry.score = score.score
             entry.evidence = _text(score.evidence, f"evidence for {score.competency}")
         card.recommendation = given.recommendation or card.recommendation
-        card.notes = _text(given.notes, "notes") or card.notes
+        card.notes = _text(given.notes, "notes") or (None if given.replace else card.notes)
         if given.submit:
+            if card.recommendation is None or not card.scores:
+                raise HiringError(
+                    "a submitted scorecard needs at least one score and a recommendation "
+                    "(or save it as a draft)"
+                )
             card.submitted_at = now
         session.flush()
-        return view(found, Viewer(interviewer, False))
+        return view(found, Viewer(interviewer, False)), added
 
 
 def decide(store: Store, reference: str, status: str) -> CandidateView:
     """Hired, rejected or withdrawn (or back to active)."""
     with store.session() as session:
-        found = _find(session, store, reference)
+        found = _open(_find(session, store, reference))
         found.status = check_status(status)
         found.decided_at = None if status == "active" else dt.datetime.now(dt.UTC)
+        if status != "hired":  # an outcome rates a hire; a reversed decision drops it
+            found.outcome = found.outcome_at = None
         return view(found, LEAD)
 
 
@@ -364,7 +400,7 @@ def submitted_scores(store: Store) -> pl.DataFrame:
             Candidate.id,
             Candidate.role,
             Candidate.status,
-            Candidate.outcome,
+            case((Candidate.status == "hired", Candidate.outcome), else_=None),
             Scorecard.interviewer,
             Scorecard.stage,
             Scorecard.recommendation,

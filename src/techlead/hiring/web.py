@@ -25,8 +25,10 @@ from techlead.hiring.scorecards import (
     LEAD,
     RECOMMENDATIONS,
     STATUSES,
+    CandidateView,
     RoleLookup,
     Score,
+    ScorecardView,
     Submission,
     Viewer,
     add_candidate,
@@ -243,24 +245,56 @@ def add_api(
     return api(_detail(store, ev, settings, number, LEAD), status_code=201)
 
 
+def _forms(found: CandidateView, matrix: Matrix, viewer: Viewer) -> list[dict[str, Any]]:
+    """The scorecard forms the viewer fills in: their own open scorecards with the draft
+    filled in (signed in), or a blank one per stage (the lead's own dashboard)."""
+    role = matrix.roles.get(found.role)
+    if role is None or found.anonymised:
+        return []
+    drafts: dict[str, ScorecardView | None]
+    if viewer.name is None:
+        drafts = dict.fromkeys(role.stages)
+    else:
+        drafts = {
+            c.stage: c
+            for c in found.scorecards
+            if c.interviewer == viewer.name and not c.submitted and c.stage in role.stages
+        }
+    forms = []
+    for stage, draft in drafts.items():
+        given = {s.competency: s for s in draft.scores} if draft else {}
+        forms.append(
+            {
+                "stage": stage,
+                "recommendation": draft.recommendation if draft else None,
+                "notes": draft.notes if draft else None,
+                "competencies": [
+                    {
+                        "name": name,
+                        "title": matrix.competencies[name].title,
+                        "score": given[name].score if name in given else None,
+                        "evidence": given[name].evidence if name in given else None,
+                    }
+                    for name in role.stages[stage].competencies
+                ],
+            }
+        )
+    return forms
+
+
 def _detail(
     store: Store, ev: Evidence, settings: Settings, number: int, viewer: Viewer
 ) -> dict[str, Any]:
     found = candidate(store, str(number), viewer)
     matrix = _matrix(ev, settings)
     result = debrief(found, matrix, settings.hiring.disagreement)
-    own = [c for c in found.scorecards if c.interviewer == viewer.name and not c.submitted]
     role = matrix.roles.get(found.role)
     return {
         "candidate": dataclasses.asdict(found),
         "debrief": dataclasses.asdict(result),
         "disagreements": result.disagreements,
-        "open_for_you": [c.stage for c in own],
+        "forms": _forms(found, matrix, viewer),
         "stages": list(role.stages) if role else [],
-        "competencies": [
-            {"name": n, "title": matrix.competencies[n].title}
-            for n in (role.competencies if role else ())
-        ],
     }
 
 
@@ -308,6 +342,9 @@ class ScorecardEntry(BaseModel):
         default=None, max_length=100, description="Ignored when signed in: you are the interviewer."
     )
     submit: bool = True
+    replace: bool = Field(
+        default=False, description="These scores replace the draft's (else they are added)."
+    )
 
 
 def _interviewer(viewer: Viewer, given: str | None) -> str:
@@ -326,8 +363,8 @@ def _score(
     viewer: Viewer,
     entry: ScorecardEntry,
 ) -> None:
-    if viewer.name is not None and not viewer.manager:
-        found = candidate(store, str(number), viewer)  # not on the panel: 404
+    if viewer.name is not None:  # signed in: only on a panel one is on, managers included
+        found = candidate(store, str(number), viewer)  # an interviewer not on it: 404
         if not any(
             c.interviewer == viewer.name and c.stage == entry.stage for c in found.scorecards
         ):
@@ -343,7 +380,7 @@ def _score(
         RoleLookup(_matrix(ev, settings).roles),
         _interviewer(viewer, entry.interviewer),
         entry.stage,
-        Submission(scores, entry.recommendation or None, entry.notes, entry.submit),
+        Submission(scores, entry.recommendation or None, entry.notes, entry.submit, entry.replace),
     )
 
 
@@ -374,6 +411,7 @@ async def score_form(
         notes=fields.get("notes") or None,
         interviewer=fields.get("interviewer"),
         submit=fields.get("action", "submit") == "submit",
+        replace=True,  # the form shows the whole draft: what it sends is the scorecard
     )
     _score(store, ev, settings, number, viewer, entry)
     return RedirectResponse(f"{base_of(request)}/hire/candidates/{number}", status_code=303)

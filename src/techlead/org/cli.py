@@ -112,12 +112,21 @@ def scan_command(
     workers: WorkersOption = None,
     clone_dir: CloneOption = None,
     rebuild: Annotated[bool, typer.Option(help="Mine every history again.")] = False,
+    chunk_commits: Annotated[
+        int,
+        typer.Option(
+            min=100, help="A history with more commits than this to mine is split into tasks."
+        ),
+    ] = 20_000,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
     """Scan every repository into its own cache (incrementally: a second run mines only new
-    commits), one task per repository and large histories in chunks."""
-    outcomes = _run(ctx, repos, scheduler, workers, clone_dir, None, quiet, rebuild=rebuild)
+    commits), one task per repository and long histories in chunks."""
+    outcomes = _run(
+        ctx, repos, scheduler, workers, clone_dir, None, quiet,
+        rebuild=rebuild, chunk_commits=chunk_commits,
+    )  # fmt: skip
     done = sum(o.ok for o in outcomes)
     render_frame(_summary(outcomes), output, f"Scanned {done} of {len(outcomes)} repositories")
     _failures(outcomes)

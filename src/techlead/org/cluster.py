@@ -45,7 +45,7 @@ def cluster(scheduler: str | None, workers: int | None) -> Iterator[Client]:
             n_workers=workers or default_workers(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: several clusters may run at once
             silence_logs=logging.ERROR,
         )
         with local, Client(local) as client:  # type: ignore[no-untyped-call]

@@ -73,9 +73,10 @@ def _local(source: Source, options: Options) -> Path:
     return path
 
 
-def chunked_miner(chunk: int) -> Callable[..., Frames]:
+def chunked_miner(chunk: int, here_only: bool = False) -> Callable[..., Frames]:
     """Mine in one task when the history is small; otherwise in tasks of `chunk` commits on
-    the cluster, from inside this task (it leaves its worker slot while it waits)."""
+    the cluster, from inside this task (it leaves its worker slot while it waits). With
+    `here_only` (a clone only this worker has) the chunks run on this worker."""
 
     def run(
         repo: Repository,
@@ -85,11 +86,14 @@ def chunked_miner(chunk: int) -> Callable[..., Frames]:
     ) -> Frames:
         if len(commits) <= chunk:
             return mine(repo, commits, workers, progress)
-        from distributed import worker_client
+        from distributed import get_worker, worker_client
 
         parts = [list(commits[at : at + chunk]) for at in range(0, len(commits), chunk)]
+        where = [get_worker().address] if here_only else None
         with worker_client() as client:
-            futures = client.map(_mine_part, [str(repo.root)] * len(parts), parts, pure=False)
+            futures = client.map(
+                _mine_part, [str(repo.root)] * len(parts), parts, pure=False, workers=where
+            )
             frames = client.gather(futures)
         _chunks_used.append(len(parts))
         return (
@@ -125,7 +129,10 @@ def scanned(source: Source, options: Options) -> tuple[ScanResult, Outcome]:
     settings = load_settings(path, options.config)
     _chunks_used.clear()
     result = scan(
-        path, settings, rebuild=options.rebuild, miner=chunked_miner(options.chunk_commits)
+        path,
+        settings,
+        rebuild=options.rebuild,
+        miner=chunked_miner(options.chunk_commits, here_only=source.is_url),
     )
     outcome = Outcome(
         source.name,

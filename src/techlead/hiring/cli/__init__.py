@@ -5,6 +5,7 @@ Candidates, scorecards, debriefs, calibration and retention are in `hiring.cli.r
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 from pathlib import Path
@@ -16,10 +17,10 @@ import typer
 from techlead import terminal
 from techlead.hiring.cli import records
 from techlead.options import FormatOption, QuietOption, RepoOption
-from techlead.output import OutputFormat, render_frame
+from techlead.output import OutputFormat, render_frame, to_json
 
 if TYPE_CHECKING:
-    from techlead.hiring.kits import CodeExercise, DesignPrompt
+    from techlead.hiring.kits import CodeExercise, DesignPrompt, Kit
     from techlead.hiring.profiles import Matrix
 
 app = typer.Typer(
@@ -85,6 +86,10 @@ def roles_command(
         schema=["role", "title", "level", "competencies", "stages"],
         orient="row",
     )
+    if output is OutputFormat.json:  # lists stay lists
+        roles = sorted(matrix.roles.values(), key=lambda r: r.name)
+        sys.stdout.write(to_json([dataclasses.asdict(role) for role in roles]) + "\n")
+        return
     render_frame(frame, output, "Role profiles")
 
 
@@ -142,6 +147,9 @@ def questions_command(
         schema=["question", "competency", "levels", "stages", "minutes", "title"],
         orient="row",
     )
+    if output is OutputFormat.json:  # lists stay lists
+        sys.stdout.write(to_json([dataclasses.asdict(q) for q in chosen]) + "\n")
+        return
     render_frame(frame, output, "Question bank")
 
 
@@ -228,7 +236,10 @@ def kit_command(
     prompt = _design(root, ctx, seed) if with_design else None
     kit = build_kit(matrix, role, stage, seed, exercise, prompt)
     text = kit_markdown(kit)
-    for note in _notes(with_code, exercise, with_design, prompt, kit.missing):
+    timing = _timing_note(kit)
+    for note in _notes(with_code, exercise, with_design, prompt, kit.missing) + (
+        [timing] if timing else []
+    ):
         terminal.stderr.print(f"note: {note}", soft_wrap=True)
     if out is None:
         sys.stdout.write(text)
@@ -252,6 +263,12 @@ def _notes(
     if missing:
         notes.append(f"no question in the bank for {', '.join(missing)}")
     return notes
+
+
+def _timing_note(kit: Kit) -> str | None:
+    if kit.questions or len(kit.missing) == len(kit.stage.competencies):
+        return None
+    return f"the {kit.stage.minutes}-minute stage leaves no time for any question of the bank"
 
 
 def _write(out: Path, content: str) -> None:

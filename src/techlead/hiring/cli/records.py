@@ -111,6 +111,13 @@ def candidates_command(
         },
         orient="row",
     )
+    if frame.is_empty() and output is OutputFormat.table:
+        terminal.stdout.print(
+            "no candidates"
+            + (f" with status {status}" if status else "")
+            + ": techlead hire add NAME --role ROLE"
+        )
+        return
     render_frame(frame, output, "Candidates")
 
 
@@ -140,6 +147,8 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
         name, sep, given = value.partition("=")
         if not sep or not name.strip():
             raise HiringError(f"{option} {value!r}: write COMPETENCY=VALUE")
+        if name.strip() in found:
+            raise HiringError(f"{option} {name.strip()} is given twice: give it once")
         found[name.strip()] = given.strip()
     return found
 
@@ -187,7 +196,14 @@ def score_command(
 
     given = Submission(_scores(scores or [], evidence or []), recommend, notes, not draft)
     with opened_store(ctx, repo) as (root, _settings, store):
-        found = record_scorecard(store, candidate, _roles(root, ctx), interviewer, stage, given)
+        found, added = record_scorecard(
+            store, candidate, _roles(root, ctx), interviewer, stage, given
+        )
+    if added:
+        terminal.stderr.print(
+            f"note: {interviewer} was not on the {stage} panel of #{found.id}: added",
+            soft_wrap=True,
+        )
     state = "saved as a draft" if draft else "submitted"
     terminal.stdout.print(f"{interviewer}'s {stage} scorecard {state}: {_said(found)}")
 
@@ -256,7 +272,9 @@ def _debrief_summary(result: Debrief) -> list[str]:
     said = ", ".join(f"{n} {r}" for r, n in result.recommendations.items() if n) or "none yet"
     lines = [f"Recommendations: {said}" + (" — split: discuss" if result.split else "")]
     if result.mean is not None:
-        lines.append(f"Mean score {result.mean} over {result.submitted} submitted scorecards")
+        lines.append(
+            f"Mean score {result.mean} over {_plural(result.submitted, 'submitted scorecard')}"
+        )
     if result.disagreements:
         lines.append(f"Disagreement on: {', '.join(result.disagreements)}")
     if result.pending:
@@ -314,7 +332,11 @@ def calibration_command(
             row.update({f"scores_{s}": n for s, n in row.pop("distribution").items()})
         render_frame(pl.DataFrame(rows), output, "Interviewers")
         return
+    if output is OutputFormat.markdown:
+        sys.stdout.write("### Interviewers\n\n")
     render_frame(interviewer_frame(result), output, "Interviewers")
+    if output is OutputFormat.markdown:
+        sys.stdout.write("\n### Agreement (Krippendorff's alpha, ordinal)\n\n")
     render_frame(
         pl.DataFrame(
             [dataclasses.asdict(a) for a in result.agreement],
@@ -329,14 +351,22 @@ def calibration_command(
         output,
         "Agreement (Krippendorff's alpha, ordinal)",
     )
-    if output is OutputFormat.table:
+    if output in (OutputFormat.table, OutputFormat.markdown):
         rho = result.panel_outcome_rho
+        if output is OutputFormat.markdown:
+            sys.stdout.write("\n")
         terminal.stdout.print(
             f"{_plural(result.candidates, 'candidate')}; "
             f"{_plural(result.hires_rated, 'hire')} rated later"
             + (f"; panel mean score vs outcome: Spearman {rho}" if rho is not None else ""),
             soft_wrap=True,
         )
+
+
+def _rho(rho: float | None, n: int) -> str:
+    if rho is not None:
+        return f"{rho:+.2f} ({n})"
+    return f"— ({n}: too few or no spread)" if n else ""
 
 
 def _plural(number: int, thing: str) -> str:
