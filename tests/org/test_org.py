@@ -142,7 +142,8 @@ def test_repositories_listed_in_a_file_by_path_or_url(organisation: Path, tmp_pa
     listing = tmp_path / "repos.txt"
     listing.write_text(
         f"# the team's repositories\n{organisation / 'shop'}\n../nowhere   # gone\n"
-        f"file://{organisation / 'billing'}\n{organisation / 'shop'}\n\n",
+        f"file://{organisation / 'billing'}  # a comment\n"
+        f"{organisation}/../{organisation.name}/shop\n\n",
         encoding="utf-8",
     )
     sources = read_sources(listing)
@@ -151,11 +152,13 @@ def test_repositories_listed_in_a_file_by_path_or_url(organisation: Path, tmp_pa
         ("nowhere", False),
         ("billing", True),
     ]
-    assert sources[1].location == str((tmp_path / "../nowhere").absolute())
+    assert sources[1].location == str((tmp_path / "../nowhere").resolve())
     (tmp_path / "a" / "x").mkdir(parents=True)
     (tmp_path / "b" / "x").mkdir(parents=True)
     listing.write_text(f"{tmp_path / 'a' / 'x'}\n{tmp_path / 'b' / 'x'}\n", encoding="utf-8")
     assert [s.name for s in read_sources(listing)] == ["a/x", "b/x"]
+    listing.write_text("/deep/a/svc/api\n/deep/b/svc/api\n/other/web\n", encoding="utf-8")
+    assert [s.name for s in read_sources(listing)] == ["a/svc/api", "b/svc/api", "web"]
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(SourcesError, match="no git repository among its immediate children"):
@@ -172,12 +175,9 @@ def test_org_commands_report_across_repositories_and_exit_1_for_a_broken_one(
     assert code == 1
     assert "failed: broken:" in captured.err
     result = json.loads(captured.out)
-    factors = {
-        r["repository"]: r["truck_factor"]
-        for r in result["Truck factor per repository (1 with 1 or less)"]
-    }
+    factors = {r["repository"]: r["truck_factor"] for r in result["truck_factors"]}
     assert factors["solo"] == 1
-    sole = {r["person"]: r for r in result["Only author of the most files (top 20)"]}
+    sole = {r["person"]: r for r in result["sole_authors"]}
     assert sole["Ana"]["repositories"] >= 1
     listing = tmp_path / "repos.txt"
     clones = tmp_path / "clones"
@@ -198,11 +198,16 @@ def test_org_commands_report_across_repositories_and_exit_1_for_a_broken_one(
     )
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    rows = {r["repository"]: r for r in json.loads(captured.out)["Delivery across 2 repositories"]}
+    rows = {r["repository"]: r for r in json.loads(captured.out)["delivery"]}
     assert rows["billing"]["deployments"] == 2
     assert rows["shop"]["deployments"] == 4
-    assert (clones / "billing" / ".git").is_dir()  # the worker cloned it
-    code = main(["org", "hotspots", str(listing), "--clone-dir", str(clones), "--top", "3", "-q"])
+    assert [p.name[:8] for p in clones.iterdir()] == ["billing-"]  # the worker cloned it
+    config = tmp_path / "techlead.toml"
+    config.write_text('[debt]\nsince = "10y"\n', encoding="utf-8")  # the fixtures are old
+    code = main(
+        ["--config", str(config), "org", "hotspots", str(listing),
+         "--clone-dir", str(clones), "--top", "3", "-q"]
+    )  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
     assert "src/m" in out
@@ -225,3 +230,13 @@ def test_a_cloned_long_history_is_mined_in_chunks_on_the_worker_that_cloned_it(
     [outcome] = run(client, read_sources(listing), options, None)  # type: ignore[arg-type]
     assert outcome.ok, outcome.error
     assert (outcome.chunks, outcome.new_commits) == (3, 23)
+
+
+def test_each_repository_counts_its_own_chunks_while_others_mine_beside_it(
+    organisation: Path, client: object, tmp_path: Path
+) -> None:
+    for name in ("shop", "billing"):
+        shutil.copytree(organisation / name, tmp_path / name)
+        shutil.rmtree(tmp_path / name / ".techlead", ignore_errors=True)
+    outcomes = run(client, read_sources(tmp_path), Options(chunk_commits=4), None)  # type: ignore[arg-type]
+    assert {o.name: o.chunks for o in outcomes} == {"billing": 4, "shop": 6}

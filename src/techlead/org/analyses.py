@@ -32,6 +32,12 @@ def repository_team(result: ScanResult, options: Options) -> dict[str, pl.DataFr
     authors = authors_by_file(degree_of_authorship(files))
     paths = files.files.get_column("path").to_list()
     found = greedy_truck_factor(paths, authors)
+    if not paths:  # nothing at HEAD: no truck factor to speak of
+        empty = {"truck_factor": [None], "files": [0], "orphaned_share": [None]}
+        return {
+            "truck_factor": pl.DataFrame(empty, schema_overrides={"truck_factor": pl.Int64}),
+            "sole_authors": pl.DataFrame(),
+        }
     sole = pl.DataFrame(
         [(people[0],) for path, people in authors.items() if len(people) == 1],
         schema={"person": pl.String},
@@ -55,14 +61,18 @@ def repository_delivery(result: ScanResult, options: Options) -> dict[str, pl.Da
     history = result.history
     rules = history.settings.delivery
     deployments = from_tags(history.tags, options.tags or rules.tag_pattern)
+    pattern = options.tags or rules.tag_pattern
     if not deployments:
-        return {"delivery": pl.DataFrame()}
+        return {
+            "delivery": pl.DataFrame({"deployments": [0], "note": [f"no tag matches {pattern!r}"]})
+        }
     shipped = ship(history.repo, deployments, history.commits, set(), rules.hotfix_pattern)
     spans = periods(deployments[0].at.date(), deployments[-1].at.date(), "month")
     overall = keys(shipped, "all", spans[0][1], spans[-1][2])
     row: dict[str, Any] = as_row(overall)
     row.pop("period")
     row["lead_time_level"] = classify(overall)["change lead time"].split(" (")[0]
+    row["note"] = f"tags {pattern}"
     return {"delivery": pl.DataFrame([row])}
 
 
@@ -74,32 +84,46 @@ ANALYSES = {
 
 
 def _with_repository(outcomes: list[Outcome], table: str) -> pl.DataFrame:
+    """One table of every repository that has it, with the repository's name first and, when
+    any repository needs one, a caution (a shallow clone, no commits) last."""
     frames = [
         o.tables[table]
-        .with_columns(repository=pl.lit(o.name))
-        .select("repository", *o.tables[table].columns)
+        .with_columns(repository=pl.lit(o.name), caution=pl.lit(o.note, dtype=pl.String))
+        .select("repository", *o.tables[table].columns, "caution")
         for o in outcomes
         if o.ok and table in o.tables and o.tables[table].height
     ]
-    return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    if not frames:
+        return pl.DataFrame()
+    found = pl.concat(frames, how="diagonal_relaxed")
+    columns = ["repository", *(c for c in frames[0].columns if c not in ("repository", "caution"))]
+    columns += [c for c in found.columns if c not in columns and c != "caution"]
+    if found.get_column("caution").null_count() < found.height:
+        columns.append("caution")
+    return found.select(columns)
 
 
 def organisation_hotspots(outcomes: list[Outcome], top: int) -> pl.DataFrame:
-    """Every repository's hotspots ranked together (scores are relative within a repository,
-    so the top of each repository competes on equal terms)."""
+    """Every repository's hotspots ranked together by changes times complexity — absolute, so a
+    busy complex file outranks a small repository's top file; `score` stays each repository's
+    own (relative) hotspot score. Files not changed in their repository's window are left out."""
     found = _with_repository(outcomes, "hotspots")
     if found.is_empty():
         return found
-    ranked = found.sort(
-        ["score", "revisions", "repository", "path"], descending=[True, True, False, False]
+    ranked = (
+        found.filter(pl.col("revisions") > 0)
+        .with_columns(weight=pl.col("revisions") * pl.col("complexity").fill_null(0))
+        .sort(["weight", "repository", "path"], descending=[True, False, False])
     )
-    columns = ("repository", "path", "score", "revisions", "complexity", "authors")
+    columns = ("repository", "path", "revisions", "complexity", "authors", "score")
     return ranked.select(columns).head(top)
 
 
 def organisation_truck_factors(outcomes: list[Outcome]) -> pl.DataFrame:
     found = _with_repository(outcomes, "truck_factor")
-    return found.sort(["truck_factor", "repository"]) if not found.is_empty() else found
+    if found.is_empty():
+        return found
+    return found.sort(["truck_factor", "repository"], nulls_last=True)
 
 
 def sole_authors(outcomes: list[Outcome], top: int) -> pl.DataFrame:
@@ -123,7 +147,7 @@ def organisation_delivery(outcomes: list[Outcome]) -> pl.DataFrame:
     found = _with_repository(outcomes, "delivery")
     if found.is_empty():
         return found
-    return found.sort("repository").select(
+    wanted = (
         "repository",
         "deployments",
         "per_week",
@@ -131,4 +155,6 @@ def organisation_delivery(outcomes: list[Outcome]) -> pl.DataFrame:
         "change_failure_rate",
         "recovery_median_h",
         "lead_time_level",
+        "note",
     )
+    return found.sort("repository").select(c for c in wanted if c in found.columns)

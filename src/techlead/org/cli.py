@@ -88,20 +88,28 @@ def _failures(outcomes: list[Outcome]) -> None:
 
 
 def _summary(outcomes: list[Outcome]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [
-            {
-                "repository": o.name,
-                "status": "ok" if o.ok else "failed",
-                "commits": o.commits,
-                "new": o.new_commits,
-                "seconds": o.seconds,
-                "chunks": o.chunks,
-                "error": o.error or "",
-            }
-            for o in outcomes
-        ]
-    )
+    rows = [
+        {
+            "repository": o.name,
+            "status": "ok" if o.ok else "failed",
+            "commits": o.commits,
+            "new": o.new_commits,
+            "seconds": o.seconds,
+            "chunks": o.chunks,
+            "note": o.error or o.note or "",
+        }
+        for o in outcomes
+    ]
+    frame = pl.DataFrame(rows)
+    return frame if frame.get_column("note").str.len_chars().sum() else frame.drop("note")
+
+
+def _repositories(number: int) -> str:
+    return f"{number} {'repository' if number == 1 else 'repositories'}"
+
+
+def _outcomes_json(outcomes: list[Outcome]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in dataclasses.asdict(o).items() if k != "tables"} for o in outcomes]
 
 
 @app.command("scan")
@@ -128,19 +136,39 @@ def scan_command(
         rebuild=rebuild, chunk_commits=chunk_commits,
     )  # fmt: skip
     done = sum(o.ok for o in outcomes)
-    render_frame(_summary(outcomes), output, f"Scanned {done} of {len(outcomes)} repositories")
+    if output is OutputFormat.json:
+        sys.stdout.write(to_json({"repositories": _outcomes_json(outcomes)}) + "\n")
+    else:
+        title = f"Scanned {done} of {_repositories(len(outcomes))}"
+        render_frame(_summary(outcomes), output, title)
     _failures(outcomes)
 
 
-def _render(frames: dict[str, pl.DataFrame], output: OutputFormat, outcomes: list[Outcome]) -> None:
+def _render(
+    tables: dict[str, tuple[str, pl.DataFrame]], output: OutputFormat, outcomes: list[Outcome]
+) -> None:
+    """Several tables: all of them in JSON (under stable keys) and Markdown (with headings),
+    one after the other in a terminal, the first only in CSV (one table per file)."""
     if output is OutputFormat.json:
-        result = {name: frame.to_dicts() for name, frame in frames.items()}
-        result["repositories"] = [
-            dataclasses.asdict(dataclasses.replace(o, tables={})) for o in outcomes
-        ]
+        result: dict[str, Any] = {key: frame.to_dicts() for key, (_, frame) in tables.items()}
+        result["repositories"] = _outcomes_json(outcomes)
         sys.stdout.write(to_json(result) + "\n")
         return
-    for title, frame in frames.items():
+    for index, (title, frame) in enumerate(tables.values()):
+        if output is OutputFormat.csv:
+            if len(tables) > 1:
+                terminal.stderr.print(f"note: CSV holds {title!r} only; JSON has every table")
+            render_frame(frame, output)
+            return
+        if output is OutputFormat.markdown:
+            sys.stdout.write(("\n" if index else "") + f"### {title}\n\n")
+        if frame.is_empty():
+            (sys.stdout.write if output is OutputFormat.markdown else terminal.stdout.print)(
+                f"{title}: nothing to show\n"
+                if output is OutputFormat.table
+                else "nothing to show\n"
+            )
+            continue
         render_frame(frame, output, title)
 
 
@@ -161,7 +189,8 @@ def hotspots_command(
 
     outcomes = _run(ctx, repos, scheduler, workers, clone_dir, repository_hotspots, quiet, top=top)
     found = organisation_hotspots(outcomes, top)
-    _render({f"Top {top} hotspots across {len(outcomes)} repositories": found}, output, outcomes)
+    title = f"Top {top} hotspots across {_repositories(len(outcomes))}"
+    _render({"hotspots": (title, found)}, output, outcomes)
     _failures(outcomes)
 
 
@@ -177,16 +206,23 @@ def truck_factor_command(
     quiet: QuietOption = False,
 ) -> None:
     """Truck factor per repository (lowest first), and the people who are the only author of
-    the most files across repositories."""
+    the most files across repositories (--top of them)."""
     from techlead.org.analyses import organisation_truck_factors, repository_team, sole_authors
 
     outcomes = _run(ctx, repos, scheduler, workers, clone_dir, repository_team, quiet, top=top)
     factors = organisation_truck_factors(outcomes)
-    ones = factors.filter(pl.col("truck_factor") <= 1).height if factors.height else 0
+    ones = (
+        factors.filter(pl.col("truck_factor") <= 1).height
+        if "truck_factor" in factors.columns
+        else 0
+    )
     _render(
         {
-            f"Truck factor per repository ({ones} with 1 or less)": factors,
-            f"Only author of the most files (top {top})": sole_authors(outcomes, top),
+            "truck_factors": (f"Truck factor per repository ({ones} with 1 or less)", factors),
+            "sole_authors": (
+                f"Only author of the most files (top {top})",
+                sole_authors(outcomes, top),
+            ),
         },
         output,
         outcomes,
@@ -218,10 +254,6 @@ def delivery_command(
         ctx, repos, scheduler, workers, clone_dir, repository_delivery, quiet, tags=tags
     )
     found = organisation_delivery(outcomes)
-    untagged = [
-        o.name for o in outcomes if o.ok and not o.tables.get("delivery", pl.DataFrame()).height
-    ]
-    _render({f"Delivery across {len(outcomes)} repositories": found}, output, outcomes)
-    if untagged and output is OutputFormat.table:
-        terminal.stdout.print(f"no release tags: {', '.join(untagged)}", soft_wrap=True)
+    title = f"Delivery across {_repositories(len(outcomes))}"
+    _render({"delivery": (title, found)}, output, outcomes)
     _failures(outcomes)

@@ -33,9 +33,13 @@ def cluster(scheduler: str | None, workers: int | None) -> Iterator[Client]:
 
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="15s")  # type: ignore[no-untyped-call]
+            client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise ClusterError(f"--scheduler {scheduler}: cannot reach it ({exc})") from None
+        except ValueError as exc:  # not an address: http://..., no port, empty
+            raise ClusterError(
+                f"--scheduler {scheduler!r}: {exc}", hint="give it as tcp://HOST:8786"
+            ) from None
         with client:
             yield client
         return

@@ -35,14 +35,41 @@ def is_repository(path: Path) -> bool:
     return (path / "HEAD").is_file() and (path / "objects").is_dir()
 
 
-def _name(location: str) -> str:
-    tail = location.rstrip("/").replace(":", "/").rsplit("/", 1)[-1]
-    return tail.removesuffix(".git") or location
+def _parts(location: str) -> list[str]:
+    """The path parts of a location, the last without `.git` (`repo` of a bare mirror kept)."""
+    parts = [p for p in location.rstrip("/").replace(":", "/").split("/") if p]
+    if parts:
+        parts[-1] = parts[-1].removesuffix(".git") or parts[-1]
+    return parts or [location]
+
+
+def _names(locations: list[str]) -> list[str]:
+    """The shortest unique tails of the locations' paths: `api`, or `team-a/api`."""
+    parts = [_parts(location) for location in locations]
+    depth = [1] * len(parts)
+    while True:
+        names = ["/".join(p[-d:]) for p, d in zip(parts, depth, strict=True)]
+        clashing = {n for n in names if names.count(n) > 1}
+        grown = False
+        for index, name in enumerate(names):
+            if name in clashing and depth[index] < len(parts[index]):
+                depth[index] += 1
+                grown = True
+        if not grown:
+            return names
 
 
 def _from_directory(directory: Path) -> list[str]:
     children = sorted(p for p in directory.iterdir() if p.is_dir() and is_repository(p))
-    return [str(child.absolute()) for child in children]
+    return [str(child.resolve()) for child in children]
+
+
+def _entry(line: str) -> str:
+    """A line without its comment: `#` after whitespace (URLs may hold `#`), or at the start."""
+    text = line.strip()
+    if text.startswith("#"):
+        return ""
+    return re.split(r"\s#", text, maxsplit=1)[0].strip()
 
 
 def _from_file(listing: Path) -> list[str]:
@@ -52,21 +79,23 @@ def _from_file(listing: Path) -> list[str]:
         raise SourcesError(f"{listing}: cannot read: {exc}") from None
     found = []
     for line in lines:
-        entry = line.split("#", 1)[0].strip() if not URL.match(line.strip()) else line.strip()
+        entry = _entry(line)
         if not entry:
             continue
         if URL.match(entry):
             found.append(entry)
         else:
             path = Path(entry).expanduser()
-            found.append(str(path if path.is_absolute() else (listing.parent / path).absolute()))
+            # resolved: ../x and /abs/x (or a symlink to it) are one repository
+            found.append(str((path if path.is_absolute() else listing.parent / path).resolve()))
     return found
 
 
 def read_sources(given: Path) -> list[Source]:
     """The repositories `given` names: each immediate child of a directory that is a git
     repository, or each line of a file (a path, relative to the file, or a clone URL;
-    `#` starts a comment). Names are the last path part, made unique with their parent."""
+    `#` starts a comment). Names are the last path part, with as many parents as make them
+    unique."""
     if given.is_dir():
         locations = _from_directory(given)
         where = f"{given}: no git repository among its immediate children"
@@ -78,11 +107,4 @@ def read_sources(given: Path) -> list[Source]:
     if not locations:
         raise SourcesError(where)
     unique = list(dict.fromkeys(locations))
-    names = [_name(location) for location in unique]
-    clashing = {name for name in names if names.count(name) > 1}
-    return [
-        Source(
-            f"{_name(str(Path(location).parent))}/{name}" if name in clashing else name, location
-        )
-        for name, location in zip(names, unique, strict=True)
-    ]
+    return [Source(name, location) for name, location in zip(_names(unique), unique, strict=True)]

@@ -5,6 +5,7 @@ repository never stops the others."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,13 +50,20 @@ class Outcome:
     seconds: float = 0.0
     chunks: int = 0
     worker: str | None = None
+    note: str | None = None  # ok, but read with care: a shallow clone, no commits
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+
+def clone_path(source: Source, clone_dir: Path) -> Path:
+    """Where a URL is cloned: its name and a digest of the URL, so no two URLs share it."""
+    digest = hashlib.sha1(source.location.encode(), usedforsecurity=False).hexdigest()[:8]
+    return clone_dir / f"{source.name.replace('/', '-')}-{digest}"
 
 
 def _clone(source: Source, clone_dir: Path | None) -> Path:
     if clone_dir is None:
         raise TechleadError(f"{source.location}: a URL needs --clone-dir (where workers clone)")
-    target = clone_dir / source.name.replace("/", "-")
+    target = clone_path(source, clone_dir)
     if (target / ".git").exists():
         run_git(target, ["pull", "--quiet", "--ff-only"])
     else:
@@ -73,38 +81,41 @@ def _local(source: Source, options: Options) -> Path:
     return path
 
 
-def chunked_miner(chunk: int, here_only: bool = False) -> Callable[..., Frames]:
-    """Mine in one task when the history is small; otherwise in tasks of `chunk` commits on
+class ChunkedMiner:
+    """Mines in one task when the history is small; otherwise in tasks of `chunk` commits on
     the cluster, from inside this task (it leaves its worker slot while it waits). With
     `here_only` (a clone only this worker has) the chunks run on this worker."""
 
-    def run(
+    def __init__(self, chunk: int, here_only: bool = False) -> None:
+        self.chunk = chunk
+        self.here_only = here_only
+        self.chunks = 0  # mining tasks used (this repository's own)
+
+    def __call__(
+        self,
         repo: Repository,
         commits: Sequence[str],
         workers: int,
         progress: Callable[[int], None] | None,
     ) -> Frames:
+        chunk = self.chunk
         if len(commits) <= chunk:
+            self.chunks = 1 if commits else 0
             return mine(repo, commits, workers, progress)
         from distributed import get_worker, worker_client
 
         parts = [list(commits[at : at + chunk]) for at in range(0, len(commits), chunk)]
-        where = [get_worker().address] if here_only else None
+        where = [get_worker().address] if self.here_only else None
         with worker_client() as client:
             futures = client.map(
                 _mine_part, [str(repo.root)] * len(parts), parts, pure=False, workers=where
             )
             frames = client.gather(futures)
-        _chunks_used.append(len(parts))
+        self.chunks = len(parts)
         return (
             pl.concat([c for c, _ in frames]),
             pl.concat([f for _, f in frames]),
         )
-
-    return run
-
-
-_chunks_used: list[int] = []
 
 
 def _mine_part(root: str, commits: list[str]) -> Frames:
@@ -127,13 +138,14 @@ def scanned(source: Source, options: Options) -> tuple[ScanResult, Outcome]:
     started = time.perf_counter()
     path = _local(source, options)
     settings = load_settings(path, options.config)
-    _chunks_used.clear()
-    result = scan(
-        path,
-        settings,
-        rebuild=options.rebuild,
-        miner=chunked_miner(options.chunk_commits, here_only=source.is_url),
-    )
+    miner = ChunkedMiner(options.chunk_commits, here_only=source.is_url)
+    result = scan(path, settings, rebuild=options.rebuild, miner=miner)
+    repo = result.history.repo
+    notes = []
+    if repo.is_shallow:
+        notes.append("shallow clone: the history is incomplete")
+    if result.history.commits.is_empty():
+        notes.append("no commits")
     outcome = Outcome(
         source.name,
         source.location,
@@ -142,8 +154,9 @@ def scanned(source: Source, options: Options) -> tuple[ScanResult, Outcome]:
         commits=result.history.commits.height,
         new_commits=result.new_commits,
         seconds=round(time.perf_counter() - started, 2),
-        chunks=sum(_chunks_used) or (1 if result.new_commits else 0),
+        chunks=miner.chunks,
         worker=_worker_name(),
+        note="; ".join(notes) or None,
     )
     return result, outcome
 
