@@ -41,3 +41,16 @@ def write_pdf(html: str, path: Path) -> None:
         raise TechleadError(
             f"--out {path}: Chromium could not print: {str(exc).splitlines()[0]}"
         ) from None
+
+
+def write_document(content: str, out: Path) -> None:
+    """Write a page or text to `out`; a `.pdf` is printed from the page."""
+    from techlead.errors import TechleadError
+
+    if out.suffix.lower() == ".pdf":
+        write_pdf(content, out)
+        return
+    try:
+        out.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise TechleadError(f"--out {out}: cannot write: {exc.strerror}") from None

@@ -8,9 +8,10 @@ Three layers, later ones replacing earlier ones by name: techlead's starter set 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -168,33 +169,32 @@ def _role(name: str, given: RoleSettings, body: str = "") -> Role:
     )
 
 
-def _from_directory(directory: Path, matrix: Matrix) -> None:
-    for path in _files(directory, "competencies"):
+M = TypeVar("M", bound=BaseModel)
+
+
+def _definitions(directory: Path, kind: str, model: type[M]) -> Iterator[tuple[str, M, str]]:
+    """Each Markdown file of `kind`: its name, its front matter checked by `model`, its text."""
+    for path in _files(directory, kind):
         front, body = _read(path)
         try:
-            given = CompetencySettings.model_validate(front)
+            given = model.model_validate(front)
         except ValidationError as exc:
             raise ConfigError(_described(path, exc)) from exc
-        matrix.competencies[path.stem] = _competency(path.stem, given, body)
-    for path in _files(directory, "roles"):
-        front, body = _read(path)
-        try:
-            role = RoleSettings.model_validate(front)
-        except ValidationError as exc:
-            raise ConfigError(_described(path, exc)) from exc
-        matrix.roles[path.stem] = _role(path.stem, role, body)
-    questions = {q.name: q for q in matrix.questions}
-    for path in _files(directory, "questions"):
-        front, body = _read(path)
-        try:
-            given_question = QuestionFront.model_validate(front)
-        except ValidationError as exc:
-            raise ConfigError(_described(path, exc)) from exc
-        if not body:
+        if kind == "questions" and not body:
             raise ConfigError(
                 f"{path}: the question itself is missing (the text after the front matter)"
             )
-        questions[path.stem] = _question(path.stem, given_question, body)
+        yield path.stem, given, body
+
+
+def _from_directory(directory: Path, matrix: Matrix) -> None:
+    for name, competency, body in _definitions(directory, "competencies", CompetencySettings):
+        matrix.competencies[name] = _competency(name, competency, body)
+    for name, role, body in _definitions(directory, "roles", RoleSettings):
+        matrix.roles[name] = _role(name, role, body)
+    questions = {q.name: q for q in matrix.questions}
+    for name, question, body in _definitions(directory, "questions", QuestionFront):
+        questions[name] = _question(name, question, body)
     matrix.questions[:] = [questions[name] for name in sorted(questions)]
 
 

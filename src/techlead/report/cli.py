@@ -59,16 +59,9 @@ def _check_out(out: Path, templates: Path | None, template: str) -> None:
 
 
 def _write(html: str, out: Path) -> None:
-    from techlead.errors import TechleadError
-    from techlead.pdf import write_pdf
+    from techlead.pdf import write_document
 
-    if out.suffix.lower() == ".pdf":
-        write_pdf(html, out)
-    else:
-        try:
-            out.write_text(html, encoding="utf-8")
-        except OSError as exc:
-            raise TechleadError(f"--out {out}: cannot write: {exc.strerror}") from None
+    write_document(html, out)
     terminal.stdout.print(f"wrote {out}", soft_wrap=True)
 
 

@@ -272,14 +272,7 @@ def _timing_note(kit: Kit) -> str | None:
 
 
 def _write(out: Path, content: str) -> None:
-    from techlead.errors import TechleadError
-    from techlead.pdf import write_pdf
+    from techlead.pdf import write_document
 
-    if out.suffix.lower() == ".pdf":
-        write_pdf(content, out)
-    else:
-        try:
-            out.write_text(content, encoding="utf-8")
-        except OSError as exc:
-            raise TechleadError(f"--out {out}: cannot write: {exc.strerror}") from None
+    write_document(content, out)
     terminal.stdout.print(f"wrote {out}", soft_wrap=True)
