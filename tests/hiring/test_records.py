@@ -348,3 +348,18 @@ def test_names_and_emails_are_checked(
 ) -> None:
     with pytest.raises(HiringError, match=message):
         add_candidate(store, name, matrix.role("backend-l3"), email)
+
+
+def test_an_interviewer_keeps_the_first_spelling_of_their_name(
+    store: Store, matrix: Matrix
+) -> None:
+    number = panel(store, matrix)  # ann and bo
+    roles = RoleLookup(matrix.roles)
+    record_scorecard(store, str(number), roles, "ANN", "technical", card(("testing", 3)))
+    other = add_candidate(store, "Grace", matrix.role("backend-l3")).id
+    assign(store, str(other), roles, "screen", ["Bo  "])
+    names = {c.interviewer for c in candidate(store, str(other)).scorecards} | set(
+        candidate(store, str(other)).pending
+    )
+    assert names == {"bo (screen)"}
+    assert calibrate(submitted_scores(store)).interviewers[0].interviewer == "ann"

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from techlead.errors import NotFoundError
@@ -204,6 +204,22 @@ def _find(session: Session, store: Store, reference: str) -> Candidate:
     return named[0]
 
 
+def _spelling(session: Session, store: Store, name: str) -> str:
+    """An interviewer's name as the repository's scorecards already spell it ("bob smith" is
+    "Bob Smith" if that is how they were first entered), else as given."""
+    known = session.execute(
+        select(Scorecard.interviewer)
+        .join(Candidate, Candidate.id == Scorecard.candidate_id)
+        .where(
+            Candidate.repository == store.repository,
+            func.lower(Scorecard.interviewer) == name.lower(),
+        )
+        .order_by(Scorecard.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    return known if known is not None else name
+
+
 def _open(found: Candidate) -> Candidate:
     """A candidate whose records may still change (not anonymised by the retention purge)."""
     if found.anonymised_at is not None:
@@ -251,7 +267,8 @@ def assign(
         role_of(found.role).stage(stage)
         held = {(c.interviewer, c.stage) for c in found.scorecards}
         now = dt.datetime.now(dt.UTC)
-        for name in dict.fromkeys(_name(i, "interviewer", 100) for i in interviewers):
+        given = (_spelling(session, store, _name(i, "interviewer", 100)) for i in interviewers)
+        for name in dict.fromkeys(given):
             if (name, stage) not in held:
                 found.scorecards.append(
                     Scorecard(interviewer=name, stage=stage, assigned_at=now, scores=[])
@@ -313,8 +330,8 @@ def record_scorecard(
 ) -> tuple[CandidateView, bool]:
     """Save (and by default submit) `interviewer`'s scorecard; a submitted one is final. Also
     says whether the interviewer was added to the panel for it (they were not on it)."""
-    interviewer = _name(interviewer, "interviewer", 100)
     with store.session() as session:
+        interviewer = _spelling(session, store, _name(interviewer, "interviewer", 100))
         found = _open(_find(session, store, reference))
         _check_submission(given, role_of(found.role), stage)
         card = next(
