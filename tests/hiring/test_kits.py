@@ -58,6 +58,27 @@ def test_the_starter_set_works_with_no_configuration(tmp_path: Path) -> None:
             ), (stage.name, competency)
 
 
+def test_every_starter_question_is_drawn_for_some_role_stage(tmp_path: Path) -> None:
+    matrix = load_matrix(tmp_path, Settings())
+    assert [q.name for q in matrix.questions if not matrix.drawn_for(q)] == []
+
+
+def test_a_question_no_stage_can_use_is_listed_as_never_drawn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from techlead.cli import main
+
+    GitRepo(tmp_path).commit("start", {"a.txt": "a"})
+    bank(
+        tmp_path,
+        **{"questions/onsite.md": "---\ncompetency: testing\nstages: [onsite]\n---\nWhy?\n"},
+    )
+    assert main(["hire", "questions", "-C", str(tmp_path)]) == 0
+    assert "never drawn (no role stage has its competency at its levels and stages): onsite" in (
+        capsys.readouterr().out
+    )
+
+
 def test_markdown_roles_and_questions_add_to_and_replace_the_starter_set(tmp_path: Path) -> None:
     bank(
         tmp_path,

@@ -104,6 +104,15 @@ class Matrix:
     roles: dict[str, Role]
     questions: list[Question] = field(default_factory=list)
 
+    def drawn_for(self, question: Question) -> list[str]:
+        """The role stages a kit may draw `question` for: `role stage`, sorted."""
+        return sorted(
+            f"{role.name} {stage.name}"
+            for role in self.roles.values()
+            for stage in role.stages.values()
+            if question.competency in stage.competencies and question.fits(role.level, stage.name)
+        )
+
     def role(self, name: str) -> Role:
         if name not in self.roles:
             known = ", ".join(sorted(self.roles)) or "none (add docs/hiring/roles/NAME.md)"

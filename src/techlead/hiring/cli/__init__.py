@@ -141,16 +141,25 @@ def questions_command(
                 ", ".join(q.stages) or "any",
                 q.minutes,
                 q.title,
+                len(matrix.drawn_for(q)) or "never",
             )
             for q in chosen
         ],
-        schema=["question", "competency", "levels", "stages", "minutes", "title"],
+        schema=["question", "competency", "levels", "stages", "minutes", "title", "role stages"],
         orient="row",
     )
     if output is OutputFormat.json:  # lists stay lists
-        sys.stdout.write(to_json([dataclasses.asdict(q) for q in chosen]) + "\n")
+        rows = [{**dataclasses.asdict(q), "drawn_for": matrix.drawn_for(q)} for q in chosen]
+        sys.stdout.write(to_json(rows) + "\n")
         return
     render_frame(frame, output, "Question bank")
+    never = [q.name for q in chosen if not matrix.drawn_for(q)]
+    if never and output is OutputFormat.table:
+        terminal.stdout.print(
+            f"never drawn (no role stage has its competency at its levels and stages): "
+            f"{', '.join(never)}",
+            soft_wrap=True,
+        )
 
 
 def _check_out(out: Path | None) -> None:
