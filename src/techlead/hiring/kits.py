@@ -11,7 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
+from techlead.config import Settings
 from techlead.decisions.records import Decision, sections
+from techlead.decisions.store import decision_directory, load_decisions
 from techlead.hiring.profiles import Competency, Matrix, Question, Role, Stage
 from techlead.history.git import run_git
 from techlead.risk.szz import is_source, is_test
@@ -150,6 +152,12 @@ def design_prompt(decisions: list[Decision], seed: int) -> DesignPrompt | None:
         return None
     with_options = [p for p in usable if p.options] or usable
     return random.Random(seed).choice(with_options)
+
+
+def design_from_decisions(root: Path, settings: Settings, seed: int) -> DesignPrompt | None:
+    """The design prompt from the repository's decision log, if it has one."""
+    directory = decision_directory(root, settings.decisions.directory)
+    return design_prompt(load_decisions(directory), seed) if directory.is_dir() else None
 
 
 def _plan(

@@ -158,8 +158,13 @@ def _check_name(path: Path) -> None:
         raise ConfigError(f"{path}: file name {exc}") from None
 
 
+def _title(name: str) -> str:
+    """A title from a file or table name: `system-design` is "System design"."""
+    return name.replace("-", " ").capitalize()
+
+
 def _competency(name: str, given: CompetencySettings, body: str = "") -> Competency:
-    title = given.title or name.replace("-", " ").capitalize()
+    title = given.title or _title(name)
     return Competency(name, title, given.description or body, dict(sorted(given.anchors.items())))
 
 
@@ -210,7 +215,7 @@ def _from_directory(directory: Path, matrix: Matrix) -> None:
 def _question(name: str, given: QuestionFront, body: str) -> Question:
     return Question(
         name,
-        given.title or name.replace("-", " ").capitalize(),
+        given.title or _title(name),
         given.competency,
         tuple(given.levels),
         tuple(given.stages),

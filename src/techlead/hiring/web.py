@@ -19,7 +19,7 @@ from techlead.config import Settings
 from techlead.hiring.calibration import calibrate
 from techlead.hiring.debrief import debrief
 from techlead.hiring.documents import kit_markdown
-from techlead.hiring.kits import build_kit, code_exercise, design_prompt
+from techlead.hiring.kits import build_kit, code_exercise, design_from_decisions
 from techlead.hiring.profiles import HiringError, Matrix, load_matrix
 from techlead.hiring.scorecards import (
     LEAD,
@@ -117,15 +117,13 @@ async def kits_api(settings: SettingsDependency, ev: EvidenceDependency) -> Resp
 
 def _kit(ev: Evidence, settings: Settings, role: str, stage: str, seed: int) -> str:
     from techlead.debt.web import ranked_hotspots
-    from techlead.decisions.store import decision_directory, load_decisions
 
     matrix = _matrix(ev, settings)
     matrix.role(role).stage(stage)
     code = code_exercise(ev.repo.root, ranked_hotspots(ev)) if stage == "technical" else None
-    design = None
-    if stage == "system-design":
-        directory = decision_directory(ev.repo.root, settings.decisions.directory)
-        design = design_prompt(load_decisions(directory), seed) if directory.is_dir() else None
+    design = (
+        design_from_decisions(ev.repo.root, settings, seed) if stage == "system-design" else None
+    )
     return kit_markdown(build_kit(matrix, role, stage, seed, code, design))
 
 

@@ -15,7 +15,7 @@ from techlead.history.files import current_files
 from techlead.history.periods import since
 from techlead.history.scan import ScanResult
 from techlead.org.tasks import Options, Outcome
-from techlead.team.truck_factor import authors_by_file, degree_of_authorship, greedy_truck_factor
+from techlead.team.truck_factor import truck_factor
 
 
 def repository_hotspots(result: ScanResult, options: Options) -> dict[str, pl.DataFrame]:
@@ -28,18 +28,15 @@ def repository_hotspots(result: ScanResult, options: Options) -> dict[str, pl.Da
 
 def repository_team(result: ScanResult, options: Options) -> dict[str, pl.DataFrame]:
     """The truck factor, and per person the files they are the only author of."""
-    files = current_files(result)
-    authors = authors_by_file(degree_of_authorship(files))
-    paths = files.files.get_column("path").to_list()
-    found = greedy_truck_factor(paths, authors)
-    if not paths:  # nothing at HEAD: no truck factor to speak of
+    found = truck_factor(current_files(result))
+    if not found.files:  # nothing at HEAD: no truck factor to speak of
         empty = {"truck_factor": [None], "files": [0], "orphaned_share": [None]}
         return {
             "truck_factor": pl.DataFrame(empty, schema_overrides={"truck_factor": pl.Int64}),
             "sole_authors": pl.DataFrame(),
         }
     sole = pl.DataFrame(
-        [(people[0],) for path, people in authors.items() if len(people) == 1],
+        [(people[0],) for people in found.authors.values() if len(people) == 1],
         schema={"person": pl.String},
         orient="row",
     )
@@ -60,8 +57,8 @@ def repository_delivery(result: ScanResult, options: Options) -> dict[str, pl.Da
     """The DORA keys over all the repository's release tags (its own tag pattern)."""
     history = result.history
     rules = history.settings.delivery
-    deployments = from_tags(history.tags, options.tags or rules.tag_pattern)
     pattern = options.tags or rules.tag_pattern
+    deployments = from_tags(history.tags, pattern)
     if not deployments:
         return {
             "delivery": pl.DataFrame({"deployments": [0], "note": [f"no tag matches {pattern!r}"]})
@@ -74,13 +71,6 @@ def repository_delivery(result: ScanResult, options: Options) -> dict[str, pl.Da
     row["lead_time_level"] = classify(overall)["change lead time"].split(" (")[0]
     row["note"] = f"tags {pattern}"
     return {"delivery": pl.DataFrame([row])}
-
-
-ANALYSES = {
-    "hotspots": repository_hotspots,
-    "truck-factor": repository_team,
-    "delivery": repository_delivery,
-}
 
 
 def _with_repository(outcomes: list[Outcome], table: str) -> pl.DataFrame:

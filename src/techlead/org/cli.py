@@ -163,11 +163,10 @@ def _render(
         if output is OutputFormat.markdown:
             sys.stdout.write(("\n" if index else "") + f"### {title}\n\n")
         if frame.is_empty():
-            (sys.stdout.write if output is OutputFormat.markdown else terminal.stdout.print)(
-                f"{title}: nothing to show\n"
-                if output is OutputFormat.table
-                else "nothing to show\n"
-            )
+            if output is OutputFormat.markdown:
+                sys.stdout.write("nothing to show\n")
+            else:
+                terminal.stdout.print(f"{title}: nothing to show")
             continue
         render_frame(frame, output, title)
 
@@ -183,8 +182,8 @@ def hotspots_command(
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
-    """The top hotspots across the organisation (each repository's own hotspot ranking, its
-    best files competing on equal terms)."""
+    """The top hotspots across the organisation: files ranked by changes times complexity,
+    each in its repository's own window, with their score within their repository."""
     from techlead.org.analyses import organisation_hotspots, repository_hotspots
 
     outcomes = _run(ctx, repos, scheduler, workers, clone_dir, repository_hotspots, quiet, top=top)

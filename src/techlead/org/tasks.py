@@ -150,7 +150,7 @@ def scanned(source: Source, options: Options) -> tuple[ScanResult, Outcome]:
         source.name,
         source.location,
         True,
-        path=str(result.history.repo.root),
+        path=str(repo.root),
         commits=result.history.commits.height,
         new_commits=result.new_commits,
         seconds=round(time.perf_counter() - started, 2),

@@ -20,7 +20,8 @@ from techlead.options import FormatOption, QuietOption, RepoOption
 from techlead.output import OutputFormat, render_frame, to_json
 
 if TYPE_CHECKING:
-    from techlead.hiring.kits import CodeExercise, DesignPrompt, Kit
+    from techlead.config import Settings
+    from techlead.hiring.kits import CodeExercise, Kit
     from techlead.hiring.profiles import Matrix
 
 app = typer.Typer(
@@ -31,26 +32,29 @@ app = typer.Typer(
 records.register(app)
 
 
-def _matrix(ctx: typer.Context, repo: Path) -> tuple[Path, Matrix]:
+def _settings(ctx: typer.Context, repo: Path) -> tuple[Path, Settings]:
+    """The repository's root and its settings (or those of `techlead --config`)."""
     from techlead.config import load_settings
-    from techlead.hiring.profiles import load_matrix
     from techlead.history.git import open_repository
 
     root = open_repository(repo).root
-    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
-    return root, load_matrix(root, settings)
+    return root, load_settings(root, ctx.obj.get("config") if ctx.obj else None)
+
+
+def _matrix(ctx: typer.Context, repo: Path) -> tuple[Path, Settings, Matrix]:
+    from techlead.hiring.profiles import load_matrix
+
+    root, settings = _settings(ctx, repo)
+    return root, settings, load_matrix(root, settings)
 
 
 @app.command("init")
 def init_command(ctx: typer.Context, repo: RepoOption = Path(".")) -> None:
     """Copy techlead's starter competencies, roles and questions into docs/hiring/ (or the
     configured directory) to make them the team's own; existing files are kept."""
-    from techlead.config import load_settings
     from techlead.hiring.profiles import STARTER, hiring_directory
-    from techlead.history.git import open_repository
 
-    root = open_repository(repo).root
-    target = hiring_directory(root, load_settings(root, ctx.obj.get("config") if ctx.obj else None))
+    target = hiring_directory(*_settings(ctx, repo))
     written = kept = 0
     for source in sorted(STARTER.rglob("*.md")):
         destination = target / source.relative_to(STARTER)
@@ -71,7 +75,7 @@ def roles_command(
     ctx: typer.Context, repo: RepoOption = Path("."), output: FormatOption = OutputFormat.table
 ) -> None:
     """Role profiles: level, competencies and the interview stages with their length."""
-    _, matrix = _matrix(ctx, repo)
+    *_, matrix = _matrix(ctx, repo)
     frame = pl.DataFrame(
         [
             (
@@ -103,7 +107,7 @@ def matrix_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """The competency matrix: what a score of 1, 2, 3 and 4 looks like for each competency."""
-    _, matrix = _matrix(ctx, repo)
+    *_, matrix = _matrix(ctx, repo)
     names = matrix.role(role).competencies if role else sorted(matrix.competencies)
     frame = pl.DataFrame(
         [
@@ -125,7 +129,7 @@ def questions_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """The question bank (starter questions and docs/hiring/questions/)."""
-    _, matrix = _matrix(ctx, repo)
+    *_, matrix = _matrix(ctx, repo)
     chosen = [
         q
         for q in matrix.questions
@@ -186,18 +190,6 @@ def _code(ctx: typer.Context, repo: Path, quiet: bool) -> CodeExercise | None:
     return code_exercise(files.history.repo.root, ranked)
 
 
-def _design(root: Path, ctx: typer.Context, seed: int) -> DesignPrompt | None:
-    from techlead.config import load_settings
-    from techlead.decisions.store import decision_directory, load_decisions
-    from techlead.hiring.kits import design_prompt
-
-    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
-    directory = decision_directory(root, settings.decisions.directory)
-    if not directory.is_dir():
-        return None
-    return design_prompt(load_decisions(directory), seed)
-
-
 @app.command("kit")
 def kit_command(
     ctx: typer.Context,
@@ -234,21 +226,18 @@ def kit_command(
     """An interview kit: a timed plan, questions with follow-ups and what good and poor
     answers look like, the scoring rubric and a scorecard."""
     from techlead.hiring.documents import kit_html, kit_markdown
-    from techlead.hiring.kits import build_kit
+    from techlead.hiring.kits import build_kit, design_from_decisions
 
     _check_out(out)
-    root, matrix = _matrix(ctx, repo)
+    root, settings, matrix = _matrix(ctx, repo)
     matrix.role(role).stage(stage)  # a typo fails before any mining
     with_code = code if code is not None else stage == "technical"
     with_design = design if design is not None else stage == "system-design"
     exercise = _code(ctx, repo, quiet) if with_code else None
-    prompt = _design(root, ctx, seed) if with_design else None
+    prompt = design_from_decisions(root, settings, seed) if with_design else None
     kit = build_kit(matrix, role, stage, seed, exercise, prompt)
     text = kit_markdown(kit)
-    timing = _timing_note(kit)
-    for note in _notes(with_code, exercise, with_design, prompt, kit.missing) + (
-        [timing] if timing else []
-    ):
+    for note in _notes(kit, with_code, with_design):
         terminal.stderr.print(f"note: {note}", soft_wrap=True)
     if out is None:
         sys.stdout.write(text)
@@ -257,27 +246,20 @@ def kit_command(
     _write(out, text if out.suffix.lower() == ".md" else kit_html(text, title))
 
 
-def _notes(
-    with_code: bool,
-    exercise: CodeExercise | None,
-    with_design: bool,
-    prompt: DesignPrompt | None,
-    missing: tuple[str, ...],
-) -> list[str]:
+def _notes(kit: Kit, with_code: bool, with_design: bool) -> list[str]:
+    """What the kit lacks that the user may expect."""
     notes = []
-    if with_code and exercise is None:
+    if with_code and kit.code is None:
         notes.append("no hotspot has a function of readable size: the kit has no code reading")
-    if with_design and prompt is None:
+    if with_design and kit.design is None:
         notes.append("no accepted decision record with a context: the kit has no design prompt")
-    if missing:
-        notes.append(f"no question in the bank for {', '.join(missing)}")
+    if kit.missing:
+        notes.append(f"no question in the bank for {', '.join(kit.missing)}")
+    if not kit.questions and len(kit.missing) < len(kit.stage.competencies):
+        notes.append(
+            f"the {kit.stage.minutes}-minute stage leaves no time for any question of the bank"
+        )
     return notes
-
-
-def _timing_note(kit: Kit) -> str | None:
-    if kit.questions or len(kit.missing) == len(kit.stage.competencies):
-        return None
-    return f"the {kit.stage.minutes}-minute stage leaves no time for any question of the bank"
 
 
 def _write(out: Path, content: str) -> None:

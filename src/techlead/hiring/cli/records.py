@@ -21,6 +21,7 @@ from techlead.output import OutputFormat, render_frame, to_json
 from techlead.shell import opened_store
 
 if TYPE_CHECKING:
+    from techlead.config import Settings
     from techlead.hiring.calibration import Calibration
     from techlead.hiring.debrief import Debrief
     from techlead.hiring.profiles import Matrix
@@ -32,17 +33,16 @@ StageOption = Annotated[
 ]
 
 
-def _matrix(root: Path, ctx: typer.Context) -> Matrix:
-    from techlead.config import load_settings
+def _matrix(root: Path, settings: Settings) -> Matrix:
     from techlead.hiring.profiles import load_matrix
 
-    return load_matrix(root, load_settings(root, ctx.obj.get("config") if ctx.obj else None))
+    return load_matrix(root, settings)
 
 
-def _roles(root: Path, ctx: typer.Context) -> RoleLookup:
+def _roles(root: Path, settings: Settings) -> RoleLookup:
     from techlead.hiring.scorecards import RoleLookup
 
-    return RoleLookup(_matrix(root, ctx).roles)
+    return RoleLookup(_matrix(root, settings).roles)
 
 
 def _said(candidate: CandidateView) -> str:
@@ -67,8 +67,8 @@ def add_command(
     period: techlead hire purge)."""
     from techlead.hiring.scorecards import add_candidate
 
-    with opened_store(ctx, repo) as (root, _settings, store):
-        added = add_candidate(store, name, _matrix(root, ctx).role(role), email, notes)
+    with opened_store(ctx, repo) as (root, settings, store):
+        added = add_candidate(store, name, _matrix(root, settings).role(role), email, notes)
     terminal.stdout.print(f"added {_said(added)}", soft_wrap=True)
 
 
@@ -134,8 +134,8 @@ def assign_command(
     the others' hidden from them) until they submit."""
     from techlead.hiring.scorecards import assign
 
-    with opened_store(ctx, repo) as (root, _settings, store):
-        found = assign(store, candidate, _roles(root, ctx), stage, interviewers)
+    with opened_store(ctx, repo) as (root, settings, store):
+        found = assign(store, candidate, _roles(root, settings), stage, interviewers)
     terminal.stdout.print(_said(found), soft_wrap=True)
 
 
@@ -195,9 +195,9 @@ def score_command(
     from techlead.hiring.scorecards import Submission, record_scorecard
 
     given = Submission(_scores(scores or [], evidence or []), recommend, notes, not draft)
-    with opened_store(ctx, repo) as (root, _settings, store):
+    with opened_store(ctx, repo) as (root, settings, store):
         found, added = record_scorecard(
-            store, candidate, _roles(root, ctx), interviewer, stage, given
+            store, candidate, _roles(root, settings), interviewer, stage, given
         )
     if added:
         terminal.stderr.print(
@@ -221,7 +221,7 @@ def debrief_command(
 
     with opened_store(ctx, repo) as (root, settings, store):
         found = find_candidate(store, candidate)
-        result = debrief(found, _matrix(root, ctx), settings.hiring.disagreement)
+        result = debrief(found, _matrix(root, settings), settings.hiring.disagreement)
     if output is OutputFormat.json:
         sys.stdout.write(to_json(dataclasses.asdict(result)) + "\n")
         return
