@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint dist-check format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ lint: $(STAMP)
 	$(BIN)/techlead adr lint
 	$(BIN)/techlead adr check
 	$(BIN)/techlead docs lint
+
+## dist-check: build the sdist and the wheel, twine-check them, install the wheel into a fresh
+## virtual environment outside the repository and run every command group there once
+dist-check: $(STAMP)
+	BUILD_PYTHON=$(abspath $(BIN))/python PYTHON=$(PYTHON) .ci/smoke
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
