@@ -1,26 +1,63 @@
-"""Print an HTML page to PDF with Chromium (Playwright): stakeholder reports, interview kits."""
+"""Print an HTML page to PDF with Chromium (Playwright): stakeholder reports, interview kits.
+
+The browser is the system's own when there is one: $TECHLEAD_CHROMIUM, Debian's
+/usr/bin/chromium, then a Chromium or Chrome on PATH; failing those, the browser Playwright
+downloaded (`playwright install chromium`).
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
+
+from techlead.errors import TechleadError
+
+ENVIRONMENT_VARIABLE = "TECHLEAD_CHROMIUM"
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+ON_PATH = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+HOW_TO_GET_ONE = (
+    "apt-get install chromium, or pip install playwright && playwright install chromium, "
+    f"or set {ENVIRONMENT_VARIABLE} to a Chromium or Chrome executable"
+)
+
+
+def find_chromium() -> Path | None:
+    """The system's Chromium or Chrome, in the documented order; None when there is none."""
+    chosen = os.environ.get(ENVIRONMENT_VARIABLE)
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            raise TechleadError(
+                f"{ENVIRONMENT_VARIABLE}={chosen}: not an executable file; point it at a "
+                "Chromium or Chrome executable, or unset it to search for one"
+            )
+        return path
+    if DEBIAN_CHROMIUM.is_file() and os.access(DEBIAN_CHROMIUM, os.X_OK):
+        return DEBIAN_CHROMIUM
+    for name in ON_PATH:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return None
+
+
+def _no_browser() -> TechleadError:
+    return TechleadError(f"a PDF needs Chromium and none was found: {HOW_TO_GET_ONE}")
 
 
 def write_pdf(html: str, path: Path) -> None:
-    """Print the HTML to PDF with Chromium (Playwright), vector charts kept."""
-    from techlead.errors import TechleadError
-
+    """Print the HTML to PDF with Chromium, vector charts kept."""
+    chromium = find_chromium()
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
-        raise TechleadError(
-            "a PDF needs Playwright and Chromium",
-            hint="pip install playwright; apt install chromium",
-        ) from None
-    chromium = Path("/usr/bin/chromium")
+        how = "pip install playwright" if chromium else HOW_TO_GET_ONE
+        raise TechleadError(f"a PDF needs Playwright to drive Chromium: {how}") from None
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
-                executable_path=str(chromium) if chromium.exists() else None,
+                executable_path=str(chromium) if chromium else None,
                 args=[
                     "--headless",
                     "--no-sandbox",
@@ -38,15 +75,16 @@ def write_pdf(html: str, path: Path) -> None:
             )
             browser.close()
     except Error as exc:
+        if chromium is None and "Executable doesn't exist" in str(exc):
+            raise _no_browser() from None
         raise TechleadError(
-            f"--out {path}: Chromium could not print: {str(exc).splitlines()[0]}"
+            f"--out {path}: Chromium ({chromium or 'Playwright'}) could not print: "
+            f"{str(exc).strip().splitlines()[0]}"
         ) from None
 
 
 def write_document(content: str, out: Path) -> None:
     """Write a page or text to `out`; a `.pdf` is printed from the page."""
-    from techlead.errors import TechleadError
-
     if out.suffix.lower() == ".pdf":
         write_pdf(content, out)
         return

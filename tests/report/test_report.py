@@ -42,12 +42,17 @@ def test_the_report_builds_from_an_empty_store_with_no_external_url(
     assert not re.search(r"""(?:href|src)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?https?:""", html)
 
 
-def test_a_pdf_and_a_template_of_the_team(
-    history: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_a_pdf_printed_by_the_system_chromium(
+    history: GitRepo, tmp_path: Path, chromium: Path
 ) -> None:
     pdf = tmp_path / "report.pdf"
     assert main(["report", "stakeholder", "--out", str(pdf), "-q", "-C", str(history.path)]) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_template_of_the_team_and_bad_options(
+    history: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     own = tmp_path / "templates"
     own.mkdir()
     (own / "stakeholder.html").write_text("<p>{{ repository }}: {{ shipped.commits }}</p>")

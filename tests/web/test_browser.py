@@ -1,4 +1,4 @@
-"""The dashboard in a real browser: Debian's Chromium driven by Playwright."""
+"""The dashboard in a real browser: the system's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
@@ -14,13 +14,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("TECHLEAD_TEST_ARTIFACTS", ".test-artifacts")) / "screenshots"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (CI installs it)",
-)
 
 
 def _free_port() -> int:
@@ -56,12 +50,12 @@ def _serve(app: FastAPI) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser_page() -> Iterator[object]:
+def browser_page(chromium: Path) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
+            executable_path=str(chromium),
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
