@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+
+from techlead.errors import TechleadError
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -15,13 +19,30 @@ stdout = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
-class ProgressBar:
-    """A Rich progress bar on stderr, silent when quiet or when stderr is not a terminal."""
+INTERVAL_VARIABLE = "TECHLEAD_PROGRESS_INTERVAL"
+DEFAULT_INTERVAL = 5.0
 
-    def __init__(self, description: str, quiet: bool = False) -> None:
+
+class ProgressBar:
+    """Progress of long work on stderr: a Rich bar on a terminal, plain timed lines otherwise.
+
+    When stderr is not a terminal (a CI log, a pipe) a line such as
+    `Mining shop: 4,200/18,235 commits (23%) 12s` is written every `interval` seconds
+    (default $TECHLEAD_PROGRESS_INTERVAL, else 5) and once at the end. Nothing when quiet.
+    """
+
+    def __init__(
+        self,
+        description: str,
+        quiet: bool = False,
+        *,
+        unit: str = "done",
+        interval: float | None = None,
+    ) -> None:
         self.enabled = not quiet and stderr.is_terminal
         self._description = description
         self._lock = threading.Lock()
+        self._lines = None if quiet or self.enabled else PlainProgress(description, unit, interval)
         # rich.progress is only imported when a bar will be drawn: start-up time matters here
         from rich.progress import (
             BarColumn,
@@ -55,12 +76,93 @@ class ProgressBar:
         trace: TracebackType | None,
     ) -> None:
         self._progress.__exit__(kind, error, trace)
+        if self._lines is not None:
+            self._lines.stop(finished=kind is None)
 
     def start(self, total: int) -> None:
         with self._lock:
             self._task = self._progress.add_task(self._description, total=total)
+        if self._lines is not None:
+            self._lines.start(total)
 
     def advance(self, count: int) -> None:
         with self._lock:
             if self._task is not None:
                 self._progress.advance(self._task, count)
+        if self._lines is not None:
+            self._lines.advance(count)
+
+
+def progress_interval() -> float:
+    """Seconds between plain progress lines: $TECHLEAD_PROGRESS_INTERVAL, else 5."""
+    given = os.environ.get(INTERVAL_VARIABLE, "").strip()
+    if not given:
+        return DEFAULT_INTERVAL
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise TechleadError(f"{INTERVAL_VARIABLE}={given!r}: not a positive number of seconds")
+    return seconds
+
+
+class PlainProgress:
+    """Progress as plain lines on stderr, one every `interval` seconds and one at the end."""
+
+    def __init__(self, description: str, unit: str, interval: float | None = None) -> None:
+        self._description = description
+        self._unit = unit
+        self._interval = progress_interval() if interval is None else interval
+        self._began = time.monotonic()
+        self._total = 0
+        self._done = 0
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._ticker: threading.Thread | None = None
+
+    def start(self, total: int) -> None:
+        with self._lock:
+            self._total += total
+        if self._ticker is None and total > 0:
+            self._ticker = threading.Thread(target=self._tick, name="progress", daemon=True)
+            self._ticker.start()
+
+    def advance(self, count: int) -> None:
+        with self._lock:
+            self._done += count
+
+    def stop(self, finished: bool) -> None:
+        self._stopped.set()
+        if self._ticker is not None:
+            self._ticker.join()
+            if finished:
+                self._write()
+
+    def _tick(self) -> None:
+        while not self._stopped.wait(self._interval):
+            self._write()
+
+    def line(self) -> str:
+        with self._lock:
+            done, total = self._done, self._total
+        share = f" ({100 * done // total}%)" if total else ""
+        return (
+            f"{self._description}: {done:,}/{total:,} {self._unit}{share} "
+            f"{_elapsed(time.monotonic() - self._began)}"
+        )
+
+    def _write(self) -> None:
+        line = self.line()
+        stream = stderr.file
+        stream.write(line + "\n")
+        stream.flush()
+
+
+def _elapsed(seconds: float) -> str:
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"

@@ -33,7 +33,7 @@ app = typer.Typer(help="Where technical debt slows the team down.", no_args_is_h
 
 def measured(files: CurrentFiles, quiet: bool) -> pl.DataFrame:
     """Files at HEAD with their complexity; unmeasured blobs get measured with a progress bar."""
-    with terminal.ProgressBar("Measuring complexity", quiet=quiet) as bar:
+    with terminal.ProgressBar("Measuring complexity", quiet, unit="files") as bar:
         return measure_files(
             files.history.repo, files.files, files.cache_dir, bar.advance, bar.start
         )

@@ -46,7 +46,7 @@ def scan_command(
     for path in paths or [Path(".")]:
         repo = open_repository(path)
         settings = load_settings(repo.root, config_file)
-        with terminal.ProgressBar(f"Mining {repo.root.name}", quiet=quiet) as bar:
+        with terminal.ProgressBar(f"Mining {repo.root.name}", quiet, unit="commits") as bar:
             result = scan(
                 path, settings, all_refs=all_refs, workers=workers, rebuild=rebuild, progress=bar
             )
@@ -61,7 +61,7 @@ def scan_command(
 
 def mined(root: Path, settings: Settings, quiet: bool) -> ScanResult:
     """Scan the repository at `root` (incrementally, with a progress bar)."""
-    with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
+    with terminal.ProgressBar(f"Mining {root.name}", quiet, unit="commits") as bar:
         return scan(root, settings, progress=bar)
 
 

@@ -68,7 +68,7 @@ def _run(
         clone_dir=clone_dir.absolute() if clone_dir else None,
         **options,
     )
-    with terminal.ProgressBar(f"{len(sources)} repositories", quiet=quiet) as bar:
+    with terminal.ProgressBar("Repositories", quiet, unit="repositories") as bar:
         bar.start(len(sources))
         with cluster(scheduler, workers) as client:
             return run(client, sources, chosen, analysis, lambda _: bar.advance(1))

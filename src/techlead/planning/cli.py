@@ -149,7 +149,7 @@ def _evidence(ctx: typer.Context, repo: Path, source: Source, quiet: bool) -> _E
     from techlead.planning.backlog import stored_items
     from techlead.planning.throughput import git_completions, tracker_completions
 
-    with opened_store(ctx, repo) as (_, settings, store):
+    with opened_store(ctx, repo) as (root, settings, store):
         completions = tracker_completions(stored_items(store), settings.planning)
     if source is Source.tracker and not completions.days:
         raise ForecastError(
@@ -157,10 +157,9 @@ def _evidence(ctx: typer.Context, repo: Path, source: Source, quiet: bool) -> _E
             hint="import an export with `techlead plan import`, or use --source git",
         )
     if source is Source.git or not completions.days:
-        from techlead.history.scan import scan
+        from techlead.history.cli import mined
 
-        with terminal.ProgressBar("Mining history", quiet=quiet) as bar:
-            result = scan(repo, settings, progress=bar)
+        result = mined(root, settings, quiet)
         completions = git_completions(result.history.commits, result.head, settings.planning)
         if source is Source.auto:
             terminal.stderr.print(

@@ -38,7 +38,7 @@ def _labelled(ctx: typer.Context, repo: Path, quiet: bool) -> tuple[Any, pl.Data
     result = mined(root, settings, quiet)
     cache = risk_cache(result)
     metrics = cached_metrics(result, settings.risk, cache)
-    with terminal.ProgressBar("Blaming fixes (SZZ)", quiet=quiet) as bar:
+    with terminal.ProgressBar("Blaming fixes (SZZ)", quiet, unit="fixes") as bar:
         data, _ = labelled_changes(
             result.history, settings, reports, cache, bar.advance, bar.start, metrics
         )
@@ -53,7 +53,7 @@ def _results_frame(evaluation: Any) -> pl.DataFrame:
 def _evaluate(data: pl.DataFrame, gaps: list[int], period: int, share: float, quiet: bool) -> Any:
     from techlead.risk.evaluate import evaluate, folds_planned
 
-    with terminal.ProgressBar("Training and testing", quiet=quiet) as bar:
+    with terminal.ProgressBar("Training and testing", quiet, unit="model fits") as bar:
         bar.start(folds_planned(data, gaps, period))
         return evaluate(data, gaps, period, share, progress=bar.advance)
 

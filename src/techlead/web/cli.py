@@ -91,7 +91,7 @@ def serve_command(
         if team:
             _need_users(repositories[0].store)
         for repository in repositories:
-            with terminal.ProgressBar(f"Mining {repository.name}", quiet=quiet) as bar:
+            with terminal.ProgressBar(f"Mining {repository.name}", quiet, unit="commits") as bar:
                 repository.evidence.refresh(progress=bar)
     except BaseException:
         close_stores(repositories)
