@@ -153,6 +153,11 @@ class DecisionSettings(_Section):
         description="Directories, relative to the repository, where import rules look for "
         "the packages they name.",
     )
+    baseline: Path | None = Field(
+        default=None,
+        description="JSON file of frozen rule violations (relative to the repository), read by "
+        "`adr check`, `review`, `release check` and the dashboard; --baseline overrides it.",
+    )
 
 
 REPOSITORY_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"

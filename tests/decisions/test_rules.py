@@ -287,7 +287,8 @@ def test_baseline_freezes_todays_violations(
     )
     # moving the frozen import to another line keeps it frozen
     repo.write("src/shop/models/order.py", "\n\n" + LAYERED["src/shop/models/order.py"])
-    assert found(capsys, repo, "--baseline", str(baseline)) == (
+    assert found(capsys, repo, "--baseline", str(baseline)) == (0, [])
+    assert found(capsys, repo, "--baseline", str(baseline), "--show-frozen") == (
         0,
         [
             {
@@ -302,7 +303,7 @@ def test_baseline_freezes_todays_violations(
         ],
     )
     repo.write("src/shop/services/pricing.py", "from shop.ui import pages\n")
-    code, rows = found(capsys, repo, "--baseline", str(baseline))
+    code, rows = found(capsys, repo, "--baseline", str(baseline), "--show-frozen")
     assert code == 1
     assert [(r["file"], r["state"]) for r in rows] == [
         ("src/shop/models/order.py", "baseline"),
@@ -450,7 +451,10 @@ def test_rules_that_name_missing_modules_or_broken_code(
     assert code == 2
     assert f"{baseline}: not a JSON baseline" in err
     code, _, err = check(capsys, repo, "--update-baseline")
-    assert (code, err.strip()) == (2, "error: --update-baseline needs --baseline FILE")
+    assert (code, err.strip()) == (
+        2,
+        "error: --update-baseline needs --baseline FILE or [decisions] baseline in techlead.toml",
+    )
 
 
 def test_findings_are_one_per_import_statement_and_repeatable(

@@ -207,7 +207,7 @@ def test_a_decision_rule_broken_blocks_a_release(
     code, result = _check(capsys, project, "--release", "v5")
     status, text = _gates(result)["decision rules"]
     assert (code, status) == (1, "failed")
-    assert text == "1 violations: ADR 1 legacy frozen: legacy/new.py"
+    assert text == "1 violation: ADR 1 legacy frozen: legacy/new.py"
 
 
 def test_what_a_first_trial_found_in_release_check(

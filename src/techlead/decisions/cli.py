@@ -14,11 +14,12 @@ import typer
 from techlead import terminal
 from techlead.config import load_settings
 from techlead.decisions.check import Violation, check_log
+from techlead.decisions.frozen import baseline_path, frozen_in, shown
 from techlead.decisions.lint import lint_log
 from techlead.decisions.matrix import load_matrix, matrix_template, ranking, sensitivity
 from techlead.decisions.records import STANDARD_STATUSES, Decision
 from techlead.decisions.renumber import renumber
-from techlead.decisions.report import compare, frame, identity, read_baseline, sarif, write_baseline
+from techlead.decisions.report import compare, frame, identity, sarif, write_baseline
 from techlead.decisions.rules import rules_of
 from techlead.decisions.store import (
     FIRST_RECORD_BODY,
@@ -291,32 +292,34 @@ class CheckFormat(enum.StrEnum):
 
 def _check_targets(baseline: Path | None, update: bool, sarif_file: Path | None) -> None:
     if update and baseline is None:
-        raise DecisionLogError("--update-baseline needs --baseline FILE")
+        raise DecisionLogError(
+            "--update-baseline needs --baseline FILE or [decisions] baseline in techlead.toml"
+        )
     for target in (baseline, sarif_file):
         if target is not None and target.is_dir():
             raise DecisionLogError(f"{target}: is a directory, not a file")
-    if baseline is not None and not baseline.exists() and not update:
-        raise DecisionLogError(
-            f"{baseline}: no such baseline",
-            hint=f"create it with: techlead adr check --baseline {baseline} --update-baseline",
-        )
 
 
-def _baseline(path: Path, update: bool, violations: list[Violation]) -> set[tuple[str, str]]:
+def _baseline(
+    path: Path, update: bool, violations: list[Violation], configured: bool
+) -> set[tuple[str, str]]:
     """The frozen violations: read, or written when the baseline is new, or shrunk by
     --update-baseline to those still present (new violations are never frozen by it)."""
     current = {identity(v) for v in violations}
-    if not path.exists():
+    if not path.exists() and update:
         write_baseline(path, violations)
-        terminal.stderr.print(f"baseline {path}: {_count(len(current), 'violation')} frozen")
+        terminal.stderr.print(
+            f"baseline {path}: {_count(len(current), 'violation')} frozen", soft_wrap=True
+        )
         return current
-    frozen = read_baseline(path)
+    frozen = frozen_in(path, configured)
     if update:
         kept = frozen & current
         write_baseline(path, [v for v in violations if identity(v) in kept])
         terminal.stderr.print(
             f"baseline {path}: {_count(len(frozen - kept), 'fixed violation')} dropped, "
-            f"{len(kept)} kept"
+            f"{len(kept)} kept",
+            soft_wrap=True,
         )
         return kept
     return frozen
@@ -327,7 +330,10 @@ def check_command(
     ctx: typer.Context,
     baseline: Annotated[
         Path | None,
-        typer.Option(help="JSON file of accepted violations: only others fail."),
+        typer.Option(
+            help="JSON file of accepted violations: only others fail "
+            "(default: [decisions] baseline)."
+        ),
     ] = None,
     update_baseline: Annotated[
         bool,
@@ -335,6 +341,10 @@ def check_command(
             "--update-baseline",
             help="Create the baseline, or drop the violations that are fixed from it.",
         ),
+    ] = False,
+    show_frozen: Annotated[
+        bool,
+        typer.Option("--show-frozen", help="List the violations frozen in the baseline too."),
     ] = False,
     sarif_file: SarifOption = None,
     repo: RepoOption = Path("."),
@@ -349,10 +359,13 @@ def check_command(
     files matching patterns) or dependency (packages not to declare). Exit 2 when a rule
     cannot be read.
     """
-    _check_targets(baseline, update_baseline, sarif_file)
     config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
     repository = open_repository(repo)
     settings = load_settings(repository.root, config_file)
+    path = baseline_path(repository.root, settings, baseline)
+    _check_targets(path, update_baseline, sarif_file)
+    if path is not None and not update_baseline:
+        frozen_in(path, baseline is None)  # before the work: a mistyped name fails at once
     decisions, rules, violations = check_log(repository, settings)
     for record in decisions:
         if record.status != "accepted" and record.front.get("rules"):
@@ -360,9 +373,9 @@ def check_command(
                 f"note: {record.path.name} has rules but is {record.status_text!r}; "
                 "only accepted records are checked"
             )
-    frozen = _baseline(baseline, update_baseline, violations) if baseline else None
+    frozen = _baseline(path, update_baseline, violations, baseline is None) if path else None
     checked = compare(violations, frozen)
-    log = sarif(checked, rules, repository.root, baseline)
+    log = sarif(checked, rules, repository.root, path)
     if sarif_file is not None:
         text = to_json(log) + "\n"
         try:
@@ -373,16 +386,18 @@ def check_command(
     new = sum(item.new for item in checked)
     if output is CheckFormat.sarif:
         sys.stdout.write(to_json(log) + "\n")
-    elif checked or output is not CheckFormat.table:
-        render_frame(frame(checked), OutputFormat(output.value), "Decision rule violations")
+    else:
+        listed = checked if show_frozen else [item for item in checked if item.new]
+        if listed or output is not CheckFormat.table:
+            render_frame(frame(listed), OutputFormat(output.value), "Decision rule violations")
     accepted = len({bound.decision.number for bound in rules})
     summary = (
         f"{_count(len(rules), 'rule')} in {_count(accepted, 'accepted decision')}: "
         f"{_count(len(checked), 'violation')}, {new} new"
     )
-    if frozen is not None:
-        summary += f", {len(checked) - new} in the baseline"
-    terminal.stderr.print(summary)
+    if path is not None:
+        summary += f", {len(checked) - new} frozen in the baseline {shown(path, repository.root)}"
+    terminal.stderr.print(summary, soft_wrap=True)
     if new:
         raise typer.Exit(1)
 

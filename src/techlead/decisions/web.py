@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from techlead.decisions.check import check_log
+from techlead.decisions.frozen import checked_rules, shown
 from techlead.decisions.records import Decision
 from techlead.decisions.store import DecisionLogError, decision_directory, find, load_decisions
 from techlead.decisions.views import relations
@@ -61,11 +61,12 @@ def _date(text: str | None) -> dt.date | None:
 def _rule_results(ev: Evidence) -> dict[str, Any]:
     def run() -> dict[str, Any]:
         try:
-            _, rules, violations = check_log(ev.repo, ev.settings)
-        except TechleadError as error:  # a record or rule that cannot be read
-            return {"rules": 0, "violations": [], "error": error.message}
+            result = checked_rules(ev.repo, ev.settings)
+        except TechleadError as error:  # a record, rule or baseline that cannot be read
+            return {"rules": 0, "violations": [], "frozen": 0, "baseline": None,
+                    "error": error.message}  # fmt: skip
         return {
-            "rules": len(rules),
+            "rules": len(result.rules),
             "violations": [
                 {
                     "adr": v.adr.number,
@@ -74,8 +75,10 @@ def _rule_results(ev: Evidence) -> dict[str, Any]:
                     "line": v.line,
                     "message": v.message,
                 }
-                for v in violations
+                for v in result.new
             ],
+            "frozen": len(result.frozen),
+            "baseline": shown(result.baseline, ev.repo.root) if result.baseline else None,
             "error": None,
         }
 

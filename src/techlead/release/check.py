@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from techlead.config import Settings
 from techlead.errors import TechleadError
@@ -48,6 +49,7 @@ def run_gates(
     store: Store,
     release: str,
     against: str | None,
+    baseline: Path | None = None,
 ) -> tuple[str, str | None, list[g.Gate]]:
     """(HEAD, the release compared with, every gate) for `release` at HEAD."""
     from techlead.incidents import service
@@ -68,7 +70,7 @@ def run_gates(
     overdue = [
         (a.id, a.text, a.due) for a in service.list_actions(store, overdue_on=dt.date.today())
     ]
-    violations, problem = _violations(repo, settings)
+    rules = _rule_check(repo, settings, baseline)
     previous_name, previous = previous_benchmarks(store, release, against)
     root = repo.root
     return (
@@ -81,7 +83,7 @@ def run_gates(
             g.vulnerability_gate(root, settings),
             g.incident_gate(incidents, settings),
             g.actions_gate(overdue, settings),
-            g.rules_gate(violations, problem, settings),
+            g.rules_gate(rules, settings),
             g.signoff_gate(signoffs(store, release), settings),
             g.ai_gate(ai_counts(repo, since, head, settings), settings, against),
         ],
@@ -117,16 +119,21 @@ def ai_counts(
     return sum(1 for r in records if assisted(r)), len(records)
 
 
-def _violations(repo: Repository, settings: Settings) -> tuple[list[str] | None, str | None]:
-    from techlead.decisions.check import check_log
+def _rule_check(repo: Repository, settings: Settings, baseline: Path | None) -> g.RuleEvidence:
+    from techlead.decisions.frozen import checked_rules, shown
     from techlead.decisions.store import decision_directory
 
     if not settings.release.rules:
-        return None, None
+        return g.RuleEvidence(None, None)
     if not decision_directory(repo.root, settings.decisions.directory).is_dir():
-        return None, None
+        return g.RuleEvidence(None, None)
     try:
-        _, _, found = check_log(repo, settings)
+        result = checked_rules(repo, settings, baseline)
     except TechleadError as exc:
-        return None, f"rules could not be checked: {exc.message}"
-    return [f"ADR {v.adr.number} {v.rule.name}: {v.file}" for v in found], None
+        return g.RuleEvidence(None, f"rules could not be checked: {exc.message}")
+    return g.RuleEvidence(
+        [f"ADR {v.adr.number} {v.rule.name}: {v.file}" for v in result.new],
+        None,
+        len(result.frozen),
+        shown(result.baseline, repo.root) if result.baseline is not None else None,
+    )

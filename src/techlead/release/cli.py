@@ -49,6 +49,12 @@ def check_command(
         CheckFormat, typer.Option("--format", "-f", help="table, json, markdown or sarif.")
     ] = CheckFormat.table,
     sarif_file: SarifOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSON file of frozen decision-rule violations (default: [decisions] baseline)."
+        ),
+    ] = None,
     repo: RepoOption = Path("."),
 ) -> None:
     """Check a release against its gates (tests, coverage, performance, vulnerabilities, open
@@ -66,7 +72,7 @@ def check_command(
     with opened_store(ctx, repo) as (root, settings, store):
         repository = open_repository(root)
         name = check_name(release if release is not None else release_name(repository))
-        head, compared, gates = run_gates(repository, settings, store, name, against)
+        head, compared, gates = run_gates(repository, settings, store, name, against, baseline)
         go = record_check(store, name, head, gates)
     result = {
         "release": name,

@@ -208,21 +208,34 @@ def actions_gate(overdue: list[tuple[int, str, dt.date | None]], settings: Setti
     return Gate("action items", "failed", f"{len(overdue)} overdue: {shown}", "record store")
 
 
-def rules_gate(violations: list[str] | None, problem: str | None, settings: Settings) -> Gate:
+@dataclass(frozen=True)
+class RuleEvidence:
+    """What the decision-rule check found: new violations (None: no decision records), a
+    problem reading the rules, and how many violations the baseline freezes."""
+
+    new: list[str] | None
+    problem: str | None
+    frozen: int = 0
+    baseline: str | None = None
+
+
+def rules_gate(found: RuleEvidence, settings: Settings) -> Gate:
     if not settings.release.rules:
         return Gate("decision rules", "skipped", "not checked (config)")
-    if problem is not None:
-        return Gate("decision rules", "failed", problem, "decision records")
-    if violations is None:
+    if found.problem is not None:
+        return Gate("decision rules", "failed", found.problem, "decision records")
+    if found.new is None:
         return Gate("decision rules", "skipped", "no decision records", None)
-    if not violations:
-        return Gate("decision rules", "passed", "no violation", "decision records")
-    return Gate(
-        "decision rules",
-        "failed",
-        f"{len(violations)} violations: {'; '.join(violations[:3])}",
-        "decision records",
-    )
+    new = len(found.new)
+    if not new:
+        text = "no new violation" if found.baseline else "no violation"
+    else:
+        noun = "violation" if new == 1 else "violations"
+        shown = "; ".join(found.new[:3])
+        text = f"{new} {'new ' if found.baseline else ''}{noun}: {shown}"
+    if found.baseline is not None:
+        text += f"; {found.frozen} frozen in the baseline {found.baseline}"
+    return Gate("decision rules", "failed" if new else "passed", text, "decision records")
 
 
 def signoff_gate(given: dict[str, str], settings: Settings) -> Gate:

@@ -64,6 +64,8 @@ class Review:
     reviewers: list[Reviewer] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
+    frozen_rules: int = 0  # rule violations in the changed files frozen in the baseline
+    baseline: str | None = None  # the baseline read, as configured or given
 
     @property
     def risk(self) -> float | None:
@@ -365,19 +367,35 @@ def security_findings(repo: Repository, head: str, lines: dict[str, set[int]]) -
     return found
 
 
-def rule_findings(repo: Repository, settings: Settings, files: list[str]) -> list[Finding]:
-    """Decision-rule violations in the files this change touches."""
-    from techlead.decisions.check import check_log
+@dataclass(frozen=True)
+class RuleFindings:
+    """New decision-rule violations in the changed files, and how many there are frozen."""
+
+    findings: list[Finding]
+    frozen: int
+    baseline: str | None
+
+
+def rule_findings(
+    repo: Repository, settings: Settings, files: list[str], baseline: Path | None = None
+) -> RuleFindings:
+    """Decision-rule violations in the files this change touches that the baseline ([decisions]
+    baseline, or `baseline`) does not freeze."""
+    from techlead.decisions.frozen import checked_rules, shown
+    from techlead.decisions.report import BaselineError
     from techlead.decisions.store import decision_directory
 
     if not decision_directory(repo.root, settings.decisions.directory).is_dir():
-        return []
+        return RuleFindings([], 0, None)
     try:
-        _, _, violations = check_log(repo, settings)
+        result = checked_rules(repo, settings, baseline)
+    except BaselineError:
+        raise  # a baseline that cannot be read is a setting to fix, not a finding
     except TechleadError as exc:
-        return [Finding("rule", "note", None, None, f"decision rules not checked: {exc.message}")]
+        note = Finding("rule", "note", None, None, f"decision rules not checked: {exc.message}")
+        return RuleFindings([note], 0, None)
     touched = set(files)
-    return [
+    found = [
         Finding(
             "rule",
             "error",
@@ -385,9 +403,12 @@ def rule_findings(repo: Repository, settings: Settings, files: list[str]) -> lis
             v.line,
             f"{v.message}: breaks {v.rule.name} of ADR {v.adr.number} ({v.adr.title})",
         )
-        for v in violations
+        for v in result.new
         if v.file in touched
     ]
+    frozen = sum(1 for v in result.frozen if v.file in touched)
+    named = shown(result.baseline, repo.root) if result.baseline is not None else None
+    return RuleFindings(found, frozen, named)
 
 
 def ai_findings(
@@ -447,9 +468,13 @@ def gates(review: Review, settings: Settings, reviewers_given: int, ai_strict: b
     ]
     violations = [f for f in review.findings if f.kind == "rule" and f.level == "error"]
     if rules.fail_on_rules:
-        result.append(
-            Gate("rules", not violations, f"{len(violations)} decision-rule violation(s)")
-        )
+        reason = f"{len(violations)} decision-rule violation(s)"
+        if review.baseline is not None:
+            reason = (
+                f"{len(violations)} new decision-rule violation(s); {review.frozen_rules} "
+                f"frozen in the baseline {review.baseline}"
+            )
+        result.append(Gate("rules", not violations, reason))
     security = [f for f in review.findings if f.kind == "security" and f.level == "warning"]
     if rules.fail_on_security:
         result.append(
@@ -479,6 +504,7 @@ def review_change(
     reviewers_given: list[str],
     spread: bool = False,
     cache: Path | None = None,
+    baseline: Path | None = None,
 ) -> Review:
     from techlead.review.reviewers import codeowners, suggest
 
@@ -503,8 +529,10 @@ def review_change(
         spread,
     )
     ai, strict = ai_findings(review.commits, repo, settings)
+    rules = rule_findings(repo, settings, changed, baseline)
+    review.frozen_rules, review.baseline = rules.frozen, rules.baseline
     review.findings = [
-        *rule_findings(repo, settings, changed),
+        *rules.findings,
         *security_findings(repo, head, added_lines(repo, base, head)),
         *complexity_findings(repo, base, head, changed, cache),
         *coupling_findings(pairs, changed, settings.review.coupling_degree),

@@ -45,6 +45,12 @@ def review_command(
         ReviewFormat, typer.Option("--format", "-f", help="markdown, json or sarif.")
     ] = ReviewFormat.markdown,
     sarif_file: SarifOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSON file of frozen decision-rule violations (default: [decisions] baseline)."
+        ),
+    ] = None,
     backtest: Annotated[
         int | None,
         typer.Option(
@@ -101,6 +107,7 @@ def review_command(
         reviewer or [],
         spread,
         cache,
+        baseline,
     )
     root = history.repo.root
     if sarif_file is not None:
