@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from techlead.errors import CacheError
 from techlead.history import schema
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: co-authors read from the whole body
 MANIFEST = "manifest.json"
 _MAX_PARTS = 8
 

@@ -8,6 +8,7 @@ a path can hold (spaces, quotes, newlines, non-UTF-8) is safe.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -27,6 +28,12 @@ _HEADER_FIELDS = (
     "%(trailers:key=Co-authored-by,valueonly,unfold,separator=%x1f)",
 )
 HEADER_FIELD_COUNT = len(_HEADER_FIELDS)
+# A co-author line as GitHub reads it: its own line, a name and an email, anywhere in the closing
+# paragraphs. git's trailer parser only reads the very last paragraph, and not at all when a
+# separator line such as GitHub's squash-merge `---------` sits in it.
+_COAUTHOR_LINE = re.compile(
+    r"^[ \t]*co-authored-by:[ \t]*(\S[^<>\n]*<[^<>\n]+>)[ \t]*$", re.IGNORECASE | re.MULTILINE
+)
 
 DIFF_TREE_ARGS = (
     "diff-tree",
@@ -140,10 +147,16 @@ def _add_commit(out: MinedColumns, header: list[str]) -> None:
     out.committer_tz.append(tz)
     out.subject.append(header[8])
     out.body.append(header[9].strip())
-    trailers = header[10].strip()
-    out.co_authors.append(
-        [item.strip() for item in trailers.split(COAUTHOR_SEPARATOR) if item.strip()]
-    )
+    out.co_authors.append(co_authors(header[9], header[10]))
+
+
+def co_authors(body: str, trailers: str) -> list[str]:
+    """The co-authors of a commit: git's `Co-authored-by` trailers, and every co-author line of
+    its body (GitHub squash merges put them after a `---------` line and inside the squashed
+    messages), each once, in order."""
+    found = [item.strip() for item in trailers.split(COAUTHOR_SEPARATOR) if item.strip()]
+    found += [match.strip() for match in _COAUTHOR_LINE.findall(body)]
+    return list(dict.fromkeys(found))
 
 
 def _parse_changes(stream: Iterator[str], out: MinedColumns, sha: str) -> str | None:
