@@ -10,7 +10,7 @@ import typer
 
 from techlead import terminal
 from techlead.config import Settings
-from techlead.options import FormatOption, QuietOption, RepoOption
+from techlead.options import FormatOption, QuietOption, RepoOption, TopOption
 from techlead.output import OutputFormat, render_frame
 
 app = typer.Typer(help="Living documentation: broken links, stale docs.", no_args_is_help=True)
@@ -27,22 +27,25 @@ def _tracked(root: Path) -> list[str]:
 def lint_command(
     ctx: typer.Context, repo: RepoOption = Path("."), output: FormatOption = OutputFormat.table
 ) -> None:
-    """Broken relative links and anchors in the repository's Markdown; exit 1 if any."""
-    from techlead.docs.links import check_links, markdown_files
+    """Broken relative links, images, anchors, and Sphinx `:doc:`/`:ref:` targets in the
+    repository's Markdown and reStructuredText; exit 1 if any."""
+    from techlead.docs.links import check_links, documentation_files, formats_read
     from techlead.history.git import open_repository
 
     root = open_repository(repo).root
-    documents = markdown_files(root, _tracked(root))
-    broken = check_links(root, documents)
+    tracked = _tracked(root)
+    documents = documentation_files(root, tracked)
+    broken = check_links(root, documents, tracked)
+    read = formats_read(documents)
     frame = pl.DataFrame(
         [(b.document, b.line, b.target, b.problem) for b in broken],
         schema={"document": pl.String, "line": pl.Int64, "link": pl.String, "problem": pl.String},
         orient="row",
     )
     if not broken and output is OutputFormat.table:
-        terminal.stdout.print(f"{len(documents)} Markdown documents: no broken link")
+        terminal.stdout.print(f"Read {read}: no broken link")
         return
-    render_frame(frame, output, f"Broken links in {len(documents)} Markdown documents")
+    render_frame(frame, output, f"{len(broken):,} broken links (read {read})")
     if broken:
         raise typer.Exit(1)
 
@@ -53,10 +56,12 @@ def stale_command(
     repo: RepoOption = Path("."),
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
+    top: TopOption = None,
 ) -> None:
-    """Markdown documents that mention code changed since they last changed, or code that is
-    gone, ranked by how much the code moved; and runbooks and decisions due for review."""
-    from techlead.docs.links import markdown_files
+    """Markdown and reStructuredText documents that name code changed since they last
+    changed, or code that is gone, ranked by how much the code moved; and runbooks and
+    decisions due for review."""
+    from techlead.docs.links import documentation_files, formats_read
     from techlead.docs.stale import stale_documents
     from techlead.history.cli import scanned
 
@@ -66,7 +71,9 @@ def stale_command(
         history.commits.select("commit", "author_time"), on="commit", how="left"
     ).select("path", "author_time", pl.col("added").fill_null(0), pl.col("deleted").fill_null(0))
     tracked = _tracked(root)
-    stale = stale_documents(root, markdown_files(root, tracked), tracked, changes)
+    documents = documentation_files(root, tracked)
+    stale = stale_documents(root, documents, tracked, changes)
+    shown = stale[:top] if top else stale
     frame = pl.DataFrame(
         [
             (
@@ -76,7 +83,7 @@ def stale_command(
                 "; ".join(f"{p} ({c} commits, {n} lines)" for p, c, n in d.changed[:3]),
                 ", ".join(d.broken),
             )
-            for d in stale
+            for d in shown
         ],
         schema={
             "document": pl.String,
@@ -87,7 +94,10 @@ def stale_command(
         },
         orient="row",
     )
-    render_frame(frame, output, "Documents the code has moved away from")
+    title = (
+        f"{len(stale):,} documents the code has moved away from (read {formats_read(documents)})"
+    )
+    render_frame(frame, output, title if not top else f"{title}, top {len(shown)}")
     due = _reviews_due(root, settings, dt.date.today())
     if due.height:
         render_frame(due, output, "Due for review")

@@ -1,4 +1,4 @@
-"""Broken relative links and anchors in a repository's Markdown.
+"""Broken relative links and anchors in a repository's Markdown (rST: `docs.rst_links`).
 
 Links are read as Markdown (markdown-it: inline, reference-style and images, not code). A
 relative link must name a file or directory of the working tree (relative to the document,
@@ -33,13 +33,25 @@ class BrokenLink:
     problem: str
 
 
-def markdown_files(root: Path, tracked: list[str]) -> list[str]:
-    """The repository's Markdown documents (tracked files; vendored ones left out)."""
+MARKDOWN = (".md", ".markdown")
+RESTRUCTURED_TEXT = (".rst", ".rest")
+
+
+def documentation_files(root: Path, tracked: list[str]) -> list[str]:
+    """The repository's Markdown and reStructuredText documents (tracked; vendored ones out)."""
     return sorted(
         path
         for path in tracked
-        if path.lower().endswith((".md", ".markdown")) and not _VENDORED.search(path)
+        if path.lower().endswith(MARKDOWN + RESTRUCTURED_TEXT) and not _VENDORED.search(path)
     )
+
+
+def formats_read(documents: list[str]) -> str:
+    """`412 .rst and 3 .md files`: which formats a command read, and how many of each."""
+    rst = sum(1 for d in documents if d.lower().endswith(RESTRUCTURED_TEXT))
+    markdown = len(documents) - rst
+    parts = [f"{n:,} {name}" for n, name in ((rst, ".rst"), (markdown, ".md")) if n]
+    return f"{' and '.join(parts)} files" if parts else "no .md or .rst files"
 
 
 def slug(heading: str) -> str:
@@ -86,16 +98,23 @@ def _parsed(path: Path) -> tuple[list[tuple[int, str]], frozenset[str]]:
     return links, frozenset(anchors)
 
 
-def check_links(root: Path, documents: list[str]) -> list[BrokenLink]:
-    broken = []
+def check_links(root: Path, documents: list[str], tracked: list[str]) -> list[BrokenLink]:
+    """Broken links of `documents` (Markdown and rST), in document then line order."""
+    from techlead.docs.rst_links import check_rst_links
+
+    rst = [d for d in documents if d.lower().endswith(RESTRUCTURED_TEXT)]
+    broken = check_rst_links(root, rst, tracked) if rst else []
+    skip = set(rst)
     for document in documents:
+        if document in skip:
+            continue
         path = root / document
         links, own = _parsed(path)
         for line, target in links:
             problem = _problem(root, path, target, own)
             if problem:
                 broken.append(BrokenLink(document, line, target, problem))
-    return broken
+    return sorted(broken, key=lambda b: (b.document, b.line, b.target))
 
 
 def _problem(root: Path, document: Path, target: str, own: frozenset[str]) -> str | None:
