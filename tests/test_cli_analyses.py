@@ -28,6 +28,9 @@ def test_hotspots_in_every_format(project: Path, capsys: pytest.CaptureFixture[s
     base = ("debt", "hotspots", "-C", str(project), "--since", "2000-01-01")
     code, out, _ = run(capsys, *base, "-f", "json")
     assert code == 0
+    # c.yml is configuration: left out by default, kept with --all-files
+    assert [row["path"] for row in json.loads(out)] == ["a.py", "b.py"]
+    code, out, _ = run(capsys, *base, "--all-files", "-f", "json")
     assert [row["path"] for row in json.loads(out)] == ["a.py", "c.yml", "b.py"]
     code, out, _ = run(capsys, *base, "-f", "csv")
     assert next(csv.DictReader(io.StringIO(out)))["path"] == "a.py"

@@ -112,8 +112,16 @@ DEFAULT_EXCLUDES = (
 )
 
 
+FileKind = Literal["code", "build", "config", "docs", "data", "image", "other"]
+
+
+def _code_only() -> list[FileKind]:
+    return ["code"]
+
+
 class FileSettings(_Section):
-    """Which files the analyses leave out (vendored, generated, lock files)."""
+    """Which files the analyses leave out (vendored, generated, lock files), and which kinds
+    of file the ranked analyses show (techlead.history.kinds says what each kind holds)."""
 
     exclude: list[str] = Field(
         default_factory=list,
@@ -121,6 +129,16 @@ class FileSettings(_Section):
     )
     use_default_excludes: bool = Field(
         default=True, description="Also leave out vendored, generated and lock files."
+    )
+
+    kinds: list[FileKind] = Field(
+        default_factory=_code_only,
+        min_length=1,
+        description="Kinds of file hotspots, coupling, age, ownership and offboard show.",
+    )
+    kind_patterns: dict[FileKind, list[str]] = Field(
+        default_factory=dict,
+        description="Kind to gitignore-style patterns of paths of that kind, whatever their name.",
     )
 
     def patterns(self) -> list[str]:

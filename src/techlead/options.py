@@ -23,3 +23,18 @@ DepthOption = Annotated[int, typer.Option(min=1, help="Directory levels to group
 SarifOption = Annotated[
     Path | None, typer.Option("--sarif", help="Also write a SARIF 2.1.0 log to this file.")
 ]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(help="Count changes since a date (2024-06-01) or span (90d, 6w, 12m, 2y)."),
+]
+PathOption = Annotated[
+    str | None,
+    typer.Option(help="Only files matching this gitignore-style pattern (e.g. 'src/**/*.py')."),
+]
+AllFilesOption = Annotated[
+    bool,
+    typer.Option(
+        "--all-files",
+        help="Every kind of file, not only code ([files] kinds): docs, config, images, ...",
+    ),
+]

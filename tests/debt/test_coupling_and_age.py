@@ -105,3 +105,51 @@ def test_file_and_directory_age(tmp_path: Path) -> None:
     assert set(by_directory) == {".", "core", "web"}
     assert by_directory["core"]["files"] == 1
     assert by_directory["core"]["age_months"] == 24.0
+
+
+def _page(title: str, version: int) -> str:
+    lines = [f"{title} line {n}" for n in range(30)]
+    return "\n".join([*lines, f"version {version}", ""])
+
+
+def _followed(repo: GitRepo, path: str) -> set[str]:
+    """An independent count: the commits `git log --follow` names for one file."""
+    return set(repo.git("log", "--follow", "--no-merges", "--format=%H", "--", path).split())
+
+
+def _build_renamed_pages(repo: GitRepo) -> None:
+    """Two reStructuredText pages edited together and apart, moved across directories twice
+    (with edits in the moving commits), while a release branch cherry-picks some edits."""
+    pages = {"doc/build/intro.rst": "Intro", "doc/build/session.rst": "Session"}
+    for n in range(1, 5):
+        repo.commit(f"edit {n}", {p: _page(t, n) for p, t in pages.items()}, date=day(n))
+    repo.commit("intro only", {"doc/build/intro.rst": _page("Intro", 9)}, date=day(5))
+    repo.git("branch", "rel_1_0")
+    for old, new in [("doc/build", "doc/build/orm"), ("doc/build/orm", "doc/guide")]:
+        moved = {}
+        for path, title in pages.items():
+            target = path.replace(old, new, 1)
+            repo.move(path, target)
+            moved[target] = title
+        pages = moved
+        repo.commit(f"move to {new}", {p: _page(t, 20 + len(new)) for p, t in pages.items()})
+        for n in range(6, 9):
+            repo.commit(f"edit {n}", {p: _page(t, 30 + n) for p, t in pages.items()})
+            # the release branch gets the same fix as a commit of its own
+            repo.git("checkout", "-q", "rel_1_0")
+            backport = dict.fromkeys(pages, f"backport {n}\n")
+            repo.commit(f"edit {n} (backport)", backport)
+            repo.git("checkout", "-q", "main")
+    repo.commit("session only", {"doc/guide/session.rst": _page("Session", 99)})
+
+
+def test_coupling_of_renamed_pages_matches_git_log_follow(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "r")
+    _build_renamed_pages(repo)
+    (repo.path / "techlead.toml").write_text("[history]\nall_refs = true\n", encoding="utf-8")
+    intro = _followed(repo, "doc/guide/intro.rst")
+    session = _followed(repo, "doc/guide/session.rst")
+    assert (len(intro), len(session), len(intro & session)) == (13, 13, 12)
+    found = pairs(coupling(files_of(repo), LOOSE))
+    # degree 12 / 13 = 92%; the backports on rel_1_0 never changed the files at HEAD
+    assert found[("doc/guide/intro.rst", "doc/guide/session.rst")] == (92, 12, 13)

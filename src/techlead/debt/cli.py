@@ -18,12 +18,16 @@ from techlead.debt.trend import complexity_trend
 from techlead.history.cli import load_files
 from techlead.history.files import CurrentFiles
 from techlead.history.periods import since as parse_since
+from techlead.history.selection import Selection, select_files
 from techlead.options import (
+    AllFilesOption,
     ByDirectoryOption,
     DepthOption,
     FormatOption,
+    PathOption,
     QuietOption,
     RepoOption,
+    SinceOption,
     TopOption,
 )
 from techlead.output import OutputFormat, render_frame
@@ -39,25 +43,43 @@ def measured(files: CurrentFiles, quiet: bool) -> pl.DataFrame:
         )
 
 
+def render_selected(
+    frame: pl.DataFrame,
+    output: OutputFormat,
+    title: str,
+    selection: Selection,
+    top: int | None = None,
+) -> None:
+    """Render `frame`, saying what the file kinds left out: under the table's title, or on
+    stderr for the other formats (their stdout stays one document)."""
+    note = selection.note
+    render_frame(frame, output, f"{title}\n{note}" if note else title, top)
+    if note and output is not OutputFormat.table:
+        terminal.stderr.print(f"note: {note}", soft_wrap=True)
+
+
+def _window(since: str | None) -> datetime | None:
+    return parse_since(since) if since is not None else None
+
+
 @app.command("hotspots")
 def hotspots_command(
     ctx: typer.Context,
     repo: RepoOption = Path("."),
-    since: Annotated[
-        str | None, typer.Option(help="Count changes since a date or span (default: config, 12m).")
-    ] = None,
+    since: SinceOption = None,
     top: Annotated[int, typer.Option(min=1, help="Show this many files.")] = 20,
-    path: Annotated[
-        str | None, typer.Option(help="Only files matching this gitignore-style pattern.")
-    ] = None,
+    path: PathOption = None,
+    all_files: AllFilesOption = False,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
-    """Complex files that change often: where debt costs the most."""
+    """Complex files that change often: where debt costs the most (default window: [debt]
+    since, 12m)."""
     files = load_files(ctx, repo, quiet)
     window = parse_since(since or files.history.settings.debt.since)
-    frame = hotspots(files, measured(files, quiet), window, path, top)
-    render_frame(frame, output, f"Hotspots since {window:%Y-%m-%d}")
+    selection = select_files(files, all_files=all_files, path=path)
+    frame = hotspots(selection.files, measured(selection.files, quiet), window, top=top)
+    render_selected(frame, output, f"Hotspots since {window:%Y-%m-%d}", selection)
 
 
 @app.command("trend")
@@ -91,15 +113,24 @@ def coupling_command(
     by_ticket: Annotated[
         bool, typer.Option("--by-ticket", help="Commits naming the same ticket form one set.")
     ] = False,
+    since: SinceOption = None,
+    path: Annotated[
+        str | None,
+        typer.Option(help="Only pairs with a file matching this gitignore-style pattern."),
+    ] = None,
+    all_files: AllFilesOption = False,
     top: TopOption = None,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
-    """Files that keep changing together (change coupling)."""
+    """Files that keep changing together (change coupling), over all history or --since."""
     files = load_files(ctx, repo, quiet)
     options = CouplingOptions(min_revs, min_shared, min_degree, max_changeset, window, by_ticket)
-    frame = coupling(files, options)
-    render_frame(frame, output, "Change coupling", top)
+    selection = select_files(files, all_files=all_files)
+    start = _window(since)
+    frame = coupling(files, options, since=start, keep=selection.paths, path=path)
+    title = f"Change coupling since {start:%Y-%m-%d}" if start else "Change coupling"
+    render_selected(frame, output, title, selection, top)
 
 
 @app.command("age")
@@ -108,12 +139,16 @@ def age_command(
     repo: RepoOption = Path("."),
     by_directory: ByDirectoryOption = False,
     depth: DepthOption = 1,
+    path: PathOption = None,
+    all_files: AllFilesOption = False,
     top: TopOption = None,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
     """Months since each file last changed; old, complex code nobody touches is marked."""
     files = load_files(ctx, repo, quiet)
-    ages = file_age(files, measured(files, quiet), datetime.now(UTC))
+    selection = select_files(files, all_files=all_files, path=path)
+    chosen = selection.files
+    ages = file_age(chosen, measured(chosen, quiet), datetime.now(UTC))
     frame = directory_age(ages, depth) if by_directory else ages
-    render_frame(frame, output, "Code age", top)
+    render_selected(frame, output, "Code age", selection, top)

@@ -10,10 +10,13 @@ two files' revisions x 100 (reported truncated to an integer, the average rounde
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 
+from techlead.history.exclusions import matching
 from techlead.history.files import CurrentFiles
 
 
@@ -66,9 +69,13 @@ def _by_ticket(changes: pl.DataFrame, messages: pl.DataFrame, pattern: str) -> p
     return changes.join(named, on="commit")
 
 
-def change_sets(files: CurrentFiles, options: CouplingOptions) -> pl.DataFrame:
+def change_sets(
+    files: CurrentFiles, options: CouplingOptions, since: datetime | None = None
+) -> pl.DataFrame:
     """(`changeset`, `file`) pairs, one per file per change set, over files at HEAD."""
     changes = files.changes.select("file", "commit", "author", "author_time")
+    if since is not None:
+        changes = changes.filter(pl.col("author_time") >= since)
     if options.window_hours is not None:
         grouped = _by_window(changes, options.window_hours)
     elif options.by_ticket:
@@ -83,10 +90,21 @@ def change_sets(files: CurrentFiles, options: CouplingOptions) -> pl.DataFrame:
     return pairs.join(small, on="changeset")
 
 
-def coupling(files: CurrentFiles, options: CouplingOptions | None = None) -> pl.DataFrame:
-    """Coupled file pairs (each pair once, `path` < `coupled`), strongest first."""
+def coupling(
+    files: CurrentFiles,
+    options: CouplingOptions | None = None,
+    *,
+    since: datetime | None = None,
+    keep: Collection[str] | None = None,
+    path: str | None = None,
+) -> pl.DataFrame:
+    """Coupled file pairs (each pair once, `path` < `coupled`), strongest first.
+
+    Change sets are formed from every file's changes since `since`, so that a commit's size
+    counts all it touched; then only pairs of files in `keep` with one matching `path` are shown.
+    """
     options = options or CouplingOptions()
-    sets = change_sets(files, options)
+    sets = change_sets(files, options, since)
     revisions = sets.group_by("file").agg(revisions=pl.len())
     shared = (
         sets.join(sets, on="changeset", suffix="_other")
@@ -114,6 +132,13 @@ def coupling(files: CurrentFiles, options: CouplingOptions | None = None) -> pl.
             pl.col("average").ceil().cast(pl.Int64).alias("average_revisions"),
         )
     )
+    if keep is not None:
+        wanted = pl.Series(list(keep), dtype=pl.String).implode()
+        frame = frame.filter(pl.col("path").is_in(wanted) & pl.col("coupled").is_in(wanted))
+    if path is not None and not frame.is_empty():
+        left = matching(frame.get_column("path").to_list(), path)
+        right = matching(frame.get_column("coupled").to_list(), path)
+        frame = frame.filter(pl.Series([a or b for a, b in zip(left, right, strict=True)]))
     return frame.sort(
         ["degree", "shared_revisions", "path", "coupled"], descending=[True, True, False, False]
     ).select(COUPLING_COLUMNS)

@@ -19,7 +19,7 @@ from techlead.history.exclusions import keep_included
 from techlead.history.lineage import changes_by_file, files_at_head
 from techlead.history.scan import History, ScanResult
 
-_FORMAT = "1"
+_FORMAT = "2"
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,9 @@ def _key(result: ScanResult) -> str:
         result.fingerprint,
         result.head or "",
         settings.identities.model_dump_json(),
-        settings.files.model_dump_json(),
+        # the built-in bot patterns mark `is_bot` too; the kinds only narrow what is shown
+        "\n".join(settings.identities.bot_patterns()),
+        settings.files.model_dump_json(include={"exclude", "use_default_excludes"}),
     ]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -81,7 +83,7 @@ def current_files(result: ScanResult) -> CurrentFiles:
     if cached is None:
         patterns = history.settings.files.patterns()
         files = keep_included(files_at_head(history.repo, result.head), patterns)
-        changes = changes_by_file(history, files.get_column("path").to_list())
+        changes = changes_by_file(history, files.get_column("path").to_list(), result.head)
         _write(directory, key, files, changes)
     else:
         files, changes = cached

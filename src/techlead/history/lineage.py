@@ -2,10 +2,14 @@
 
 A change to `old/name.py` before it was renamed to `new/name.py` counts for `new/name.py`; a
 change to a path before that path was (re-)added belongs to an earlier file and counts for none.
+Only commits HEAD descends from count, walked children before parents: a commit on another
+branch (a release branch's cherry-pick, with every ref mined) never changed a file at HEAD, and
+a parent seen before its child (git's date order under clock skew) would follow a rename late.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 
 import polars as pl
@@ -54,14 +58,60 @@ def follow_renames(
     return attributed
 
 
-def changes_by_file(history: History, head_paths: list[str]) -> pl.DataFrame:
+def head_lineage(commits: pl.DataFrame, head: str) -> pl.DataFrame:
+    """`commit` and `position` of the commits `head` descends from (itself included), every
+    child before its parents, otherwise in the order of `commits`."""
+    order = commits.get_column("commit").to_list()
+    rank = {commit: index for index, commit in enumerate(order)}
+    parents = dict(zip(order, commits.get_column("parents").to_list(), strict=True))
+    reachable: set[str] = set()
+    stack = [head] if head in rank else []
+    while stack:
+        commit = stack.pop()
+        if commit not in reachable:
+            reachable.add(commit)
+            stack.extend(p for p in parents[commit] or () if p in rank)
+    children = dict.fromkeys(reachable, 0)
+    for commit in reachable:
+        for parent in parents[commit] or ():
+            if parent in children:
+                children[parent] += 1
+    ready = [(rank[c], c) for c, count in children.items() if count == 0]
+    heapq.heapify(ready)
+    walk: list[str] = []
+    while ready:
+        _, commit = heapq.heappop(ready)
+        walk.append(commit)
+        for parent in parents[commit] or ():
+            if parent in children:
+                children[parent] -= 1
+                if children[parent] == 0:
+                    heapq.heappush(ready, (rank[parent], parent))
+    return pl.DataFrame(
+        {"commit": walk, "position": range(len(walk))},
+        schema={"commit": pl.String, "position": pl.Int64},
+    )
+
+
+def changes_by_file(
+    history: History, head_paths: list[str], head: str | None = None
+) -> pl.DataFrame:
     """Every non-merge file change that counts for a file at HEAD, with its commit's facts.
 
     Columns: `file` (path at HEAD), `commit`, `path` and `blob` (the file's name and content
     after that change), `added`, `deleted`, `change_type`, `author` (developer name after
-    identities), `author_time`, `is_bot`.
+    identities), `author_time`, `is_bot`. With `head`, only its ancestors' changes, children
+    first.
     """
     changes = history.file_changes
+    if head is not None:
+        lineage = head_lineage(history.raw_commits.select("commit", "parents"), head)
+        changes = (
+            changes.with_row_index("_row")
+            .join(lineage, on="commit", how="inner")
+            .sort("position", "_row")
+            .drop("_row", "position")
+        )
     files = follow_renames(
         changes.get_column("path").to_list(),
         changes.get_column("old_path").to_list(),

@@ -11,21 +11,25 @@ import typer
 from rich.table import Table
 
 from techlead import terminal
-from techlead.debt.cli import measured
+from techlead.debt.cli import measured, render_selected
 from techlead.debt.hotspots import hotspots
 from techlead.history.cli import load_files
 from techlead.history.periods import since as parse_since
+from techlead.history.selection import select_files
 from techlead.options import (
+    AllFilesOption,
     ByDirectoryOption,
     DepthOption,
     FormatOption,
+    PathOption,
     QuietOption,
     RepoOption,
+    SinceOption,
     TopOption,
 )
 from techlead.output import OutputFormat, render_frame, to_json
 from techlead.team.offboard import orphaned_files, resolve_people
-from techlead.team.ownership import directory_ownership, file_ownership
+from techlead.team.ownership import OWNERSHIP_ORDER, directory_ownership, file_ownership
 from techlead.team.truck_factor import TruckFactor, truck_factor, truck_factor_by_directory
 
 app = typer.Typer(
@@ -39,14 +43,24 @@ def ownership_command(
     repo: RepoOption = Path("."),
     by_directory: ByDirectoryOption = False,
     depth: DepthOption = 1,
+    since: SinceOption = None,
+    path: PathOption = None,
+    all_files: AllFilesOption = False,
     top: TopOption = None,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
-    """Main developer, ownership share and fragmentation per file or directory."""
+    """Main developer, ownership share and fragmentation per file or directory, riskiest
+    first (the main developer's share x lines added), over all history or --since."""
     files = load_files(ctx, repo, quiet)
-    frame = directory_ownership(files, depth) if by_directory else file_ownership(files)
-    render_frame(frame, output, "Ownership", top)
+    selection = select_files(files, all_files=all_files, path=path)
+    start = parse_since(since) if since is not None else None
+    chosen = selection.files
+    frame = (
+        directory_ownership(chosen, depth, start) if by_directory else file_ownership(chosen, start)
+    )
+    window = f" since {start:%Y-%m-%d}" if start else ""
+    render_selected(frame, output, f"Ownership{window}, {OWNERSHIP_ORDER}", selection, top)
 
 
 def _truck_table(results: list[TruckFactor]) -> Table:
@@ -116,13 +130,24 @@ def offboard_command(
     ctx: typer.Context,
     people: Annotated[list[str], typer.Argument(help="Names or e-mails of the people leaving.")],
     repo: RepoOption = Path("."),
+    since: Annotated[
+        str | None,
+        typer.Option(help="Rank hotspots by changes since a date or span (default: [debt] since)."),
+    ] = None,
+    path: PathOption = None,
+    all_files: AllFilesOption = False,
+    top: TopOption = None,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
     """Which files (and hotspots) would be left without an author if these people left."""
     files = load_files(ctx, repo, quiet)
     leaving = resolve_people(files, people)
-    window = parse_since(files.history.settings.debt.since, datetime.now(UTC))
-    ranked = hotspots(files, measured(files, quiet), window)
-    frame = orphaned_files(files, leaving, ranked)
-    render_frame(frame, output, f"Left without an author if {', '.join(leaving)} left")
+    window = parse_since(since or files.history.settings.debt.since, datetime.now(UTC))
+    selection = select_files(files, all_files=all_files, path=path)
+    chosen = selection.files
+    ranked = hotspots(chosen, measured(chosen, quiet), window)
+    frame = orphaned_files(chosen, leaving, ranked)
+    who = ", ".join(leaving)
+    title = f"Left without an author if {who} left (hotspots since {window:%Y-%m-%d})"
+    render_selected(frame, output, title, selection, top)

@@ -2,9 +2,14 @@
 
 fragmentation = 1 - sum(share^2) over the developers' shares of added lines: 0 when one
 person wrote everything, approaching 1 when many wrote a little each.
+
+Rows come riskiest first: by the lines only the main developer wrote (ownership x lines
+added), so large files one person wrote lead and small, shared ones trail.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import polars as pl
 
@@ -58,25 +63,42 @@ def _ownership(contributions: pl.DataFrame, key: str) -> pl.DataFrame:
         .join(totals, on=key)
         .rename({"total_added": "added", "total_revisions": "revisions"})
         .select(key, *OWNERSHIP_COLUMNS)
-        .sort(key)
+        .sort(
+            [(pl.col("ownership") * pl.col("added")), "ownership", key],
+            descending=[True, True, False],
+        )
     )
 
 
-def _contributions(files: CurrentFiles) -> pl.DataFrame:
-    return files.human_changes.group_by("file", "author").agg(
-        added=pl.col("added").fill_null(0).sum(), revisions=pl.col("commit").n_unique()
+OWNERSHIP_ORDER = "riskiest first: main developer's share x lines added"
+
+
+def _human_changes(files: CurrentFiles, since: datetime | None) -> pl.DataFrame:
+    changes = files.human_changes
+    return changes if since is None else changes.filter(pl.col("author_time") >= since)
+
+
+def _contributions(files: CurrentFiles, since: datetime | None) -> pl.DataFrame:
+    return (
+        _human_changes(files, since)
+        .group_by("file", "author")
+        .agg(added=pl.col("added").fill_null(0).sum(), revisions=pl.col("commit").n_unique())
     )
 
 
-def file_ownership(files: CurrentFiles) -> pl.DataFrame:
-    """Per file at HEAD changed by people: main developer by lines and by revisions, shares."""
-    return _ownership(_contributions(files), "file").rename({"file": "path"})
+def file_ownership(files: CurrentFiles, since: datetime | None = None) -> pl.DataFrame:
+    """Per file at HEAD changed by people (since `since`): main developer by lines and by
+    revisions, shares; riskiest first (OWNERSHIP_ORDER)."""
+    return _ownership(_contributions(files, since), "file").rename({"file": "path"})
 
 
-def directory_ownership(files: CurrentFiles, depth: int = 1) -> pl.DataFrame:
+def directory_ownership(
+    files: CurrentFiles, depth: int = 1, since: datetime | None = None
+) -> pl.DataFrame:
     """The same per directory (its first `depth` levels), over all files beneath it."""
     per_directory = (
-        files.human_changes.with_columns(directory=directory_of("file", depth))
+        _human_changes(files, since)
+        .with_columns(directory=directory_of("file", depth))
         .group_by("directory", "author")
         .agg(added=pl.col("added").fill_null(0).sum(), revisions=pl.col("commit").n_unique())
     )
