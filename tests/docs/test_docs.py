@@ -46,6 +46,16 @@ def test_broken_links_and_anchors(repo: GitRepo, capsys: pytest.CaptureFixture[s
     ]
 
 
+def test_a_tracked_document_deleted_from_the_working_tree_is_not_read(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("docs", {"docs/guide.md": "# Guide\n", "docs/old.md": "# Old\n"})
+    (repo.path / "docs" / "old.md").unlink()
+    assert main(["docs", "lint", "-C", str(repo.path)]) == 0
+    assert main(["docs", "stale", "-C", str(repo.path)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_github_slugs() -> None:
     assert slug("The API (v2)") == "the-api-v2"
     assert slug("AI-assisted changes: `techlead delivery ai`") == (

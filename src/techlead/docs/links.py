@@ -38,11 +38,14 @@ RESTRUCTURED_TEXT = (".rst", ".rest")
 
 
 def documentation_files(root: Path, tracked: list[str]) -> list[str]:
-    """The repository's Markdown and reStructuredText documents (tracked; vendored ones out)."""
+    """The repository's Markdown and reStructuredText documents: tracked, present in the working
+    tree (a tracked file deleted but not yet committed is not read), vendored ones out."""
     return sorted(
         path
         for path in tracked
-        if path.lower().endswith(MARKDOWN + RESTRUCTURED_TEXT) and not _VENDORED.search(path)
+        if path.lower().endswith(MARKDOWN + RESTRUCTURED_TEXT)
+        and not _VENDORED.search(path)
+        and (root / path).is_file()
     )
 
 
