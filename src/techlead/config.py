@@ -7,7 +7,14 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from techlead.errors import ConfigError
 
@@ -516,7 +523,16 @@ class ReleaseSettings(_Section):
     signoffs: list[str] = Field(
         default_factory=list, description="Roles that must sign off (e.g. security, qa, product)."
     )
-    tag_pattern: str = Field(default="v*", description="Tags that are releases (glob).")
+    tag_pattern: str | None = Field(
+        default=None,
+        description="Tags that are releases (glob), for `release check` and `delivery`; "
+        "default: detected, the prefix most version-like tags share (v1.2.3 gives v[0-9]*).",
+    )
+    prereleases: bool = Field(
+        default=False,
+        description="Pre-release tags (a1, b2, rc1, .dev, -alpha, -beta, -pre, nightly) count "
+        "as releases in `delivery`.",
+    )
 
     @field_validator("signoffs")
     @classmethod
@@ -525,10 +541,20 @@ class ReleaseSettings(_Section):
 
 
 class DeliverySettings(_Section):
-    """`techlead delivery`: what a deployment is, and what marks one as failed."""
+    """`techlead delivery`: what a deployment is, and what marks one as failed.
 
-    tag_pattern: str = Field(
-        default="v*", description="Tags that are deployments when no deploy log is given (glob)."
+    Without a deploy log the deployments are the release tags (`[release] tag_pattern`)."""
+
+    min_deployments: int = Field(
+        default=10,
+        ge=1,
+        description="Deployments below which the overall keys get no DORA level.",
+    )
+    revert_window_days: float = Field(
+        default=14,
+        ge=0,
+        description="A revert fails the deployment that shipped the reverted commit only when "
+        "it is committed within this many days of that deployment.",
     )
     hotfix_pattern: str = Field(
         default="*hotfix*",
@@ -560,6 +586,16 @@ class DeliverySettings(_Section):
     )
 
     _valid_markers = field_validator("ai_markers")(_check_patterns)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tag_pattern_moved(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "tag_pattern" in value:
+            raise ValueError(
+                "tag_pattern moved to [release] tag_pattern (one setting for the release tags "
+                "of release check and delivery)"
+            )
+        return value
 
 
 HIRING_NAME = r"[a-z0-9][a-z0-9._-]{0,99}"

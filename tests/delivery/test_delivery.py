@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,9 +41,13 @@ def deployed(repo: GitRepo) -> tuple[GitRepo, list[str]]:
     return repo, commits
 
 
-def _keys(capsys: pytest.CaptureFixture[str], repo: GitRepo, *argv: str) -> list[dict[str, object]]:
+def _result(capsys: pytest.CaptureFixture[str], repo: GitRepo, *argv: str) -> dict[str, Any]:
     assert main(["delivery", *argv, "-f", "json", "-q", "-C", str(repo.path)]) == 0
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def _keys(capsys: pytest.CaptureFixture[str], repo: GitRepo, *argv: str) -> list[dict[str, Any]]:
+    return _result(capsys, repo, *argv)["rows"]  # type: ignore[no-any-return]
 
 
 def test_keys_from_a_deploy_log_by_hand(
@@ -154,7 +159,7 @@ def test_ai_assisted_changes_against_the_others_by_hand(
         date="2026-01-06T00:00:00+00:00",
     )
     assert main(["delivery", "ai", "-f", "json", "-q", "-C", str(repo.path)]) == 0
-    groups = {g["group"]: g for g in json.loads(capsys.readouterr().out)}
+    groups = {g["group"]: g for g in json.loads(capsys.readouterr().out)["groups"]}
     ai, other = groups["AI-assisted"], groups["other"]
     # the assistant's 4 lines: 2 rewritten within 21 days
     assert (ai["commits"], ai["lines_added"], ai["lines_rewritten_21d"]) == (1, 4, 2)

@@ -240,3 +240,29 @@ def test_each_repository_counts_its_own_chunks_while_others_mine_beside_it(
         shutil.rmtree(tmp_path / name / ".techlead", ignore_errors=True)
     outcomes = run(client, read_sources(tmp_path), Options(chunk_commits=4), None)  # type: ignore[arg-type]
     assert {o.name: o.chunks for o in outcomes} == {"billing": 4, "shop": 6}
+
+
+def test_organisation_hotspots_show_the_value_they_are_ranked_by() -> None:
+    import polars as pl
+
+    from techlead.org.analyses import organisation_hotspots
+    from techlead.org.tasks import Outcome
+
+    def hotspots(rows: list[tuple[str, int, int, float]]) -> pl.DataFrame:
+        return pl.DataFrame(
+            rows, schema=["path", "revisions", "complexity", "score"], orient="row"
+        ).with_columns(authors=pl.lit(1))
+
+    outcomes = [
+        Outcome("small", "small", True, tables={"hotspots": hotspots([("s.py", 5, 4, 1.0)])}),
+        Outcome(
+            "big",
+            "big",
+            True,
+            tables={"hotspots": hotspots([("b.py", 30, 10, 1.0), ("c.py", 10, 10, 0.3)])},
+        ),
+    ]
+    found = organisation_hotspots(outcomes, 10)
+    assert found.columns[:3] == ["repository", "path", "changes_x_complexity"]
+    ranked = found.get_column("changes_x_complexity").to_list()
+    assert ranked == [300, 100, 20] == sorted(ranked, reverse=True)

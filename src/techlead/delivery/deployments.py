@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import fnmatch
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,8 @@ import polars as pl
 
 from techlead.errors import TechleadError
 from techlead.history.git import Repository, commit_of
+from techlead.history.scan import History
+from techlead.history.tags import ReleaseTags, release_tags
 
 
 class DeploymentError(TechleadError):
@@ -27,16 +28,59 @@ class Deployment:
     at: dt.datetime
     environment: str | None = None
     succeeded: bool = True
+    status: str | None = None  # as the deploy log writes it
 
 
-def from_tags(tags: pl.DataFrame, pattern: str) -> list[Deployment]:
-    """Each tag matching `pattern` is a deployment at its tag time, oldest first."""
+def from_tags(tags: pl.DataFrame) -> list[Deployment]:
+    """Each tag (of the release tags) is a deployment at its tag time, oldest first."""
     found = [
         Deployment(tag, commit, when)
         for tag, commit, when in tags.select("tag", "commit", "tagged_at").iter_rows()
-        if fnmatch.fnmatchcase(tag, pattern) and when is not None
+        if when is not None
     ]
     return sorted(found, key=lambda d: (d.at, d.name))
+
+
+@dataclass(frozen=True)
+class Deployments:
+    """The deployments counted, and where they came from."""
+
+    deployments: list[Deployment]
+    source: str  # "deploy log deploys.csv" or "tags v[0-9]* (detected: ...)"
+    release: ReleaseTags | None = None  # when they are release tags
+
+
+def find_deployments(
+    history: History, log: Path | None, environment: str | None, tags: str | None
+) -> Deployments:
+    """The deployments of a deploy log (`environment` of it), else the release tags (`tags`,
+    else `[release] tag_pattern`, else detected); an error when there are none."""
+    if log is not None:
+        chosen = environment or history.settings.delivery.environment
+        found = from_log(log, history.repo, chosen)
+        if not found:
+            raise DeploymentError(
+                f"no deployments in {log}" + (f" for environment {chosen!r}" if chosen else ""),
+                hint="check --environment against the log's environment column",
+            )
+        return Deployments(found, f"deploy log {log.name}")
+    rules = history.settings.release
+    release = release_tags(history.tags, tags or rules.tag_pattern, rules.prereleases)
+    if release is None:
+        raise DeploymentError(
+            f"no release tags: none of the {history.tags.height} tags looks like a version",
+            hint="give the release tags with --tags or [release] tag_pattern, "
+            "or a deploy log with --log",
+        )
+    if release.tags.is_empty():
+        left = f" ({release.prereleases_left_out} pre-releases left out)"
+        raise DeploymentError(
+            f"no release tag matches {release.pattern!r}"
+            + (left if release.prereleases_left_out else ""),
+            hint="give the release tags with --tags or [release] tag_pattern, "
+            "or a deploy log with --log",
+        )
+    return Deployments(from_tags(release.tags), release.description, release)
 
 
 _TIME = ("time", "timestamp", "deployed_at", "created_at", "date")
@@ -87,6 +131,7 @@ def from_log(path: Path, repo: Repository, environment: str | None) -> list[Depl
                 _time(str(when), path, number),
                 str(env) if env is not None else None,
                 status not in _FAILED,
+                status,
             )
         )
     unique = {(d.commit, d.at): d for d in found}  # a row logged twice is one deployment

@@ -3,12 +3,13 @@
 Definitions (per period, by the deployment's time):
 
 * deployment frequency: deployments per week;
-* change lead time: for each commit a deployment shipped (reachable from it, not from the
-  deployment before; merges left out), deployment time - the commit's author time; median
-  and 85th percentile;
+* change lead time: for each commit a deployment shipped for the first time (reachable from
+  it, not from any earlier deployment, whichever branch carried it; merges left out),
+  deployment time - the commit's author time; median and 85th percentile;
 * change failure rate: failed deployments / deployments. A deployment failed when the log
-  says so, when an incident links a commit it shipped, when a later commit reverts one of
-  its commits ("This reverts commit …"), or when the next deployment is a hotfix;
+  says so, when an incident links a commit it shipped, when a commit shipped later and
+  committed within the revert window reverts one of its commits ("This reverts commit …"),
+  or when the next deployment is a hotfix;
 * failed deployment recovery time: from a failed deployment to the next deployment that
   did not fail; median;
 * deployment rework rate: unplanned deployments (hotfixes, or shipping a revert) /
@@ -32,6 +33,9 @@ from techlead.history.git import Repository, run_git
 
 _REVERT = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
 HOUR = 3600.0
+DAY = 86400.0
+# id, author time, committer time, message; records end with \x1e
+_LOG_FORMAT = "--format=%H%x1f%at%x1f%ct%x1f%B%x1e"
 
 
 @dataclass
@@ -45,39 +49,50 @@ class Shipped:
     recovery_hours: float | None = None
 
 
+@dataclass(frozen=True)
+class _Commit:
+    author_time: float
+    committer_time: float
+    message: str
+
+
+def _new_commits(repo: Repository, tip: str, earlier: list[str]) -> dict[str, _Commit]:
+    """The non-merge commits reachable from `tip` and from none of `earlier`, newest first."""
+    revisions = "\n".join([tip, *(f"^{c}" for c in earlier)]) + "\n"
+    out = run_git(
+        repo.root, ["log", "--no-merges", _LOG_FORMAT, "--stdin"], stdin=revisions.encode()
+    ).stdout.decode("utf-8", "replace")
+    found = {}
+    for record in out.split("\x1e"):
+        parts = record.strip("\n").split("\x1f", 3)
+        if len(parts) == 4:
+            found[parts[0]] = _Commit(float(parts[1]), float(parts[2]), parts[3])
+    return found
+
+
 def ship(
     repo: Repository,
     deployments: list[Deployment],
-    commits: pl.DataFrame,
     incident_commits: set[str],
     hotfix_pattern: str,
+    revert_window_days: float,
 ) -> list[Shipped]:
-    """What each deployment shipped, and which failed (oldest first)."""
-    times = dict(commits.select("commit", "author_time").iter_rows())
-    messages = dict(commits.select("commit", "body").iter_rows())
-    merges = set(commits.filter(pl.col("is_merge")).get_column("commit"))
+    """What each deployment shipped for the first time, and which failed (oldest first)."""
     shipped: list[Shipped] = []
     owner: dict[str, int] = {}
-    previous: str | None = None
+    facts: dict[str, _Commit] = {}
+    tips: list[str] = []
     for index, deployment in enumerate(deployments):
-        args = ["rev-list", deployment.commit] + ([f"^{previous}"] if previous else [])
-        listed = run_git(repo.root, args).stdout.decode().split()
-        mine = [c for c in listed if c not in merges and c not in owner]
+        mine = _new_commits(repo, deployment.commit, tips) if deployment.commit not in tips else {}
         for commit in mine:
             owner[commit] = index
+        facts.update(mine)
+        at = deployment.at.timestamp()
         # the first deployment is the baseline: it ships the whole history before it
-        lead = (
-            []
-            if index == 0
-            else [
-                max((deployment.at - times[c]).total_seconds(), 0.0) / HOUR
-                for c in mine
-                if c in times
-            ]
-        )
-        shipped.append(Shipped(deployment, mine, lead))
-        previous = deployment.commit
-    _failures(shipped, owner, messages, incident_commits, hotfix_pattern)
+        lead = [] if index == 0 else [max(at - c.author_time, 0.0) / HOUR for c in mine.values()]
+        shipped.append(Shipped(deployment, list(mine), lead))
+        tips.append(deployment.commit)
+    _failures(shipped, owner, facts, incident_commits, hotfix_pattern, revert_window_days)
     _recoveries(shipped)
     return shipped
 
@@ -85,31 +100,46 @@ def ship(
 def _failures(
     shipped: list[Shipped],
     owner: dict[str, int],
-    messages: dict[str, str | None],
+    facts: dict[str, _Commit],
     incident_commits: set[str],
     hotfix_pattern: str,
+    window_days: float,
 ) -> None:
     for index, item in enumerate(shipped):
         if not item.deployment.succeeded:
-            item.failed, item.why = True, ["the deploy log says it failed"]
+            item.failed = True
+            item.why.append(f"deploy log status {item.deployment.status or 'failed'}")
         if fnmatch.fnmatchcase(item.deployment.name, hotfix_pattern):
             item.rework = True
             if index > 0:
                 shipped[index - 1].failed = True
-                shipped[index - 1].why.append(f"{item.deployment.name} is a hotfix")
+                shipped[index - 1].why.append(f"hotfix {item.deployment.name} after it")
         for commit in item.commits:
-            for reverted in _REVERT.findall(messages.get(commit) or ""):
+            for reverted in _REVERT.findall(facts[commit].message):
                 target = reverted if reverted in owner else _prefixed(owner, reverted)
                 # reverted before it shipped: nothing failed in production
-                if target is not None and owner[target] < index:
-                    item.rework = True
-                    shipped[owner[target]].failed = True
-                    shipped[owner[target]].why.append(f"{commit[:10]} reverts {target[:10]}")
+                if target is None or owner[target] >= index:
+                    continue
+                item.rework = True
+                failed = shipped[owner[target]]
+                days = (facts[commit].committer_time - failed.deployment.at.timestamp()) / DAY
+                if days <= window_days:
+                    failed.failed = True
+                    failed.why.append(
+                        f"{commit[:10]} reverts {target[:10]} {_days(days)} after it shipped "
+                        f"(within {window_days:g} days)"
+                    )
         for commit in item.commits:
             if any(commit.startswith(linked) for linked in incident_commits):
                 item.failed = True
                 item.why.append(f"an incident links {commit[:10]}")
                 break
+
+
+def _days(days: float) -> str:
+    if days < 1:
+        return f"{max(days * 24, 0):.0f} h"
+    return f"{days:.0f} day" + ("" if round(days) == 1 else "s")
 
 
 def _prefixed(commits: dict[str, int], prefix: str) -> str | None:
@@ -156,31 +186,6 @@ def keys(shipped: list[Shipped], period: str, start: dt.date, end: dt.date) -> K
         statistics.median(recoveries) if recoveries else None,
         sum(s.rework for s in mine) / count if count else None,
     )
-
-
-def periods(first: dt.date, last: dt.date, unit: str) -> list[tuple[str, dt.date, dt.date]]:
-    """Calendar periods covering [first, last]: week (Monday), month or quarter."""
-    found = []
-    if unit == "week":
-        start = first - dt.timedelta(days=first.weekday())
-        while start <= last:
-            end = start + dt.timedelta(days=7)
-            found.append((f"{start:%G-W%V}", start, end))
-            start = end
-        return found
-    step = 3 if unit == "quarter" else 1
-    year, month = first.year, (first.month - 1) // step * step + 1
-    while dt.date(year, month, 1) <= last:
-        start = dt.date(year, month, 1)
-        month += step
-        if month > 12:
-            year, month = year + 1, month - 12
-        end = dt.date(year, month, 1)
-        label = (
-            f"{start:%Y}-Q{(start.month - 1) // 3 + 1}" if unit == "quarter" else f"{start:%Y-%m}"
-        )
-        found.append((label, start, end))
-    return found
 
 
 def classify(overall: Keys) -> dict[str, str]:
@@ -232,6 +237,18 @@ def classify(overall: Keys) -> dict[str, str]:
         "change failure rate": failures(overall.change_failure_rate),
         "failed deployment recovery time": recovery(overall.recovery_median_hours),
     }
+
+
+KEYS_SCHEMA = {
+    "period": pl.String,
+    "deployments": pl.Int64,
+    "per_week": pl.Float64,
+    "lead_time_median_h": pl.Float64,
+    "lead_time_p85_h": pl.Float64,
+    "change_failure_rate": pl.Float64,
+    "recovery_median_h": pl.Float64,
+    "rework_rate": pl.Float64,
+}
 
 
 def as_row(k: Keys) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Dashboard page and JSON twin of delivery performance (DORA keys from release tags)."""
+"""Dashboard page and JSON twin of delivery performance (DORA keys from the release tags)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from techlead.delivery.charts import keys_chart
-from techlead.delivery.deployments import from_tags
-from techlead.delivery.metrics import as_row, classify, keys, periods, ship
+from techlead.delivery.deployments import DeploymentError, find_deployments
+from techlead.delivery.metrics import ship
+from techlead.delivery.report import as_dict, delivery_keys, deployment_rows
 from techlead.history.web import Evidence, evidence
 from techlead.incidents.service import linked_commits
 from techlead.pages import api, chart, page
@@ -23,30 +24,35 @@ StoreDependency = Annotated[Store, Depends(record_store)]
 PeriodQuery = Annotated[
     str, Query(pattern="^(week|month|quarter)$", description="week, month or quarter")
 ]
+AllQuery = Annotated[bool, Query(alias="all", description="every period, not the newest 12")]
 
 
-def _delivery(ev: Evidence, store: Store, unit: str) -> dict[str, Any]:
-    key = f"delivery:{unit}:{record_version(store)}"
-    return ev.derived(key, lambda: _delivery_now(ev, store, unit))
+def _delivery(ev: Evidence, store: Store, unit: str, every: bool) -> dict[str, Any]:
+    key = f"delivery:{unit}:{every}:{record_version(store)}"
+    return ev.derived(key, lambda: _delivery_now(ev, store, unit, every))
 
 
-def _delivery_now(ev: Evidence, store: Store, unit: str) -> dict[str, Any]:
+def _delivery_now(ev: Evidence, store: Store, unit: str, every: bool) -> dict[str, Any]:
+    """What `techlead delivery` and `techlead delivery deployments` show, in one document."""
     history = ev.result().history
     rules = ev.settings.delivery
-    deployments = from_tags(history.tags, rules.tag_pattern)
-    if not deployments:
-        return {"pattern": rules.tag_pattern, "rows": [], "levels": {}}
+    try:
+        found = find_deployments(history, None, None, None)
+    except DeploymentError as exc:
+        return {"problem": exc.message, "rows": [], "levels": {}, "deployment_list": []}
     shipped = ship(
-        history.repo, deployments, history.commits, linked_commits(store), rules.hotfix_pattern
+        history.repo,
+        found.deployments,
+        linked_commits(store),
+        rules.hotfix_pattern,
+        rules.revert_window_days,
     )
-    first, last = deployments[0].at.date(), deployments[-1].at.date()
-    spans = periods(first, last, unit)
-    rows = [keys(shipped, label, start, end) for label, start, end in spans]
-    overall = keys(shipped, "all", spans[0][1], spans[-1][2])
+    result = delivery_keys(found, shipped, unit, rules.min_deployments, every)
     return {
-        "pattern": rules.tag_pattern,
-        "rows": [as_row(k) for k in [overall, *rows]],
-        "levels": classify(overall),
+        **as_dict(result),
+        "periods_note": result.periods_note,
+        "problem": None,
+        "deployment_list": deployment_rows(shipped),
     }
 
 
@@ -56,14 +62,19 @@ async def delivery_page(
     ev: EvidenceDependency,
     store: StoreDependency,
     period: PeriodQuery = "quarter",
+    every: AllQuery = False,
 ) -> HTMLResponse:
-    data = _delivery(ev, store, period)
-    charts = [chart(keys_chart(data["rows"]), "Each DORA key per period")] if data["rows"] else []
+    data = _delivery(ev, store, period, every)
+    periods = [row for row in data["rows"] if row["period"] != "all"][::-1]
+    charts = [chart(keys_chart(periods), "Each DORA key per period")] if periods else []
     return page(request, "delivery.html", "Delivery", delivery=data, charts=charts, period=period)
 
 
-@twins.get("/delivery", tags=["delivery"], summary="DORA keys per period from release tags")
+@twins.get("/delivery", tags=["delivery"], summary="DORA keys per period and every deployment")
 async def delivery_api(
-    ev: EvidenceDependency, store: StoreDependency, period: PeriodQuery = "quarter"
+    ev: EvidenceDependency,
+    store: StoreDependency,
+    period: PeriodQuery = "quarter",
+    every: AllQuery = False,
 ) -> Response:
-    return api(_delivery(ev, store, period))
+    return api(_delivery(ev, store, period, every))

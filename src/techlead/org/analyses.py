@@ -9,8 +9,9 @@ import polars as pl
 
 from techlead.debt.complexity import measure_files
 from techlead.debt.hotspots import hotspots
-from techlead.delivery.deployments import from_tags
-from techlead.delivery.metrics import as_row, classify, keys, periods, ship
+from techlead.delivery.deployments import DeploymentError, find_deployments
+from techlead.delivery.metrics import as_row, ship
+from techlead.delivery.report import delivery_keys
 from techlead.history.files import current_files
 from techlead.history.periods import since
 from techlead.history.scan import ScanResult
@@ -54,22 +55,23 @@ def repository_team(result: ScanResult, options: Options) -> dict[str, pl.DataFr
 
 
 def repository_delivery(result: ScanResult, options: Options) -> dict[str, pl.DataFrame]:
-    """The DORA keys over all the repository's release tags (its own tag pattern)."""
+    """The DORA keys over all the repository's release tags (`--tags`, else its own
+    `[release] tag_pattern`, else detected), rated only from `[delivery] min_deployments`."""
     history = result.history
     rules = history.settings.delivery
-    pattern = options.tags or rules.tag_pattern
-    deployments = from_tags(history.tags, pattern)
-    if not deployments:
-        return {
-            "delivery": pl.DataFrame({"deployments": [0], "note": [f"no tag matches {pattern!r}"]})
-        }
-    shipped = ship(history.repo, deployments, history.commits, set(), rules.hotfix_pattern)
-    spans = periods(deployments[0].at.date(), deployments[-1].at.date(), "month")
-    overall = keys(shipped, "all", spans[0][1], spans[-1][2])
-    row: dict[str, Any] = as_row(overall)
+    try:
+        found = find_deployments(history, None, None, options.tags)
+    except DeploymentError as exc:
+        return {"delivery": pl.DataFrame({"deployments": [0], "note": [exc.message]})}
+    shipped = ship(
+        history.repo, found.deployments, set(), rules.hotfix_pattern, rules.revert_window_days
+    )
+    report = delivery_keys(found, shipped, "month", rules.min_deployments)
+    row: dict[str, Any] = as_row(report.overall)
     row.pop("period")
-    row["lead_time_level"] = classify(overall)["change lead time"].split(" (")[0]
-    row["note"] = f"tags {pattern}"
+    level = report.levels.get("change lead time")
+    row["lead_time_level"] = level.split(" (")[0] if level else None
+    row["note"] = found.source + (f"; {report.not_rated}" if report.not_rated else "")
     return {"delivery": pl.DataFrame([row])}
 
 
@@ -95,17 +97,18 @@ def _with_repository(outcomes: list[Outcome], table: str) -> pl.DataFrame:
 
 def organisation_hotspots(outcomes: list[Outcome], top: int) -> pl.DataFrame:
     """Every repository's hotspots ranked together by changes times complexity — absolute, so a
-    busy complex file outranks a small repository's top file; `score` stays each repository's
-    own (relative) hotspot score. Files not changed in their repository's window are left out."""
+    busy complex file outranks a small repository's top file — and shown with that ranked value
+    (a repository's own hotspot score is relative to it and would read unsorted). Files not
+    changed in their repository's window are left out."""
     found = _with_repository(outcomes, "hotspots")
     if found.is_empty():
         return found
     ranked = (
         found.filter(pl.col("revisions") > 0)
-        .with_columns(weight=pl.col("revisions") * pl.col("complexity").fill_null(0))
-        .sort(["weight", "repository", "path"], descending=[True, False, False])
+        .with_columns(changes_x_complexity=pl.col("revisions") * pl.col("complexity").fill_null(0))
+        .sort(["changes_x_complexity", "repository", "path"], descending=[True, False, False])
     )
-    columns = ("repository", "path", "revisions", "complexity", "authors", "score")
+    columns = ("repository", "path", "changes_x_complexity", "revisions", "complexity", "authors")
     return ranked.select(columns).head(top)
 
 

@@ -182,8 +182,8 @@ def hotspots_command(
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
-    """The top hotspots across the organisation: files ranked by changes times complexity,
-    each in its repository's own window, with their score within their repository."""
+    """The top hotspots across the organisation: files ranked by changes times complexity
+    (shown as changes x complexity), each in its repository's own window."""
     from techlead.org.analyses import organisation_hotspots, repository_hotspots
 
     outcomes = _run(ctx, repos, scheduler, workers, clone_dir, repository_hotspots, quiet, top=top)
@@ -240,7 +240,7 @@ def delivery_command(
         str | None,
         typer.Option(
             help="Release tags (glob) in every repository; default: each one's "
-            "[delivery] tag_pattern (v*)."
+            "[release] tag_pattern, else the pattern detected from its tags."
         ),
     ] = None,
     output: FormatOption = OutputFormat.table,

@@ -33,7 +33,7 @@ class Options:
     rebuild: bool = False
     chunk_commits: int = CHUNK_COMMITS
     top: int = 20
-    tags: str | None = None  # release tags (glob) instead of each repository's tag_pattern
+    tags: str | None = None  # release tags (glob) instead of each repository's own
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,10 @@ def release_name(repo: Repository) -> str:
     return found.stdout.decode().strip() or "HEAD"
 
 
-def previous_release(repo: Repository, pattern: str, head: str) -> str | None:
+def previous_release(repo: Repository, pattern: str | None, head: str) -> str | None:
     """The latest release tag before `head` (a tag on `head` itself is this release)."""
+    if pattern is None:
+        return None
     for start in (head, f"{head}^"):
         found = run_git(
             repo.root,
@@ -34,6 +36,14 @@ def previous_release(repo: Repository, pattern: str, head: str) -> str | None:
         if tagged.stdout.decode().strip() != head:
             return tag
     return None
+
+
+def release_pattern(repo: Repository, settings: Settings) -> str | None:
+    """The release tags' glob: `[release] tag_pattern`, else the one detected from the tags."""
+    from techlead.history.tags import detect_pattern, read_tags
+
+    configured = settings.release.tag_pattern
+    return configured or detect_pattern(read_tags(repo).get_column("tag").to_list())
 
 
 def _commit(repo: Repository, revision: str) -> str:
@@ -57,7 +67,7 @@ def run_gates(
     head = _commit(repo, "HEAD")
     since = _commit(repo, against) if against else None
     if since is None:
-        tag = previous_release(repo, settings.release.tag_pattern, head)
+        tag = previous_release(repo, release_pattern(repo, settings), head)
         since = _commit(repo, tag) if tag else None
         against = tag
     changed = lines_added(repo, since, head) if since else None

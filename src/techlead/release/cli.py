@@ -42,7 +42,7 @@ def check_command(
         str | None,
         typer.Option(
             help="The previous release (tag) for changed-line coverage (default: the "
-            "latest tag matching the configured tag_pattern before HEAD)."
+            "latest tag matching [release] tag_pattern, else the detected one, before HEAD)."
         ),
     ] = None,
     output: Annotated[
