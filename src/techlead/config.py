@@ -20,10 +20,20 @@ from techlead.errors import ConfigError
 
 CONFIG_FILE = "techlead.toml"
 
+# Matched, case-insensitively, against "Name <email>" after identities are resolved.
 DEFAULT_BOT_PATTERNS = (
     r"\[bot\]",
-    r"^(dependabot|renovate|greenkeeper|snyk-bot|pre-commit-ci|github-actions|mergify)\b",
-    r"<(bot|bots|ci-bot|build-bot)@",
+    # automation services, by the account names they commit as
+    r"^(dependabot|dependabot-preview|renovate|greenkeeper|snyk-bot|pre-commit-ci|autofix-ci"
+    r"|github-actions|mergify|depfu|pyup-bot|imgbot|allcontributors|semantic-release-bot"
+    r"|codecov|coveralls|weblate|transifex|crowdin|deepsource-autofix|restyled-io|sourcery-ai"
+    r"|whitesource|mend-bolt|gerrit code review|buildbot|jenkins|travis|circleci)\b",
+    r"^(github|gitlab|bot|robot|ci|automation) <",
+    # a project's own accounts: one word ending in -bot, -ci, -tester, ... (sqla-tester)
+    r"^[\w.]+[-_](bot|robot|ci|tester|automation|builder|deployer|releaser)s? <",
+    r"<(bot|bots|robot|ci|buildbot|jenkins|automation)@",
+    r"<[^<>@]*[-_+](bot|bots|robot|tester|automation)@",
+    r"<actions?@github\.com>",
 )
 DEFAULT_AI_PATTERNS = (
     r"\bclaude\b",

@@ -101,7 +101,12 @@ def summary_table(summary: ScanSummary) -> Table:
     )
     table.add_row("file changes", f"{summary.file_changes:,}")
     people = _count(summary.authors, "person", "people")
-    table.add_row("authors", f"{people}, {_count(summary.bots, 'bot', 'bots')}")
+    bots = _count(summary.bots, "bot", "bots")
+    if summary.bot_names:
+        shown = ", ".join(summary.bot_names[:3])
+        more = "; techlead team bots lists all" if len(summary.bot_names) > 3 else ""
+        bots = f"{bots} ({shown}{more})"
+    table.add_row("authors", f"{people}, {bots}")
     if summary.ai_assisted_commits:
         table.add_row("AI-assisted", _count(summary.ai_assisted_commits, "commit", "commits"))
     table.add_row("files at HEAD", f"{summary.files:,}")

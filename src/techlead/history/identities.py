@@ -29,6 +29,14 @@ def _alias_table(settings: IdentitySettings) -> dict[str, tuple[str, str]]:
     return table
 
 
+def bot_rule(identity: str, settings: IdentitySettings) -> str | None:
+    """The first bot pattern that `identity` ("Name <email>") matches, or None."""
+    for pattern in settings.bot_patterns():
+        if re.search(pattern, identity, re.IGNORECASE):
+            return pattern
+    return None
+
+
 def apply_identities(commits: pl.DataFrame, settings: IdentitySettings) -> pl.DataFrame:
     """Commits with aliases resolved and `is_bot` / `is_ai_assisted` columns added."""
     if commits.is_empty():

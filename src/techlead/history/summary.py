@@ -42,6 +42,7 @@ class ScanSummary:
     cache_dir: str = ""
     history_rewritten: bool = False
     rebuilt_because: str | None = None
+    bot_names: list[str] = field(default_factory=list)  # most commits first
 
 
 # Suffixes several Pygments lexers claim, settled for the language most repositories mean.
@@ -114,6 +115,14 @@ def summarize(result: ScanResult) -> ScanSummary:
     commits = history.commits
     people = commits.filter(~pl.col("is_bot")).get_column("author_email").str.to_lowercase()
     bots = commits.filter(pl.col("is_bot")).get_column("author_email").str.to_lowercase()
+    bot_names = (
+        commits.filter(pl.col("is_bot"))
+        .group_by("author_name")
+        .agg(commits=pl.len())
+        .sort(["commits", "author_name"], descending=[True, False])
+        .get_column("author_name")
+        .to_list()
+    )
     paths = files_at_head(history.repo, result.head)
     times = commits.get_column("author_time")
     return ScanSummary(
@@ -134,4 +143,5 @@ def summarize(result: ScanResult) -> ScanSummary:
         cache_dir=str(result.cache_dir),
         history_rewritten=result.history_rewritten,
         rebuilt_because=result.rebuilt_because,
+        bot_names=bot_names,
     )

@@ -13,7 +13,7 @@ from rich.table import Table
 from techlead import terminal
 from techlead.debt.cli import measured, render_selected
 from techlead.debt.hotspots import hotspots
-from techlead.history.cli import load_files
+from techlead.history.cli import load_files, scanned
 from techlead.history.periods import since as parse_since
 from techlead.history.selection import select_files
 from techlead.options import (
@@ -28,6 +28,12 @@ from techlead.options import (
     TopOption,
 )
 from techlead.output import OutputFormat, render_frame, to_json
+from techlead.team.identities import (
+    bot_accounts,
+    bots_frame,
+    duplicates_frame,
+    likely_duplicates,
+)
 from techlead.team.offboard import orphaned_files, resolve_people
 from techlead.team.ownership import OWNERSHIP_ORDER, directory_ownership, file_ownership
 from techlead.team.truck_factor import TruckFactor, truck_factor, truck_factor_by_directory
@@ -151,3 +157,50 @@ def offboard_command(
     who = ", ".join(leaving)
     title = f"Left without an author if {who} left (hotspots since {window:%Y-%m-%d})"
     render_selected(frame, output, title, selection, top)
+
+
+@app.command("identities")
+def identities_command(
+    ctx: typer.Context,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Identities that look like one person twice (same name or same e-mail), with the
+    .mailmap lines that would merge them."""
+    history = scanned(ctx, repo, quiet).history
+    groups = likely_duplicates(history)
+    if output is OutputFormat.json:
+        sys.stdout.write(to_json(groups) + "\n")
+        return
+    frame = duplicates_frame(groups)
+    if output is not OutputFormat.table:
+        render_frame(frame, output)
+        return
+    if not groups:
+        terminal.stdout.print("No likely duplicate identities.")
+        return
+    title = f"{len(groups):,} people with more than one identity (most commits first: proper)"
+    render_frame(frame.drop("mailmap"), output, title)
+    terminal.stdout.print("\nLines for .mailmap (proper identity first):")
+    for group in groups:
+        for line in group.mailmap:
+            terminal.stdout.print(line)
+
+
+@app.command("bots")
+def bots_command(
+    ctx: typer.Context,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Accounts treated as bots (left out of hotspots, ownership, truck factor, ...) and the
+    pattern that matched each ([identities] bots adds patterns)."""
+    history = scanned(ctx, repo, quiet).history
+    frame = bots_frame(bot_accounts(history))
+    if output is OutputFormat.table and frame.is_empty():
+        terminal.stdout.print("No commits by bots.")
+        return
+    accounts = "account" if frame.height == 1 else "accounts"
+    render_frame(frame, output, f"Bots: {frame.height:,} {accounts}, left out of the analyses")
