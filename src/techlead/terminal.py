@@ -120,6 +120,7 @@ class PlainProgress:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._ticker: threading.Thread | None = None
+        self._written: tuple[int, int] | None = None  # the counts of the last line written
 
     def start(self, total: int) -> None:
         with self._lock:
@@ -137,25 +138,25 @@ class PlainProgress:
         if self._ticker is not None:
             self._ticker.join()
             if finished:
-                self._write()
+                self._write(end=True)
 
     def _tick(self) -> None:
         while not self._stopped.wait(self._interval):
             self._write()
 
-    def line(self) -> str:
+    def _write(self, end: bool = False) -> None:
         with self._lock:
-            done, total = self._done, self._total
+            counts = self._done, self._total
+        if end and counts == self._written:
+            return  # the last tick already said it
+        self._written = counts
+        done, total = counts
         share = f" ({100 * done // total}%)" if total else ""
-        return (
-            f"{self._description}: {done:,}/{total:,} {self._unit}{share} "
-            f"{_elapsed(time.monotonic() - self._began)}"
-        )
-
-    def _write(self) -> None:
-        line = self.line()
         stream = stderr.file
-        stream.write(line + "\n")
+        stream.write(
+            f"{self._description}: {done:,}/{total:,} {self._unit}{share} "
+            f"{_elapsed(time.monotonic() - self._began)}\n"
+        )
         stream.flush()
 
 
