@@ -104,7 +104,12 @@ def test_decide_cli_creates_ranks_and_writes_an_adr(
     assert report["ranking"][0] == {"option": "Kafka", "score": pytest.approx(4.4286, abs=1e-4)}
     record = (repo.path / "docs/adr/0001-choose-a-queue.md").read_text()
     assert 'Chosen option: "Kafka"' in record
-    assert main(["adr", "lint", "-C", str(repo.path)]) == 0
+    capsys.readouterr()
+    # the matrix fills in options and outcome; only the consequences are left to write
+    assert main(["adr", "lint", "-C", str(repo.path), "-f", "json"]) == 1
+    assert [p["problem"] for p in json.loads(capsys.readouterr().out)] == [
+        "the template's text is not replaced in: Consequences ('* Good, because …')"
+    ]
 
 
 def test_duplicate_options_are_refused_and_a_tie_at_zero_weight_is_no_flip(

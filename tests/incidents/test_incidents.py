@@ -39,6 +39,16 @@ class Techlead:
         return err.splitlines()[0]
 
 
+def _write_sections(text: str, except_for: str = "") -> str:
+    """The draft with every prompt of the template replaced by a sentence."""
+    from techlead.incidents.template import PROMPTS
+
+    for heading, prompt in PROMPTS.items():
+        if heading not in {except_for, "What went well"}:
+            text = text.replace(f"## {heading}\n\n{prompt}\n", f"## {heading}\n\nWritten.\n")
+    return text
+
+
 @pytest.fixture
 def tl(repo: GitRepo, database_url: str, capsys: pytest.CaptureFixture[str]) -> Techlead:
     repo.commit("first", {"app.py": "print('hello')\n"})
@@ -127,6 +137,14 @@ def test_a_whole_incident(tl: Techlead) -> None:
     tl.ok("action", "done", "1")
     tl.ok("action", "done", "2")
     assert tl.json("action", "list", "--open") == []
+    # an untouched draft does not close a major incident: its prompts must be replaced
+    assert tl.fails("incident", "status", "1", "closed") == (
+        f"error: incident 1: post-mortem docs/postmortems/{path.name} is still the template "
+        "in: Summary, Impact, Detection, Response, Root causes, Trigger, Resolution, "
+        "What went wrong, Where we got lucky, Lessons learned"
+    )
+    written = _write_sections(path.read_text(), except_for="Where we got lucky")
+    path.write_text(written.replace("## Where we got lucky\n\n-\n", ""))  # taken out: fine
     tl.ok("incident", "status", "1", "closed")
 
     shown = tl.json("incident", "show", "1")
