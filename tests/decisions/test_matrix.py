@@ -9,7 +9,13 @@ import pytest
 
 from gitrepo import GitRepo
 from techlead.cli import main
-from techlead.decisions.matrix import MatrixError, load_matrix, ranking, sensitivity
+from techlead.decisions.matrix import (
+    MatrixError,
+    load_matrix,
+    ranking,
+    sensitivity,
+    weighted_scores,
+)
 
 MATRIX = """title = "Choose a queue"
 options = ["Kafka", "RabbitMQ", "SQS"]
@@ -59,6 +65,22 @@ def test_sensitivity_finds_the_nearest_flipping_weight(tmp_path: Path) -> None:
     assert (moves["operability"].flips_to, moves["operability"].new_weight) == ("RabbitMQ", 4.0)
     # cost: RabbitMQ needs +2 (slope 1); SQS is cheaper-scored and can never win by cost
     assert (moves["cost"].flips_to, moves["cost"].new_weight) == ("RabbitMQ", 4.0)
+
+
+def test_sensitivity_says_tie_at_the_weight_where_the_options_only_tie(tmp_path: Path) -> None:
+    matrix = load_matrix(write(tmp_path))
+    moves = {m.criterion: m for m in sensitivity(matrix)}
+    assert moves["throughput"].describe() == (
+        "throughput: RabbitMQ would tie at weight 4 (now 5) and win below it"
+    )
+    assert (
+        moves["cost"].describe() == "cost: RabbitMQ would tie at weight 4 (now 2) and win above it"
+    )
+    for criterion, weight, side in (("throughput", 4.0, -0.1), ("cost", 4.0, 0.1)):
+        at = weighted_scores(matrix, {**matrix.criteria, criterion: weight})
+        assert at["Kafka"] == pytest.approx(at["RabbitMQ"])  # a tie, not a win
+        beyond = weighted_scores(matrix, {**matrix.criteria, criterion: weight + side})
+        assert beyond["RabbitMQ"] > beyond["Kafka"]
 
 
 def test_scores_outside_one_to_five_are_refused(tmp_path: Path) -> None:

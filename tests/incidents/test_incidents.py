@@ -295,12 +295,32 @@ def test_search_ranks_similar_incidents(tl: Techlead) -> None:
     hits = tl.json("incident", "search", "database connections exhausted")
     assert [hit["id"] for hit in hits][:2] == [1, 4]
     assert 3 not in [hit["id"] for hit in hits]
+    assert [hit["rank"] for hit in hits] == list(range(1, len(hits) + 1))
+    assert hits[0]["score"] == 1.0
+    assert all(hit["engine_score"] > 0 and 0 < hit["score"] <= 1 for hit in hits)
     # post-mortems are searched as they are on disk
     tl.ok("incident", "postmortem", "3")
     path = next((tl.repo.path / "docs/postmortems").glob("*.md"))
     path.write_text(path.read_text() + "\nThe certificate of the acquirer had expired.\n")
     assert [hit["id"] for hit in tl.json("incident", "search", "certificate expired")] == [3]
     assert "no words to search for" in tl.fails("incident", "search", "?!")
+
+
+def test_every_match_on_a_tiny_corpus_has_a_relevance_above_zero(tl: Techlead) -> None:
+    # BM25 floors the weight of a word found in most incidents; one incident is all of them
+    tl.ok("incident", "open", "Disk full on db-2", "-s", "SEV3")
+    hits = tl.json("incident", "search", "disk")
+    assert [(h["id"], h["rank"], h["score"]) for h in hits] == [(1, 1, 1.0)]
+    assert hits[0]["engine_score"] > 0
+    tl.ok("incident", "open", "Disk latency on db-3", "-s", "SEV3")
+    tl.ok("incident", "update", "2", "disk disk disk everywhere")
+    hits = tl.json("incident", "search", "disk")
+    assert [h["rank"] for h in hits] == [1, 2]
+    assert all(h["engine_score"] > 0 and h["score"] > 0 for h in hits)
+    table = tl.ok("incident", "search", "disk")
+    assert "100%" in table
+    assert " 0.0 " not in table
+    assert "│ 0 " not in table
 
 
 def test_import_from_csv_is_all_or_nothing_and_updates_on_reimport(
