@@ -453,6 +453,25 @@ class RiskSettings(_Section):
     _valid_fix = field_validator("fix_patterns")(_check_patterns)
 
 
+TEST_PATHS = [
+    "test/",
+    "tests/",
+    "testing/",
+    "spec/",
+    "specs/",
+    "__tests__/",
+    "test_*",
+    "*_test.*",
+    "*_tests.*",
+    "*.test.*",
+    "*.spec.*",
+    "conftest.py",
+    "*Test.java",
+    "*Tests.java",
+    "*Test.kt",
+]
+
+
 class ReviewSettings(_Section):
     """`techlead review`: what makes a change need more eyes, and what fails the gate."""
 
@@ -481,6 +500,18 @@ class ReviewSettings(_Section):
         ge=1,
         le=100,
         description="Coupling (%) above which an untouched partner is mentioned.",
+    )
+    test_paths: list[str] = Field(
+        default_factory=lambda: list(TEST_PATHS),
+        description="Gitignore-style patterns of test code (replaces the default list): it "
+        "counts as the change's tests, and security findings are not reported in it.",
+    )
+    listed: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Hotspots, coupled files, complexity and AI-assisted commits listed per "
+        "kind in the Markdown comment; JSON and SARIF keep them all.",
     )
 
 

@@ -9,7 +9,13 @@ import pytest
 
 from gitrepo import GitRepo
 from techlead.cli import main
-from techlead.decisions.matrix import MatrixError, load_matrix, ranking, sensitivity
+from techlead.decisions.matrix import (
+    MatrixError,
+    load_matrix,
+    ranking,
+    sensitivity,
+    weighted_scores,
+)
 
 MATRIX = """title = "Choose a queue"
 options = ["Kafka", "RabbitMQ", "SQS"]
@@ -61,6 +67,22 @@ def test_sensitivity_finds_the_nearest_flipping_weight(tmp_path: Path) -> None:
     assert (moves["cost"].flips_to, moves["cost"].new_weight) == ("RabbitMQ", 4.0)
 
 
+def test_sensitivity_says_tie_at_the_weight_where_the_options_only_tie(tmp_path: Path) -> None:
+    matrix = load_matrix(write(tmp_path))
+    moves = {m.criterion: m for m in sensitivity(matrix)}
+    assert moves["throughput"].describe() == (
+        "throughput: RabbitMQ would tie at weight 4 (now 5) and win below it"
+    )
+    assert (
+        moves["cost"].describe() == "cost: RabbitMQ would tie at weight 4 (now 2) and win above it"
+    )
+    for criterion, weight, side in (("throughput", 4.0, -0.1), ("cost", 4.0, 0.1)):
+        at = weighted_scores(matrix, {**matrix.criteria, criterion: weight})
+        assert at["Kafka"] == pytest.approx(at["RabbitMQ"])  # a tie, not a win
+        beyond = weighted_scores(matrix, {**matrix.criteria, criterion: weight + side})
+        assert beyond["RabbitMQ"] > beyond["Kafka"]
+
+
 def test_scores_outside_one_to_five_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, MATRIX.replace("cost = 3", "cost = 7"))
     with pytest.raises(MatrixError, match=r"scores\.Kafka\.cost: need a whole number from 1 to 5"):
@@ -104,7 +126,12 @@ def test_decide_cli_creates_ranks_and_writes_an_adr(
     assert report["ranking"][0] == {"option": "Kafka", "score": pytest.approx(4.4286, abs=1e-4)}
     record = (repo.path / "docs/adr/0001-choose-a-queue.md").read_text()
     assert 'Chosen option: "Kafka"' in record
-    assert main(["adr", "lint", "-C", str(repo.path)]) == 0
+    capsys.readouterr()
+    # the matrix fills in options and outcome; only the consequences are left to write
+    assert main(["adr", "lint", "-C", str(repo.path), "-f", "json"]) == 1
+    assert [p["problem"] for p in json.loads(capsys.readouterr().out)] == [
+        "the template's text is not replaced in: Consequences ('* Good, because …')"
+    ]
 
 
 def test_duplicate_options_are_refused_and_a_tie_at_zero_weight_is_no_flip(

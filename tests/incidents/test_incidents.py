@@ -39,6 +39,16 @@ class Techlead:
         return err.splitlines()[0]
 
 
+def _write_sections(text: str, except_for: str = "") -> str:
+    """The draft with every prompt of the template replaced by a sentence."""
+    from techlead.incidents.template import PROMPTS
+
+    for heading, prompt in PROMPTS.items():
+        if heading not in {except_for, "What went well"}:
+            text = text.replace(f"## {heading}\n\n{prompt}\n", f"## {heading}\n\nWritten.\n")
+    return text
+
+
 @pytest.fixture
 def tl(repo: GitRepo, database_url: str, capsys: pytest.CaptureFixture[str]) -> Techlead:
     repo.commit("first", {"app.py": "print('hello')\n"})
@@ -127,6 +137,14 @@ def test_a_whole_incident(tl: Techlead) -> None:
     tl.ok("action", "done", "1")
     tl.ok("action", "done", "2")
     assert tl.json("action", "list", "--open") == []
+    # an untouched draft does not close a major incident: its prompts must be replaced
+    assert tl.fails("incident", "status", "1", "closed") == (
+        f"error: incident 1: post-mortem docs/postmortems/{path.name} is still the template "
+        "in: Summary, Impact, Detection, Response, Root causes, Trigger, Resolution, "
+        "What went wrong, Where we got lucky, Lessons learned"
+    )
+    written = _write_sections(path.read_text(), except_for="Where we got lucky")
+    path.write_text(written.replace("## Where we got lucky\n\n-\n", ""))  # taken out: fine
     tl.ok("incident", "status", "1", "closed")
 
     shown = tl.json("incident", "show", "1")
@@ -277,12 +295,32 @@ def test_search_ranks_similar_incidents(tl: Techlead) -> None:
     hits = tl.json("incident", "search", "database connections exhausted")
     assert [hit["id"] for hit in hits][:2] == [1, 4]
     assert 3 not in [hit["id"] for hit in hits]
+    assert [hit["rank"] for hit in hits] == list(range(1, len(hits) + 1))
+    assert hits[0]["score"] == 1.0
+    assert all(hit["engine_score"] > 0 and 0 < hit["score"] <= 1 for hit in hits)
     # post-mortems are searched as they are on disk
     tl.ok("incident", "postmortem", "3")
     path = next((tl.repo.path / "docs/postmortems").glob("*.md"))
     path.write_text(path.read_text() + "\nThe certificate of the acquirer had expired.\n")
     assert [hit["id"] for hit in tl.json("incident", "search", "certificate expired")] == [3]
     assert "no words to search for" in tl.fails("incident", "search", "?!")
+
+
+def test_every_match_on_a_tiny_corpus_has_a_relevance_above_zero(tl: Techlead) -> None:
+    # BM25 floors the weight of a word found in most incidents; one incident is all of them
+    tl.ok("incident", "open", "Disk full on db-2", "-s", "SEV3")
+    hits = tl.json("incident", "search", "disk")
+    assert [(h["id"], h["rank"], h["score"]) for h in hits] == [(1, 1, 1.0)]
+    assert hits[0]["engine_score"] > 0
+    tl.ok("incident", "open", "Disk latency on db-3", "-s", "SEV3")
+    tl.ok("incident", "update", "2", "disk disk disk everywhere")
+    hits = tl.json("incident", "search", "disk")
+    assert [h["rank"] for h in hits] == [1, 2]
+    assert all(h["engine_score"] > 0 and h["score"] > 0 for h in hits)
+    table = tl.ok("incident", "search", "disk")
+    assert "100%" in table
+    assert " 0.0 " not in table
+    assert "│ 0 " not in table
 
 
 def test_import_from_csv_is_all_or_nothing_and_updates_on_reimport(

@@ -101,6 +101,9 @@ def test_a_decision_on_one_page(
     assert "<td>PostgreSQL</td><td>3</td><td>5</td><td>4.25</td>" in html
     assert "<td>SQLite</td><td>5</td><td>2</td><td>3.12</td>" in html
     assert "What would change the outcome" in html
+    # at ops 7.5 the two only tie: (7.5*3 + 5*5) / 12.5 = (7.5*5 + 5*2) / 12.5 = 3.8
+    assert "ops: SQLite would tie at weight 7.5 (now 3) and win above it" in html
+    assert "would win at" not in html
     assert "<svg" in html
     assert not re.search(r"""(?:href|src)\s*=\s*["']?(?:https?:)?//""", html)
     assert main(["report", "trade-off", "ADR-9", "-C", here]) == 2

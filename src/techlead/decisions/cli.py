@@ -489,7 +489,9 @@ def decide_show_command(
                     "criterion": m.criterion,
                     "weight": m.weight,
                     "flips_to": m.flips_to,
-                    "at_weight": m.new_weight,
+                    "at_weight": m.new_weight,  # where the two tie
+                    "wins": m.wins,  # on which side of at_weight flips_to wins
+                    "text": m.describe(),
                 }
                 for m in moves
             ],
@@ -502,17 +504,18 @@ def decide_show_command(
         if output is OutputFormat.markdown:
             sys.stdout.write("\n")
         frame = pl.DataFrame(
-            [(m.criterion, m.weight, m.flips_to, m.new_weight, m.change) for m in moves],
+            [(m.criterion, m.weight, m.flips_to, m.new_weight, m.wins, m.change) for m in moves],
             schema={
                 "criterion": pl.String,
                 "weight": pl.Float64,
                 "winner_changes_to": pl.String,
-                "at_weight": pl.Float64,
+                "ties_at_weight": pl.Float64,
+                "wins": pl.String,
                 "change": pl.Float64,
             },
             orient="row",
         )
-        render_frame(frame, output, "Sensitivity: the nearest weight that changes the winner")
+        render_frame(frame, output, "Sensitivity: the nearest weight at which another option ties")
     tied = [option for option, score in ranked if score == ranked[0][1]]
     if len(tied) > 1:
         terminal.stderr.print(f"note: {' and '.join(tied)} tie for first place")

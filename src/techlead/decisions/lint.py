@@ -18,6 +18,7 @@ from techlead.decisions.records import (
     split_front_matter,
 )
 from techlead.decisions.rules import rules_of
+from techlead.decisions.store import template_lines
 
 REQUIRED_SECTIONS = {
     "nygard": ("Status", "Context", "Decision", "Consequences"),
@@ -34,14 +35,37 @@ class Problem:
     problem: str
 
 
+def untouched_parts(body: str) -> list[str]:
+    """The headings under which the template's text is still there, each with the first such
+    line ("Considered Options ('* The first option')"), in the record's order."""
+    placeholders = template_lines()
+    found: dict[str, str] = {}
+    heading = "(before the first section)"
+    fenced = False
+    for line in body.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if fenced:
+            continue
+        if line.startswith(("## ", "### ")):
+            heading = line.lstrip("#").strip()
+        elif line.strip() in placeholders and heading not in found:
+            found[heading] = line.strip()
+    return [f"{heading} ({text!r})" for heading, text in found.items()]
+
+
 def _content_problems(record: Decision) -> list[str]:
-    """Missing sections, a date that is not one, rules that cannot be read."""
+    """Missing sections, the template's text left in, a date that is not one, rules that
+    cannot be read."""
     found: list[str] = []
     _, body, _ = split_front_matter(record.text, record.path)
     present = sections(body)
     for wanted in REQUIRED_SECTIONS[record.style]:
         if wanted.lower() not in present:
             found.append(f"missing section '## {wanted}'")
+    untouched = untouched_parts(body)
+    if untouched:
+        found.append("the template's text is not replaced in: " + "; ".join(untouched))
     if record.date is not None:
         try:
             date.fromisoformat(record.date)

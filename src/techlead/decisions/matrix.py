@@ -55,6 +55,22 @@ class Sensitivity:
     def change(self) -> float | None:
         return None if self.new_weight is None else round(self.new_weight - self.weight, 4)
 
+    @property
+    def wins(self) -> str | None:
+        """On which side of `new_weight` the other option wins: "above" or "below" (at
+        `new_weight` itself the two only tie)."""
+        change = self.change
+        return None if change is None else "above" if change > 0 else "below"
+
+    def describe(self) -> str:
+        """The move in words: "cost: RabbitMQ would tie at weight 4 (now 2) and win above it"."""
+        if self.flips_to is None or self.new_weight is None:
+            return f"{self.criterion}: no weight changes the winner"
+        return (
+            f"{self.criterion}: {self.flips_to} would tie at weight {self.new_weight:g} "
+            f"(now {self.weight:g}) and win {self.wins} it"
+        )
+
 
 def _fail(path: Path, what: str) -> MatrixError:
     return MatrixError(f"{path}: {what}")

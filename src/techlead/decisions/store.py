@@ -125,6 +125,20 @@ Chosen option: "the first option", because it meets the drivers best (see below)
 """
 
 
+def template_lines() -> frozenset[str]:
+    """The lines `adr new` writes for people to replace (prompts and sample options), so that
+    `adr lint` can tell a record nobody filled in."""
+    found: set[str] = set()
+    for template in (_NYGARD, _MADR):
+        lines = template.splitlines()
+        title = next(n for n, line in enumerate(lines) if line.startswith("# "))
+        for line in lines[title + 1 :]:
+            text = line.strip()
+            if text and not text.startswith("#") and "{" not in text:
+                found.add(text)
+    return frozenset(found)
+
+
 FIRST_RECORD_BODY = """## Context and Problem Statement
 
 Architecture decisions are made in meetings, chats and pull requests, and then forgotten; newcomers

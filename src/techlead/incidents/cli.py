@@ -403,7 +403,7 @@ def stats_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Counts by severity and service, MTTD/MTTA/MTTM/MTTR, post-mortems and action items."""
-    from techlead.incidents.stats import incident_stats
+    from techlead.incidents.stats import incident_stats, stats_document
 
     with opened_store(ctx, repo) as (root, settings, store):
         stats = incident_stats(
@@ -415,27 +415,7 @@ def stats_command(
         )
     rate = stats.postmortem_rate
     if output is OutputFormat.json:
-        document = {
-            "incidents": stats.incidents,
-            "open": stats.open,
-            "by_severity": stats.by_severity,
-            "by_service": stats.by_service,
-            "intervals": [
-                {
-                    "name": iv.name,
-                    "definition": iv.definition,
-                    "count": iv.count,
-                    "mean_seconds": iv.mean.total_seconds() if iv.mean is not None else None,
-                    "median_seconds": iv.median.total_seconds() if iv.median is not None else None,
-                }
-                for iv in stats.intervals
-            ],
-            "postmortem_completion": rate,
-            "major_resolved": stats.major_done,
-            "major_with_postmortem": stats.major_with_postmortem,
-            "open_action_items": stats.open_actions,
-            "overdue_action_items": stats.overdue_actions,
-        }
+        document = stats_document(stats)
         sys.stdout.write(to_json(document) + "\n")
         return
     rows = [
@@ -445,8 +425,8 @@ def stats_command(
         *(
             (
                 iv.name,
-                duration(iv.mean),
-                f"median {duration(iv.median)}; {iv.definition}; n={iv.count}",
+                f"mean {duration(iv.mean)}, median {duration(iv.median)}",
+                f"{iv.definition}; n={iv.count}",
             )
             for iv in stats.intervals
         ),
@@ -477,8 +457,10 @@ def search_command(
     frame = pl.DataFrame(
         [
             (
+                h.rank,
                 h.incident.id,
-                round(h.score, 4),
+                h.score,
+                h.engine_score,
                 h.incident.severity,
                 h.incident.status,
                 h.incident.title,
@@ -487,8 +469,10 @@ def search_command(
             for h in hits
         ],
         schema={
+            "rank": pl.Int64,
             "id": pl.Int64,
             "score": pl.Float64,
+            "engine_score": pl.Float64,
             "severity": pl.String,
             "status": pl.String,
             "title": pl.String,
@@ -496,7 +480,15 @@ def search_command(
         },
         orient="row",
     )
+    if output is OutputFormat.table:  # rows are in rank order; BM25 on a few incidents is
+        shown = [_relevance(share) for share in frame.get_column("score")]  # ~1e-6
+        frame = frame.drop("rank", "engine_score").with_columns(pl.Series("score", shown))
     render_frame(frame, output, f"Incidents like {text!r}")
+
+
+def _relevance(share: float) -> str:
+    """A hit's score against the best one's, as a percentage that is never shown as 0."""
+    return "<1%" if share < 0.005 else f"{share:.0%}"
 
 
 @app.command("import")

@@ -16,6 +16,7 @@ from techlead.config import Severity
 from techlead.decisions.store import slugify
 from techlead.history.cache import atomic_write
 from techlead.incidents.service import IncidentError, IncidentView
+from techlead.incidents.template import PROMPTS
 from techlead.incidents.times import duration, show
 
 BLOCKS = ("facts", "timeline", "actions")
@@ -132,22 +133,19 @@ status: draft
 
 ## Summary
 
-_Two or three sentences for someone who was not there: what broke, for whom, for how long, and
-how it was fixed._
+{PROMPTS["Summary"]}
 
 ## Impact
 
-_Who was affected and how: users, requests or orders, revenue, data, service-level objectives
-and error budget consumed, support tickets._
+{PROMPTS["Impact"]}
 
 ## Detection
 
-_How did we find out — an alert, a customer, a colleague? How long after the impact began?
-Would an earlier or better signal have helped?_
+{PROMPTS["Detection"]}
 
 ## Response
 
-_Who responded, what they tried, what helped and what slowed them down._
+{PROMPTS["Response"]}
 
 ## Timeline (UTC)
 
@@ -155,28 +153,27 @@ _Who responded, what they tried, what helped and what slowed them down._
 
 ## Root causes
 
-_The conditions that made the failure possible (there is usually more than one). Keep asking
-"why" until the answers are about systems and processes._
+{PROMPTS["Root causes"]}
 
 ## Trigger
 
-_The change or event that set it off (a deploy, a configuration change, traffic, a dependency)._
+{PROMPTS["Trigger"]}
 
 ## Resolution
 
-_What restored service, and what fixed the cause._
+{PROMPTS["Resolution"]}
 
 ## What went well
 
--
+{PROMPTS["What went well"]}
 
 ## What went wrong
 
--
+{PROMPTS["What went wrong"]}
 
 ## Where we got lucky
 
--
+{PROMPTS["Where we got lucky"]}
 
 ## Action items
 
@@ -184,7 +181,7 @@ _What restored service, and what fixed the cause._
 
 ## Lessons learned
 
--
+{PROMPTS["Lessons learned"]}
 """
 
 

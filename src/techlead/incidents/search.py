@@ -2,7 +2,9 @@
 
 SQLite uses its FTS5 index (BM25 ranking, Porter stemming, titles weighted double);
 PostgreSQL its English text search (`ts_rank_cd` over a GIN-indexed `tsvector`). Words are
-combined with OR, so the incidents sharing the most (and rarest) words come first.
+combined with OR, so the incidents sharing the most (and rarest) words come first. Each hit
+carries its rank and a score that is its relevance: the engine's score as a share of the best
+hit's (1.0 for the best).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 @dataclass(frozen=True)
 class Hit:
     incident: Incident
-    score: float
+    rank: int  # 1 for the best match
+    score: float  # relevance: the engine's score over the best hit's, 1.0 for the best, above 0
+    engine_score: float  # the engine's own score (BM25 or ts_rank_cd), higher is better
 
 
 def _sync_postmortems(store: Store, root: Path) -> None:
@@ -79,4 +83,15 @@ def search(store: Store, root: Path, query: str, limit: int = 10) -> list[Hit]:
                 select(Incident).where(Incident.id.in_([identifier for identifier, _ in ranked]))
             ).scalars()
         }
-        return [Hit(found[identifier], score) for identifier, score in ranked]
+        return _hits([(found[identifier], score) for identifier, score in ranked])
+
+
+def _hits(ranked: list[tuple[Incident, float]]) -> list[Hit]:
+    """Ranks and relevance relative to the best match. On a small corpus BM25 scores are tiny
+    (FTS5 floors the weight of a word found in most documents at 1e-6), so the raw score of a
+    real match rounds to 0; its share of the best score does not."""
+    best = max((score for _, score in ranked), default=0.0)
+    return [
+        Hit(incident, rank, score / best if best > 0 else 1.0, score)
+        for rank, (incident, score) in enumerate(ranked, start=1)
+    ]

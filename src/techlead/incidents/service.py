@@ -125,6 +125,24 @@ def has_postmortem(incident: Incident, root: Path) -> bool:
     return bool(incident.postmortem_path) and (root / str(incident.postmortem_path)).is_file()
 
 
+def _postmortem_written(incident: Incident, root: Path) -> None:
+    """Refuse to close on a post-mortem whose sections still hold the template's prompts."""
+    from techlead.incidents.template import untouched_sections
+
+    path = root / str(incident.postmortem_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IncidentError(f"{path}: cannot read the post-mortem: {exc}") from None
+    untouched = untouched_sections(text)
+    if untouched:
+        raise IncidentError(
+            f"incident {incident.id}: post-mortem {incident.postmortem_path} is still the "
+            f"template in: {', '.join(untouched)}",
+            hint="write those sections (or delete the ones that do not apply), then close",
+        )
+
+
 def refresh_search_text(session: Session, incident: Incident, postmortem: str = "") -> None:
     """What full-text search sees of an incident besides its title."""
     texts = session.execute(
@@ -296,6 +314,8 @@ def change_status(
                 "before closing",
                 hint=f"write it with: techlead incident postmortem {incident_id}",
             )
+        if status == "closed" and major and root is not None:
+            _postmortem_written(incident, root)
         _not_before(moment, incident.started_at, status, "the start")
         _not_before(moment, incident.detected_at, status, "detection at")
         for earlier in reversed(STATUSES[1:wanted]):  # the latest milestone reached

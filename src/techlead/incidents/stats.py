@@ -18,6 +18,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from techlead.config import Severity
 from techlead.incidents.service import (
@@ -108,3 +109,33 @@ def incident_stats(
         open_actions=len(open_actions),
         overdue_actions=sum(1 for a in open_actions if a.due is not None and a.due < today),
     )
+
+
+def _seconds(span: dt.timedelta | None) -> float | None:
+    return span.total_seconds() if span is not None else None
+
+
+def stats_document(stats: Stats) -> dict[str, Any]:
+    """The statistics as plain data, one shape for `incident stats -f json` and the dashboard's
+    JSON twin: every interval with its mean and its median, each labelled."""
+    return {
+        "incidents": stats.incidents,
+        "open": stats.open,
+        "by_severity": stats.by_severity,
+        "by_service": stats.by_service,
+        "intervals": [
+            {
+                "name": iv.name,
+                "definition": iv.definition,
+                "count": iv.count,
+                "mean_seconds": _seconds(iv.mean),
+                "median_seconds": _seconds(iv.median),
+            }
+            for iv in stats.intervals
+        ],
+        "postmortem_completion": stats.postmortem_rate,
+        "major_resolved": stats.major_done,
+        "major_with_postmortem": stats.major_with_postmortem,
+        "open_action_items": stats.open_actions,
+        "overdue_action_items": stats.overdue_actions,
+    }

@@ -13,7 +13,7 @@ from techlead.config import Settings
 from techlead.history.web import Evidence, evidence
 from techlead.incidents import service
 from techlead.incidents.service import OPEN_STATUSES, STATUSES, IncidentView
-from techlead.incidents.stats import incident_stats
+from techlead.incidents.stats import incident_stats, stats_document
 from techlead.incidents.times import duration
 from techlead.pages import api, base_of, markdown_html, page, settings_of, templates
 from techlead.store.database import Store
@@ -157,6 +157,7 @@ async def incidents_api(
     return api(
         {
             **listing,
+            "stats": stats_document(listing["stats"]),
             "total": len(listing["incidents"]),
             "incidents": listing["incidents"][offset : offset + limit],
         }

@@ -20,6 +20,8 @@ from techlead.planning.forecast import PERCENTILES, ForecastError, Scope, foreca
 from techlead.planning.stability import check_stability
 from techlead.planning.throughput import Completions, Window
 
+MIN_FORECASTS = 10  # fewer checked forecasts say little about calibration: 1 of 1 is "100%"
+
 
 @dataclass(frozen=True)
 class BacktestSample:
@@ -46,6 +48,16 @@ class Backtest:
     last: dt.date | None
     samples: list[BacktestSample]
     skipped_without_history: int
+
+    @property
+    def is_calibration(self) -> bool:
+        """Whether enough forecasts were checked to call their coverage a calibration."""
+        return len(self.samples) >= MIN_FORECASTS
+
+    def held(self, percentile: int, sound_only: bool = False) -> tuple[int, int]:
+        """(forecasts whose real date fell on or before their `percentile` date, forecasts)."""
+        chosen = [s for s in self.samples if s.sound or not sound_only]
+        return sum(sample.within(percentile) for sample in chosen), len(chosen)
 
     def coverage(self, percentile: int, sound_only: bool = False) -> float | None:
         """Share of forecasts whose real date fell on or before their `percentile` date."""

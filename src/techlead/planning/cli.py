@@ -26,6 +26,7 @@ from techlead.planning.throughput import Completions, Window
 from techlead.shell import opened_store
 
 if TYPE_CHECKING:
+    from techlead.planning.backtest import Backtest
     from techlead.planning.importer import ExportFormat
 
 app = typer.Typer(
@@ -612,7 +613,7 @@ def backtest_command(
     quiet: QuietOption = False,
 ) -> None:
     """Walk forward through history: how often did the real date fall within P50/P85/P95?"""
-    from techlead.planning.backtest import backtest
+    from techlead.planning.backtest import MIN_FORECASTS, backtest
 
     evidence = _evidence(ctx, repo, source, quiet)
     days = history_days or evidence.settings.planning.history_days
@@ -636,7 +637,7 @@ def backtest_command(
         if details
         else pl.DataFrame(
             [
-                (f"P{q}", f"{q}%", _share(result.coverage(q)), _share(result.coverage(q, True)))
+                (f"P{q}", f"{q}%", _held(result, q, False), _held(result, q, True))
                 for q in PERCENTILES
             ],
             schema={
@@ -655,6 +656,9 @@ def backtest_command(
         "source": evidence.completions.source,
         "unit": evidence.completions.unit,
         "forecasts": len(result.samples),
+        "calibration": result.is_calibration,
+        "min_forecasts": MIN_FORECASTS,
+        "held": {str(q): result.held(q)[0] for q in PERCENTILES},
         "first": result.first,
         "last": result.last,
         "coverage": {str(q): result.coverage(q) for q in PERCENTILES},
@@ -676,11 +680,29 @@ def backtest_command(
             else "n/a"
         )
     )
-    _print_result(rows, summary, output, "Forecast calibration (walk-forward backtest)", caption)
+    title = "Forecast calibration (walk-forward backtest)"
+    if not result.is_calibration:
+        count = len(result.samples)
+        title = (
+            f"Forecast backtest: {count} {'forecast' if count == 1 else 'forecasts'}, too few "
+            f"to call a calibration (at least {MIN_FORECASTS})"
+        )
+        terminal.stderr.print(
+            f"warning: only {count} {'forecast' if count == 1 else 'forecasts'} could be "
+            f"checked; {MIN_FORECASTS} or more are needed before the shares say how well "
+            "forecasts are calibrated",
+            soft_wrap=True,
+        )
+    _print_result(rows, summary, output, title, caption)
 
 
-def _share(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+def _held(result: Backtest, percentile: int, sound_only: bool) -> str:
+    """ "91% (32 of 35)"; only the counts when they are too few to be a calibration."""
+    held, checked = result.held(percentile, sound_only)
+    if not checked:
+        return "n/a"
+    counts = f"{held} of {checked}"
+    return f"{held / checked:.0%} ({counts})" if result.is_calibration else counts
 
 
 def _backtest_details(result: Any) -> pl.DataFrame:

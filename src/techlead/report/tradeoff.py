@@ -59,13 +59,7 @@ def tradeoff_context(root: Path, settings: Settings, number: int) -> dict[str, A
             "criteria": matrix.criteria,
             "scores": matrix.scores,
             "ranking": ranked,
-            "sensitivity": [
-                f"{s.criterion}: {s.flips_to} would win at weight {s.new_weight:g} "
-                f"(now {s.weight:g})"
-                if s.flips_to
-                else f"{s.criterion}: no weight changes the winner"
-                for s in sensitivity(matrix)
-            ],
+            "sensitivity": [s.describe() for s in sensitivity(matrix)],
         }
         context["chart"] = _svg(_scores_chart(ranked))
     return context

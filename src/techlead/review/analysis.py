@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from pathspec import GitIgnoreSpec
 
 from techlead.config import Settings
 from techlead.errors import TechleadError
 from techlead.history.files import CurrentFiles
 from techlead.history.git import Repository, commit_of, lines_added, run_git
+from techlead.review.paths import is_test_code, spec_of_tests
 from techlead.review.reviewers import Reviewer
 from techlead.risk.features import METRICS
-from techlead.risk.szz import is_source, is_test
+from techlead.risk.szz import is_source
 
 
 class ReviewError(TechleadError):
@@ -241,9 +243,9 @@ def coupling_findings(pairs: pl.DataFrame, files: list[str], degree: int) -> lis
     return list(found.values())
 
 
-def test_findings(files: list[str]) -> list[Finding]:
-    sources = [f for f in files if is_source(f) and not is_test(f)]
-    tests = [f for f in files if is_test(f)]
+def test_findings(files: list[str], tests_spec: GitIgnoreSpec) -> list[Finding]:
+    sources = [f for f in files if is_source(f) and not is_test_code(tests_spec, f)]
+    tests = [f for f in files if is_test_code(tests_spec, f)]
     if sources and not tests:
         return [
             Finding(
@@ -334,9 +336,12 @@ def added_lines(repo: Repository, base: str, head: str) -> dict[str, set[int]]:
     return lines_added(repo, _since_base(repo, base, head), head)
 
 
-def security_findings(repo: Repository, head: str, lines: dict[str, set[int]]) -> list[Finding]:
-    """ruff's flake8-bandit rules (S) on the changed Python files, on the lines added."""
-    python = [p for p in lines if p.endswith(".py") and not is_test(p)]  # not tests' asserts
+def security_findings(
+    repo: Repository, head: str, lines: dict[str, set[int]], tests_spec: GitIgnoreSpec
+) -> list[Finding]:
+    """ruff's flake8-bandit rules (S) on the lines added to changed Python files that are not
+    test code ([review] test_paths): asserts and fixed passwords are what tests are made of."""
+    python = [p for p in lines if p.endswith(".py") and not is_test_code(tests_spec, p)]
     if not python:
         return []
     with tempfile.TemporaryDirectory(prefix="techlead-review-") as scratch:
@@ -529,15 +534,16 @@ def review_change(
         spread,
     )
     ai, strict = ai_findings(review.commits, repo, settings)
+    tests_spec = spec_of_tests(settings.review)
     rules = rule_findings(repo, settings, changed, baseline)
     review.frozen_rules, review.baseline = rules.frozen, rules.baseline
     review.findings = [
         *rules.findings,
-        *security_findings(repo, head, added_lines(repo, base, head)),
+        *security_findings(repo, head, added_lines(repo, base, head), tests_spec),
         *complexity_findings(repo, base, head, changed, cache),
         *coupling_findings(pairs, changed, settings.review.coupling_degree),
         *hotspot_findings(hotspots, changed),
-        *test_findings(changed),
+        *test_findings(changed, tests_spec),
         *ai,
     ]
     counted = counted_reviewers(reviewers_given, authors, settings)

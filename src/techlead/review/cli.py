@@ -121,7 +121,7 @@ def review_command(
     elif output is ReviewFormat.sarif:
         sys.stdout.write(json.dumps(sarif(review, root), indent=2) + "\n")
     else:
-        sys.stdout.write(markdown(review))
+        sys.stdout.write(markdown(review, settings.review.listed))
     if not review.passed:
         terminal.stderr.print("review gate failed", soft_wrap=True)
         raise typer.Exit(1)

@@ -16,8 +16,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(review: Review) -> str:
-    """A comment a reviewer can paste into the pull request."""
+CAPPED = frozenset({"hotspot", "coupling", "complexity", "ai"})  # never rules, security, tests
+
+
+def markdown(review: Review, listed: int = 5) -> str:
+    """A comment a reviewer can paste into the pull request; hotspots, coupled files,
+    complexity and AI-assisted commits show the first `listed` of each (JSON and SARIF keep
+    them all), decision rules and security findings are always listed in full."""
     risk = review.risk
     verdict = "go" if review.passed else "needs attention"
     lines = [
@@ -61,7 +66,13 @@ def markdown(review: Review) -> str:
     }
     for kind, title in titles.items():
         if kind in by_kind:
-            lines += [f"**{title}**", "", *by_kind[kind], ""]
+            items = by_kind[kind]
+            capped = kind in CAPPED and len(items) > listed + 1  # "and 1 more" saves nothing
+            kept = items[:listed] if capped else items
+            more = len(items) - len(kept)
+            if more:
+                kept = [*kept, f"- and {more} more; full list in --format json / --sarif"]
+            lines += [f"**{title}**" + (f" ({len(items)})" if more else ""), "", *kept, ""]
     lines += ["| gate | result | why |", "|---|---|---|"]
     lines += [f"| {g.name} | {_ICON[g.passed]} | {_cell(g.reason)} |" for g in review.gates]
     return "\n".join(lines) + "\n"
