@@ -188,6 +188,8 @@ def hotspots_command(
 
     outcomes = _run(ctx, repos, scheduler, workers, clone_dir, repository_hotspots, quiet, top=top)
     found = organisation_hotspots(outcomes, top)
+    if output is OutputFormat.table and "changes_x_complexity" in found.columns:
+        found = found.rename({"changes_x_complexity": "changes x\ncomplexity"})  # 80 columns
     title = f"Top {top} hotspots across {_repositories(len(outcomes))}"
     _render({"hotspots": (title, found)}, output, outcomes)
     _failures(outcomes)
