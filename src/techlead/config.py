@@ -427,6 +427,14 @@ class PlanningSettings(_Section):
 DEFAULT_FIX_PATTERNS = [
     r"(?i)\b(fix(e[sd]|ing)?|bugs?|bugfix|defects?|patch(ed)?|crash(es|ed)?|fault|regression)\b",
 ]
+# A body line that says which issue the commit fixes: a `Fixes:`/`Closes:`/`Resolves:`/`Bug:`
+# trailer, or a closing keyword at the start of a line followed by an issue reference
+# (`Fixes #12`, `closes owner/repo#12`, `Resolves GH-3`, `Fixes SHOP-12`, `Fixed https://...`).
+DEFAULT_FIX_TRAILER_PATTERNS = [
+    r"(?m)^[ \t]*(?i:fix(e[sd])?|close[sd]?|resolve[sd]?|bug)[ \t]*:[ \t]*\S",
+    r"(?m)^[ \t]*(?i:fix(e[sd])?|close[sd]?|resolve[sd]?)[ \t]+"
+    r"((?i:[\w.-]+/[\w.-]+)?#\d+|(?i:gh)-\d+|[A-Z][A-Z0-9_]+-\d+|https?://\S+)",
+]
 
 
 class RiskSettings(_Section):
@@ -434,8 +442,18 @@ class RiskSettings(_Section):
 
     fix_patterns: list[str] = Field(
         default_factory=lambda: list(DEFAULT_FIX_PATTERNS),
-        description="Regular expressions: a commit whose message matches one fixes a bug "
-        "(the FIX metric, and SZZ's starting points).",
+        description="Regular expressions: a commit whose subject (see fix_scope) matches one "
+        "fixes a bug (the FIX metric, and SZZ's starting points).",
+    )
+    fix_scope: Literal["subject", "subject+trailers", "message"] = Field(
+        default="subject+trailers",
+        description="Where fix_patterns are looked for: the subject line only; the subject, "
+        "and fix_trailer_patterns in the body; or the whole message (body included).",
+    )
+    fix_trailer_patterns: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_FIX_TRAILER_PATTERNS),
+        description="Regular expressions matched against the body (fix_scope "
+        "subject+trailers): `Fixes: #12`, `Closes #12`, a `Fixes:` trailer.",
     )
     gaps: list[Annotated[int, Field(ge=0, le=3650)]] = Field(
         default_factory=lambda: [90, 180, 365],
@@ -450,7 +468,7 @@ class RiskSettings(_Section):
         default=0.2, gt=0, lt=1, description="Share of effort (changed lines) for Recall@Effort."
     )
 
-    _valid_fix = field_validator("fix_patterns")(_check_patterns)
+    _valid_fix = field_validator("fix_patterns", "fix_trailer_patterns")(_check_patterns)
 
 
 TEST_PATHS = [

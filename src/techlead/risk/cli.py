@@ -50,12 +50,22 @@ def _results_frame(evaluation: Any) -> pl.DataFrame:
     return pl.DataFrame(rows) if rows else pl.DataFrame()
 
 
-def _evaluate(data: pl.DataFrame, gaps: list[int], period: int, share: float, quiet: bool) -> Any:
-    from techlead.risk.evaluate import evaluate, folds_planned
+def _evaluate(
+    data: pl.DataFrame,
+    gaps: list[int],
+    period: int,
+    share: float,
+    quiet: bool,
+    cache: Path | None = None,
+) -> Any:
+    """The evaluation, from `cache` when this data was evaluated with these settings before."""
+    from techlead.risk.evaluate import cached_evaluation, evaluate, folds_planned
 
     with terminal.ProgressBar("Training and testing", quiet, unit="model fits") as bar:
         bar.start(folds_planned(data, gaps, period))
-        return evaluate(data, gaps, period, share, progress=bar.advance)
+        if cache is None:
+            return evaluate(data, gaps, period, share, progress=bar.advance)
+        return cached_evaluation(data, gaps, period, share, cache, progress=bar.advance)
 
 
 @app.command("evaluate")
@@ -97,12 +107,18 @@ def evaluate_command(
                 f"note: {dropped:,} rows with an empty or NaN metric left out", soft_wrap=True
             )
         name = features.name
+        cache: Path | None = None  # an external dataset's evaluation is not kept
     else:
-        settings, data, _ = _labelled(ctx, repo, quiet)
+        settings, data, cache = _labelled(ctx, repo, quiet)
         name = "this repository"
     risk = settings.risk
     evaluation = _evaluate(
-        data, gap or risk.gaps, period or risk.period_days, risk.effort_share, quiet
+        data,
+        gap or risk.gaps,
+        period or risk.period_days,
+        risk.effort_share,
+        quiet,
+        cache,
     )
     if not evaluation.results or not any(r.periods for r in evaluation.results):
         terminal.stderr.print(
@@ -139,7 +155,8 @@ def train_command(
 
     settings, data, cache = _labelled(ctx, repo, quiet)
     gaps = gap or settings.risk.gaps
-    evaluation = _evaluate(data, gaps, settings.risk.period_days, settings.risk.effort_share, quiet)
+    risk = settings.risk
+    evaluation = _evaluate(data, gaps, risk.period_days, risk.effort_share, quiet, cache)
     best = evaluation.best()
     if best is None:
         from techlead.risk.evaluate import EvaluationError

@@ -11,7 +11,7 @@ import polars as pl
 
 from techlead.config import Settings
 from techlead.history.scan import History
-from techlead.risk.features import change_metrics, is_fix
+from techlead.risk.features import change_metrics, fix_statement, is_fix
 from techlead.risk.szz import blame_fixes
 
 
@@ -39,28 +39,20 @@ def labelled_changes(
     bug a later commit fixed), bots left out; and the introductions kept (fix, introducer)."""
     if metrics is None:
         metrics = change_metrics(history, settings.risk)
-    commits = history.commits
-    messages = dict(
-        zip(
-            commits.get_column("commit").to_list(),
-            (
-                commits.get_column("subject") + "\n" + commits.get_column("body").fill_null("")
-            ).to_list(),
-            strict=True,
-        )
-    )
     fixes_message = is_fix(settings.risk)
+    statement = fix_statement(settings.risk)
     ticket = re.compile(settings.debt.ticket_pattern)
     reported: dict[str, dt.datetime] = {}
     fixes: list[tuple[str, str]] = []
-    for commit, parents, merge in commits.select("commit", "parents", "is_merge").iter_rows():
+    columns = ("commit", "parents", "is_merge", "subject", "body")
+    commits = history.commits.select(columns).with_columns(pl.col("subject", "body").fill_null(""))
+    for commit, parents, merge, subject, body in commits.iter_rows():
         if merge or not parents:
             continue
-        message = messages[commit]
-        linked = [reports[t] for t in ticket.findall(message) if t in reports]
+        linked = [reports[t] for t in ticket.findall(statement(subject, body)) if t in reports]
         if linked:
             reported[commit] = min(linked)
-        if fixes_message(message) or linked:
+        if fixes_message(subject, body) or linked:
             fixes.append((commit, parents[0]))
     if start is not None:
         start(len(fixes))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from techlead.errors import TechleadError
@@ -99,34 +100,125 @@ def evaluate(
         period_days,
         effort_share,
     )
-    for gap in gaps:
-        folds = []
-        start = times[0] + gap * 86_400
-        while start <= times[-1]:
-            train = times < start - gap * 86_400
-            test = (times >= start) & (times < start + period)
-            start += period
-            if (
-                train.sum() >= MIN_TRAINING
-                and y[train].sum() >= MIN_DEFECTIVE
-                and 0 < y[train].sum() < train.sum()
-                and y[test].sum() > 0
-            ):
-                folds.append((train, test))
-        for name in models:
-            found: list[Scores] = []
-            tested = defective = 0
-            for train, test in folds:
-                model = build(name)
-                model.fit(x[train], y[train])
-                risk = model.predict_proba(x[test])[:, 1]
-                found.append(scores(y[test], risk, effort[test], effort_share))
-                tested += int(test.sum())
-                defective += int(y[test].sum())
-                if progress is not None:
-                    progress(1)
-            evaluation.results.append(_mean(name, gap, found, tested, defective))
+    planned = {gap: _folds(times, y, gap, period) for gap in gaps}
+    for name in models:
+        found = _fit_and_score(name, x, y, effort, effort_share, planned, progress)
+        for gap in gaps:
+            scored = found[gap]
+            tested = sum(count for _, count, _ in scored)
+            defective = sum(bad for _, _, bad in scored)
+            result = _mean(name, gap, [s for s, _, _ in scored], tested, defective)
+            evaluation.results.append(result)
+    order = {gap: i for i, gap in enumerate(gaps)}
+    evaluation.results.sort(key=lambda r: order[r.gap_days])  # by gap, then model
     return evaluation
+
+
+EVALUATION_FORMAT = "1"  # of the kept evaluations: bump when the measures change
+
+
+def evaluation_key(
+    frame: pl.DataFrame,
+    gaps: Sequence[int],
+    period_days: int,
+    effort_share: float,
+    models: Sequence[str] = MODELS,
+) -> str:
+    """What an evaluation depends on: the labelled changes themselves (so the history, the
+    fix settings, SZZ and the imported bug reports are all in it) and the settings."""
+    import hashlib
+
+    digest = hashlib.sha1(usedforsecurity=False)
+    settings = [EVALUATION_FORMAT, *map(str, gaps), "/", str(period_days), repr(effort_share)]
+    digest.update("\0".join([*settings, "/", *models]).encode())
+    data = frame.select(*METRICS, pl.col("time").dt.epoch("us"), pl.col("label").cast(pl.Int64))
+    for column in data.iter_columns():
+        digest.update(column.to_numpy().tobytes())
+        digest.update(b"\0" if column.null_count() == 0 else column.is_null().to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def cached_evaluation(
+    frame: pl.DataFrame,
+    gaps: Sequence[int],
+    period_days: int,
+    effort_share: float,
+    cache: Path,
+    progress: Callable[[int], None] | None = None,
+) -> Evaluation:
+    """`evaluate`, kept in `cache` under `evaluation_key`: `risk train` right after `risk
+    evaluate` (same history and settings) reads the evaluation instead of making it again."""
+    import pickle
+
+    file = cache / f"evaluation-{evaluation_key(frame, gaps, period_days, effort_share)}.pkl"
+    try:
+        with file.open("rb") as handle:
+            kept = pickle.load(handle)
+        if isinstance(kept, Evaluation):
+            return kept
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        pass  # none yet, or unreadable: evaluated below
+    evaluation = evaluate(frame, gaps, period_days, effort_share, progress=progress)
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("evaluation-*.pkl"):
+        old.unlink(missing_ok=True)
+    partial = file.with_suffix(".partial")
+    with partial.open("wb") as handle:
+        pickle.dump(evaluation, handle)
+    partial.replace(file)
+    return evaluation
+
+
+Fold = tuple[int, npt.NDArray[np.bool_]]  # training rows (the oldest n), test rows
+
+
+def _folds(
+    times: npt.NDArray[np.int64], y: npt.NDArray[np.int64], gap: int, period: int
+) -> list[Fold]:
+    """The test periods of one gap that can be evaluated, oldest first. The rows are sorted
+    by time, so a period's training set is always the oldest `n` rows."""
+    folds: list[Fold] = []
+    start = times[0] + gap * 86_400
+    while start <= times[-1]:
+        n = int(np.searchsorted(times, start - gap * 86_400, side="left"))
+        test = (times >= start) & (times < start + period)
+        start += period
+        learned = int(y[:n].sum())
+        if n >= MIN_TRAINING and learned >= MIN_DEFECTIVE and learned < n and y[test].sum() > 0:
+            folds.append((n, test))
+    return folds
+
+
+def _fit_and_score(
+    name: str,
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.int64],
+    effort: npt.NDArray[np.float64],
+    effort_share: float,
+    planned: dict[int, list[Fold]],
+    progress: Callable[[int], None] | None,
+) -> dict[int, list[tuple[Scores, int, int]]]:
+    """Scores of model `name` on every planned fold, per gap in fold order. Folds of different
+    gaps that learn from the same rows share one fit (the models are seeded, so a second fit
+    would be the same model): with gaps a whole number of periods apart that is most of them."""
+    by_training: dict[int, list[tuple[int, int]]] = {}
+    for gap, folds in planned.items():
+        for index, (n, _) in enumerate(folds):
+            by_training.setdefault(n, []).append((gap, index))
+    found: dict[int, list[tuple[Scores, int, int] | None]] = {
+        gap: [None] * len(folds) for gap, folds in planned.items()
+    }
+    for n in sorted(by_training):
+        model = build(name)
+        model.fit(x[:n], y[:n])
+        for gap, index in by_training[n]:
+            test = planned[gap][index][1]
+            risk = model.predict_proba(x[test])[:, 1]
+            scored = scores(y[test], risk, effort[test], effort_share)
+            found[gap][index] = (scored, int(test.sum()), int(y[test].sum()))
+            if progress is not None:
+                progress(1)
+    return {gap: [item for item in items if item is not None] for gap, items in found.items()}
 
 
 def _mean(name: str, gap: int, found: list[Scores], tested: int, defective: int) -> Result:

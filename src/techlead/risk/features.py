@@ -1,7 +1,9 @@
 """The 14 change metrics of Kamei et al. (TSE 2013) for every commit, from mined history.
 
-Each commit's metrics use only the history before it (commits are taken oldest first, in the
-mined order). Definitions, per commit (merges have no file changes and are left out):
+Each commit's metrics use only the history before it: the file metrics take commits oldest
+first in the mined order (a change continues its parent's files), the author's experience
+(EXP, REXP, SEXP) takes them in author-time order, the time shown beside them. Definitions,
+per commit (merges have no file changes and are left out):
 
 * NS, ND, NF: subsystems (first path component; "" for files at the top), directories and
   files changed.
@@ -9,7 +11,8 @@ mined order). Definitions, per commit (merges have no file changes and are left 
   share of the commit's added + deleted lines (bits; 0 for one file).
 * LA, LD: lines added and deleted (text files); LT: lines the changed files had before the
   change (followed through renames; 0 for new files).
-* FIX: 1 when the message matches one of `[risk] fix_patterns`.
+* FIX: 1 when the subject matches one of `[risk] fix_patterns`, or the body has a fix trailer
+  (`Fixes: #12`, `Closes #12`; `[risk] fix_scope` and `fix_trailer_patterns`).
 * NDEV: developers who changed these files before; AGE: mean days since each file's previous
   change (files changed before only; 0 if none); NUC: distinct earlier commits that changed
   these files.
@@ -61,7 +64,7 @@ SCHEMA = pl.Schema(
     }
 )
 _YEAR = dt.timedelta(days=365.25)
-_FORMAT = "1"  # of the cached metrics
+_FORMAT = "2"  # of the cached metrics (2: experience in author-time order)
 _DAY_SECONDS = 86_400.0
 
 
@@ -73,22 +76,57 @@ class _FileState:
     last_change: dt.datetime | None = None
 
 
-def is_fix(settings: RiskSettings) -> Callable[[str], bool]:
-    """Whether a commit message says the commit fixes a bug."""
+def fix_statement(settings: RiskSettings) -> Callable[[str, str], str]:
+    """The part of a commit message that may say it fixes a bug, as `[risk] fix_scope` reads
+    it: the subject; with `subject+trailers` also the body lines that are fix trailers
+    (`Fixes: #12`, `Closes #12`); with `message` the whole message. A body that merely
+    mentions fixing ("easier to fix #12 later") is not read unless the scope is `message`."""
+    trailers = [re.compile(pattern) for pattern in settings.fix_trailer_patterns]
+    scope = settings.fix_scope
+
+    def statement(subject: str, body: str = "") -> str:
+        if scope == "subject" or not body:
+            return subject
+        if scope == "message":
+            return f"{subject}\n{body}" if subject else body
+        lines = [line for line in body.splitlines() if any(t.search(line) for t in trailers)]
+        return "\n".join([subject, *lines])
+
+    return statement
+
+
+def is_fix(settings: RiskSettings) -> Callable[[str, str], bool]:
+    """Whether a commit's subject and body say it fixes a bug (see `fix_statement`): a
+    subject matching `[risk] fix_patterns`, or a fix trailer in the body."""
     patterns = [re.compile(pattern) for pattern in settings.fix_patterns]
-    return lambda message: any(pattern.search(message) for pattern in patterns)
+    statement = fix_statement(settings)
+    scope = settings.fix_scope
+
+    def fixes(subject: str, body: str = "") -> bool:
+        text = statement(subject, body)
+        if any(pattern.search(text) for pattern in patterns):
+            return True
+        return scope == "subject+trailers" and text != subject  # a trailer said so
+
+    return fixes
+
+
+def fix_settings_key(settings: RiskSettings) -> list[str]:
+    """What decides which commits are fixes (part of every cache key over FIX or SZZ)."""
+    return [settings.fix_scope, *settings.fix_patterns, "\0", *settings.fix_trailer_patterns]
 
 
 def change_metrics(history: History, settings: RiskSettings) -> pl.DataFrame:
     """One row per non-merge commit (newest first, like the history), with the 14 metrics."""
     commits = history.commits.filter(~pl.col("is_merge")).reverse()
-    by_commit = history.file_changes.partition_by("commit", as_dict=True, maintain_order=True)
+    by_commit: dict[str, list[tuple[str, str | None, str, int | None, int | None, bool]]] = {}
+    for commit, *change in history.file_changes.select("commit", *_CHANGE).iter_rows():
+        by_commit.setdefault(commit, []).append(tuple(change))
     fixes = is_fix(settings)
     files: dict[str, _FileState] = {}
     developer_ids: dict[str, int] = {}
-    author_times: dict[int, list[dt.datetime]] = {}
-    author_subsystems: dict[tuple[int, str], int] = {}
     rows: list[tuple[object, ...]] = []
+    authored: list[tuple[dt.datetime, int, set[str]]] = []
     columns = (
         "commit",
         "author_time",
@@ -101,15 +139,44 @@ def change_metrics(history: History, settings: RiskSettings) -> pl.DataFrame:
     for index, row in enumerate(commits.select(columns).iter_rows()):
         commit, when, author, is_bot, ai, *message = row
         developer = developer_ids.setdefault(author, len(developer_ids))
-        frame = by_commit.get((commit,))
-        changed = [] if frame is None else list(frame.select(_CHANGE).iter_rows())
-        metrics = _metrics(changed, when, developer, files, author_times, author_subsystems)
-        text = "\n".join(part for part in message if part)
-        fix = 1.0 if fixes(text) else 0.0
+        changed = by_commit.get(commit, [])
+        metrics = _metrics(changed, when, files)
+        fix = 1.0 if fixes(message[0] or "", message[1] or "") else 0.0
         rows.append((commit, when, author, is_bot, ai, *metrics[:7], fix, *metrics[7:]))
-        _record(changed, index, when, developer, files, author_times, author_subsystems)
+        _record(changed, index, when, developer, files)
+        authored.append((when, developer, {_subsystem(path) for path, *_ in changed}))
+    experience = _experience(authored)
+    rows = [(*row, *known) for row, known in zip(rows, experience, strict=True)]
     frame = pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else SCHEMA.to_frame()
     return frame.reverse()
+
+
+def _experience(authored: list[tuple[dt.datetime, int, set[str]]]) -> list[tuple[float, ...]]:
+    """EXP, REXP and SEXP of each commit (when, developer, subsystems), counted in author-time
+    order, the time `risk changes` shows: a commit rebased or cherry-picked after a later one
+    does not count as earlier experience. Commits of one author at the same second keep the
+    mined order."""
+    order = sorted(range(len(authored)), key=lambda i: (authored[i][0], i))
+    author_times: dict[int, list[dt.datetime]] = {}
+    author_subsystems: dict[tuple[int, str], int] = {}
+    found: list[tuple[float, ...]] = [()] * len(authored)
+    for rank, index in enumerate(order):
+        when, developer, subsystems = authored[index]
+        times = author_times.setdefault(developer, [])
+        commits = 0
+        for subsystem in subsystems:
+            commits |= author_subsystems.get((developer, subsystem), 0)
+        found[index] = (
+            float(len(times)),
+            _recent_experience(times, when),
+            float(commits.bit_count()),
+        )
+        times.append(when)
+        bit = 1 << rank
+        for subsystem in subsystems:
+            key = (developer, subsystem)
+            author_subsystems[key] = author_subsystems.get(key, 0) | bit
+    return found
 
 
 _CHANGE = ("path", "old_path", "change_type", "added", "deleted", "is_binary")
@@ -123,11 +190,9 @@ def _prior(path: str, old_path: str | None, change_type: str) -> str:
 def _metrics(
     changed: list[tuple[str, str | None, str, int | None, int | None, bool]],
     when: dt.datetime,
-    developer: int,
     files: dict[str, _FileState],
-    author_times: dict[int, list[dt.datetime]],
-    author_subsystems: dict[tuple[int, str], int],
 ) -> tuple[float, ...]:
+    """NS, ND, NF, Entropy, LA, LD, LT, NDEV, AGE and NUC of one change."""
     subsystems = {_subsystem(path) for path, *_ in changed}
     directories = {posixpath.dirname(path) for path, *_ in changed}
     added = deleted = lines_before = 0
@@ -149,12 +214,6 @@ def _metrics(
                 ages.append(max((when - state.last_change).total_seconds(), 0.0) / _DAY_SECONDS)
     total = sum(churns)
     entropy = -sum(c / total * math.log2(c / total) for c in churns if c) if total else 0.0
-    times = author_times.get(developer, [])
-    experience = len(times)
-    recent = _recent_experience(times, when)
-    subsystem_commits = 0
-    for subsystem in subsystems:
-        subsystem_commits |= author_subsystems.get((developer, subsystem), 0)
     return (
         float(len(subsystems)),
         float(len(directories)),
@@ -166,9 +225,6 @@ def _metrics(
         float(len(developers)),
         sum(ages) / len(ages) if ages else 0.0,
         float(earlier.bit_count()),
-        float(experience),
-        recent,
-        float(subsystem_commits.bit_count()),
     )
 
 
@@ -196,8 +252,6 @@ def _record(
     when: dt.datetime,
     developer: int,
     files: dict[str, _FileState],
-    author_times: dict[int, list[dt.datetime]],
-    author_subsystems: dict[tuple[int, str], int],
 ) -> None:
     bit = 1 << index
     for path, old_path, change_type, plus, minus, _binary in changed:
@@ -213,10 +267,6 @@ def _record(
             last_change=when,
         )
         files[path] = state
-    bisect.insort(author_times.setdefault(developer, []), when)
-    for subsystem in {_subsystem(path) for path, *_ in changed}:
-        key = (developer, subsystem)
-        author_subsystems[key] = author_subsystems.get(key, 0) | bit
 
 
 def cached_metrics(result: ScanResult, settings: RiskSettings, cache: Path) -> pl.DataFrame:
@@ -224,7 +274,7 @@ def cached_metrics(result: ScanResult, settings: RiskSettings, cache: Path) -> p
     import hashlib
 
     key = hashlib.sha1(
-        "\0".join([_FORMAT, result.fingerprint, *settings.fix_patterns]).encode(),
+        "\0".join([_FORMAT, result.fingerprint, *fix_settings_key(settings)]).encode(),
         usedforsecurity=False,
     ).hexdigest()[:16]
     file = cache / f"metrics-{key}.parquet"

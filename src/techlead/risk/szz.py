@@ -14,15 +14,19 @@ and documentation edits in a fix blame nobody.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import subprocess
+from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from techlead.history.git import Repository, run_git
+from techlead.history.git import Repository, git_command, git_environment, run_git
+from techlead.risk.fix_diffs import fix_diffs
 
 SOURCE_SUFFIXES = frozenset(
     [
@@ -155,13 +159,24 @@ def _ranges(numbers: list[int]) -> list[str]:
     return [*ranges, "-L", f"{start},{previous}"]
 
 
-def blame(repo: Repository, revision: str, path: str, lines: list[int]) -> dict[str, int]:
+def blame(
+    repo: Repository,
+    revision: str,
+    path: str,
+    lines: list[int],
+    environment: dict[str, str] | None = None,
+) -> dict[str, int]:
     """Commits owning `lines` of `path` at `revision`, with how many lines each."""
     ignore = repo.root / ".git-blame-ignore-revs"
     args = ["blame", "-w", "--porcelain", *_ranges(sorted(set(lines)))]
     if ignore.is_file():
         args += ["--ignore-revs-file", str(ignore)]
-    result = run_git(repo.root, [*args, revision, "--", path], check=False)
+    result = subprocess.run(
+        git_command(repo.root, *args, revision, "--", path),
+        capture_output=True,
+        env=environment or git_environment(),
+        check=False,
+    )
     owners: dict[str, int] = {}
     if result.returncode != 0:
         return owners  # the file is not there in this form (e.g. a copy git could not follow)
@@ -175,16 +190,51 @@ def blame(repo: Repository, revision: str, path: str, lines: list[int]) -> dict[
 
 def introductions(repo: Repository, fix: str, parent: str) -> list[Introduction]:
     """What one fix commit blames (before dropping candidates)."""
-    diff = run_git(
-        repo.root,
-        ["diff", "-w", "-U0", "--no-color", "--no-ext-diff", "--no-renames", parent, fix],
-        check=False,
-    ).stdout
+    diff = next(fix_diffs(repo, [(fix, parent)]))[1]
     found = []
     for path, lines in removed_lines(diff).items():
         for commit, count in blame(repo, parent, path, lines).items():
             found.append(Introduction(fix, commit, path, count))
     return found
+
+
+def blame_environment(repo: Repository, cache: Path) -> dict[str, str]:
+    """git's environment for blaming, with a commit-graph of the history up to HEAD that has
+    changed-path Bloom filters: blame then skips most commits that did not touch the file
+    without reading their trees (about a third less work on sqlalchemy; same answers). It is
+    kept in the risk cache, as an extra object directory holding only the graph, so the
+    repository itself is not written to; a repository with its own commit-graph uses that."""
+    environment = git_environment()
+    directory = (cache / "szz-objects").resolve()
+    head = run_git(repo.root, ["rev-parse", "--verify", "-q", "HEAD"], check=False).stdout.strip()
+    if not head:
+        return environment
+    alternates = environment.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+    listed = [str(directory), *([alternates] if alternates else [])]
+    environment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = os.pathsep.join(listed)
+    marker = directory / "info" / "graph-head"
+    if marker.is_file() and marker.read_bytes() == head:
+        return environment
+    (directory / "info").mkdir(parents=True, exist_ok=True)
+    (directory / "pack").mkdir(exist_ok=True)
+    written = subprocess.run(
+        git_command(
+            repo.root,
+            "commit-graph",
+            "write",
+            "--object-dir",
+            str(directory),
+            "--stdin-commits",
+            "--changed-paths",
+        ),
+        input=head + b"\n",
+        capture_output=True,
+        env=environment,
+        check=False,
+    )
+    if written.returncode == 0:
+        marker.write_bytes(head)
+    return environment
 
 
 SCHEMA = pl.Schema(
@@ -212,12 +262,8 @@ def blame_fixes(
     seen = set(pl.read_parquet(seen_file).get_column("fix")) if seen_file.is_file() else set()
     todo = [(fix, parent) for fix, parent in fixes if fix not in seen]
     rows: list[Introduction] = []
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for found in pool.map(lambda pair: introductions(repo, *pair), todo):
-            rows.extend(found)
-            if progress is not None:
-                progress(1)
     if todo:
+        rows = _blame_all(repo, todo, blame_environment(repo, cache), progress)
         new = pl.DataFrame(
             [(i.fix, i.introducer, i.path, i.lines) for i in rows], schema=SCHEMA, orient="row"
         )
@@ -226,6 +272,42 @@ def blame_fixes(
         _write(done, file)
         _write(pl.DataFrame({"fix": sorted(seen | {f for f, _ in todo})}), seen_file)
     return done
+
+
+_AHEAD = 64  # blames queued beyond the two running: enough to keep both cores busy
+
+
+def _blame_all(
+    repo: Repository,
+    todo: list[tuple[str, str]],
+    environment: dict[str, str],
+    progress: Callable[[int], None] | None,
+) -> list[Introduction]:
+    """Introductions of every fix in `todo`, in its order: the diffs come from one git
+    process, and each (fix, file) blame is a task for two workers, so one fix touching
+    twenty files keeps both cores busy rather than one."""
+    parents = dict(todo)
+    rows: list[Introduction] = []
+    queue: deque[tuple[str, str, Future[dict[str, int]] | None]] = deque()
+
+    def collect(limit: int) -> None:
+        while len(queue) > limit:
+            fix, path, future = queue.popleft()
+            if future is None:  # the end of a fix
+                if progress is not None:
+                    progress(1)
+                continue
+            rows.extend(Introduction(fix, c, path, n) for c, n in future.result().items())
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for fix, diff in fix_diffs(repo, todo):
+            for path, lines in removed_lines(diff).items():
+                task = pool.submit(blame, repo, parents[fix], path, lines, environment)
+                queue.append((fix, path, task))
+            queue.append((fix, "", None))
+            collect(_AHEAD)
+        collect(0)
+    return rows
 
 
 def _write(frame: pl.DataFrame, path: Path) -> None:
