@@ -100,8 +100,9 @@ def coupling(
 ) -> pl.DataFrame:
     """Coupled file pairs (each pair once, `path` < `coupled`), strongest first.
 
-    Change sets are formed from every file's changes since `since`, so that a commit's size
-    counts all it touched; then only pairs of files in `keep` with one matching `path` are shown.
+    Change sets are formed from the changes of every file at HEAD since `since`, so that a
+    commit's size counts all it touched whatever the selection; then only pairs of files in
+    `keep` with one of them matching `path` are shown.
     """
     options = options or CouplingOptions()
     sets = change_sets(files, options, since)

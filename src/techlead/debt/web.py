@@ -13,6 +13,7 @@ from techlead.debt.complexity import measure_files
 from techlead.debt.coupling import coupling
 from techlead.debt.hotspots import HOTSPOT_COLUMNS, hotspots
 from techlead.history.periods import since as parse_since
+from techlead.history.selection import Selection, select_files
 from techlead.history.web import Evidence, evidence
 from techlead.pages import api, base_of, chart, network_spec, page, rows
 
@@ -23,6 +24,16 @@ SinceQuery = Annotated[
     str | None, Query(description="Count changes since a date or span (90d, 6w, 12m, 2y).")
 ]
 TopQuery = Annotated[int, Query(ge=1, le=5000, description="How many rows.")]
+AllFilesQuery = Annotated[
+    bool, Query(description="Every kind of file, not only code ([files] kinds).")
+]
+
+
+def selected(ev: Evidence, all_files: bool = False) -> Selection:
+    """The files of the configured kinds (code by default), or every file."""
+    return ev.derived(
+        f"selection:{all_files}", lambda: select_files(ev.files(), all_files=all_files)
+    )
 
 
 def measures(ev: Evidence) -> pl.DataFrame:
@@ -33,11 +44,17 @@ def measures(ev: Evidence) -> pl.DataFrame:
     )
 
 
-def ranked_hotspots(ev: Evidence, since: str | None = None) -> pl.DataFrame:
-    """Every file at HEAD ranked by hotspot score, for the configured or given window."""
+def ranked_hotspots(
+    ev: Evidence, since: str | None = None, all_files: bool = False
+) -> pl.DataFrame:
+    """Files at HEAD of the configured kinds (every file with `all_files`) ranked by hotspot
+    score, for the configured or given window."""
     window = since or ev.settings.debt.since
     start = parse_since(window)
-    return ev.derived(f"hotspots:{window}", lambda: hotspots(ev.files(), measures(ev), start))
+    chosen = selected(ev, all_files).files
+    return ev.derived(
+        f"hotspots:{window}:{all_files}", lambda: hotspots(chosen, measures(ev), start)
+    )
 
 
 def _sorted(frame: pl.DataFrame, sort: str, descending: bool) -> pl.DataFrame:
@@ -54,10 +71,11 @@ async def hotspots_page(
     sort: str = "score",
     desc: bool = True,
     top: TopQuery = 50,
+    all_files: AllFilesQuery = False,
 ) -> HTMLResponse:
-    frame = ranked_hotspots(ev, since)
+    frame = ranked_hotspots(ev, since, all_files)
     shown = ev.derived(
-        f"hotspot_rows:{since}:{sort}:{desc}:{top}",
+        f"hotspot_rows:{since}:{sort}:{desc}:{top}:{all_files}",
         lambda: rows(_sorted(frame.head(max(top, 200)), sort, desc).head(top)),
     )
     return page(
@@ -65,7 +83,7 @@ async def hotspots_page(
         "hotspots.html",
         "Hotspots",
         chart=ev.derived(
-            f"chart:hotspots:{since}",
+            f"chart:hotspots:{since}:{all_files}",
             lambda: chart(
                 hotspot_scatter(frame.head(200), base_of(request)),
                 "Scatter of change frequency and complexity",
@@ -82,20 +100,24 @@ async def hotspots_page(
 
 @twins.get("/hotspots", tags=["debt"], summary="Hotspots: complex files that change often")
 async def hotspots_api(
-    ev: EvidenceDependency, since: SinceQuery = None, top: TopQuery = 50
+    ev: EvidenceDependency,
+    since: SinceQuery = None,
+    top: TopQuery = 50,
+    all_files: AllFilesQuery = False,
 ) -> Response:
-    return api(ranked_hotspots(ev, since).head(top))
+    return api(ranked_hotspots(ev, since, all_files).head(top))
 
 
-def _coupling(ev: Evidence) -> pl.DataFrame:
-    return ev.derived("coupling", lambda: coupling(ev.files()))
+def _coupling(ev: Evidence, all_files: bool = False) -> pl.DataFrame:
+    keep = selected(ev, all_files).paths
+    return ev.derived(f"coupling:{all_files}", lambda: coupling(ev.files(), keep=keep))
 
 
 @router.get("/coupling", response_class=HTMLResponse, include_in_schema=False)
 async def coupling_page(
-    request: Request, ev: EvidenceDependency, top: TopQuery = 40
+    request: Request, ev: EvidenceDependency, top: TopQuery = 40, all_files: AllFilesQuery = False
 ) -> HTMLResponse:
-    pairs = _coupling(ev).head(top)
+    pairs = _coupling(ev, all_files).head(top)
     names = sorted(set(pairs.get_column("path")) | set(pairs.get_column("coupled")))
     nodes = [
         {
@@ -112,7 +134,7 @@ async def coupling_page(
     ]
     graph = (
         ev.derived(
-            f"chart:coupling:{top}",
+            f"chart:coupling:{top}:{all_files}",
             lambda: network_spec(nodes, edges, "Files that change together"),
         )
         if edges
@@ -128,5 +150,7 @@ async def coupling_page(
 
 
 @twins.get("/coupling", tags=["debt"], summary="Change coupling: files that change together")
-async def coupling_api(ev: EvidenceDependency, top: TopQuery = 100) -> Response:
-    return api(_coupling(ev).head(top))
+async def coupling_api(
+    ev: EvidenceDependency, top: TopQuery = 100, all_files: AllFilesQuery = False
+) -> Response:
+    return api(_coupling(ev, all_files).head(top))
