@@ -84,6 +84,15 @@ def test_nothing_to_do_writes_nothing(capsys: pytest.CaptureFixture[str]) -> Non
     assert capsys.readouterr().err == ""
 
 
+def test_work_done_within_the_first_interval_writes_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with terminal.ProgressBar("Mining repo", unit="commits", interval=60) as bar:
+        bar.start(5)
+        bar.advance(5)
+    assert capsys.readouterr().err == ""
+
+
 def test_a_bad_interval_is_one_line(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

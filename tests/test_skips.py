@@ -51,6 +51,7 @@ def test_without_chromium_the_run_passes_and_ends_saying_what_was_skipped(
 ) -> None:
     result = _run_without_chromium(tmp_path, ci=None)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.index("what was skipped") > result.stdout.index("SKIPPED [1]")
     summary = result.stdout.split("what was skipped")[-1]
     assert (
         "1 test skipped: Chromium not found — apt-get install chromium or set TECHLEAD_CHROMIUM"

@@ -28,7 +28,8 @@ class ProgressBar:
 
     When stderr is not a terminal (a CI log, a pipe) a line such as
     `Mining shop: 4,200/18,235 commits (23%) 12s` is written every `interval` seconds
-    (default $TECHLEAD_PROGRESS_INTERVAL, else 5) and once at the end. Nothing when quiet.
+    (default $TECHLEAD_PROGRESS_INTERVAL, else 5) and once at the end; work done within the
+    first interval writes nothing, and nothing is written when quiet.
     """
 
     def __init__(
@@ -108,7 +109,8 @@ def progress_interval() -> float:
 
 
 class PlainProgress:
-    """Progress as plain lines on stderr, one every `interval` seconds and one at the end."""
+    """Progress as plain lines on stderr, one every `interval` seconds and one at the end of
+    work that has shown any."""
 
     def __init__(self, description: str, unit: str, interval: float | None = None) -> None:
         self._description = description
@@ -147,8 +149,8 @@ class PlainProgress:
     def _write(self, end: bool = False) -> None:
         with self._lock:
             counts = self._done, self._total
-        if end and counts == self._written:
-            return  # the last tick already said it
+        if end and self._written in (None, counts):
+            return  # work shorter than the interval stays silent; a tick said the end already
         self._written = counts
         done, total = counts
         share = f" ({100 * done // total}%)" if total else ""
