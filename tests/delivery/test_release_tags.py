@@ -118,6 +118,16 @@ def test_detected_tags_say_which_pattern_and_refuse_a_level_from_few_deployments
         "failed deployment recovery time",
     }
     assert result["not_rated"] is None
+    assert main(["delivery", "-f", "csv", "-q", "-C", str(repo.path)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["period"] == "all"
+    assert rows[0]["change_lead_time_level"] == "high (a day to a week)"
+    assert rows[1]["change_lead_time_level"] == ""  # levels rate the whole only
+    assert {r["source"] for r in rows} == {result["source"]}
+    assert main(["delivery", "-f", "markdown", "-q", "-C", str(repo.path)]) == 0
+    markdown = capsys.readouterr().out
+    assert "- change lead time: high (a day to a week)" in markdown
+    assert f"- deployments: {result['source']}" in markdown
 
 
 def test_one_setting_for_the_release_tags_and_the_old_key_is_one_line(
