@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from rich.console import RenderableType
 from rich.table import Table
 
 
@@ -59,29 +60,43 @@ def _cell(value: Any) -> str:
 
 
 TABLE_ROWS = 50
+# Columns that name the row wherever they stand (the first column always does): never left out.
+KEY_COLUMNS = frozenset({"id", "name", "path", "coupled", "period", "main_developer", "commit"})
 
 
-def frame_table(frame: pl.DataFrame, title: str | None = None) -> Table:
-    """A frame as a Rich table (its first TABLE_ROWS rows); numbers right-aligned."""
-    hidden = frame.height - TABLE_ROWS
-    caption = (
-        f"{hidden:,} more rows: --format json|csv|markdown shows them all" if hidden > 0 else None
+def frame_table(
+    frame: pl.DataFrame,
+    title: str | None = None,
+    caption: str | None = None,
+    width: int | None = None,
+) -> Table:
+    """A frame as a Rich table (its first TABLE_ROWS rows) that fits `width` (default: the
+    terminal's) by ADR 0020: numbers right-aligned and whole, keys readable, the rightmost
+    other columns left out when they cannot fit, and the caption says what was left out."""
+    from techlead import terminal
+    from techlead.table_layout import Column, Kind, laid_out, looks_numeric
+
+    shown = frame.head(TABLE_ROWS)
+    columns = []
+    for index, (name, dtype) in enumerate(shown.schema.items()):
+        cells = [_cell(value) for value in shown.get_column(name)]
+        right = (
+            dtype.is_numeric()
+            or dtype.is_temporal()
+            or dtype == pl.Boolean
+            or (dtype in (pl.String, pl.Null) and looks_numeric(cells))
+        )
+        kind = (
+            Kind.key if index == 0 or name in KEY_COLUMNS else Kind.number if right else Kind.text
+        )
+        columns.append(Column(name.replace("_", " "), cells, kind, right))
+    return laid_out(
+        columns,
+        width or terminal.stdout.width,
+        title,
+        caption,
+        hidden_rows=frame.height - shown.height,
     )
-    frame = frame.head(TABLE_ROWS)
-    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
-    first_text = True
-    for name, dtype in frame.schema.items():
-        if dtype.is_numeric() or dtype.is_temporal() or dtype == pl.Boolean:
-            table.add_column(name.replace("_", " "), justify="right", no_wrap=True)
-        else:
-            lengths = frame.get_column(name).cast(pl.String).str.len_chars()
-            longest = int(lengths.max() or 8) if lengths.len() else 8  # type: ignore[arg-type]
-            width = min(longest, 40 if first_text else 20)
-            table.add_column(name.replace("_", " "), overflow="fold", min_width=width)
-            first_text = False
-    for row in frame.iter_rows():
-        table.add_row(*(_cell(value) for value in row))
-    return table
 
 
 def frame_markdown(frame: pl.DataFrame) -> str:
@@ -129,12 +144,10 @@ def render_frame(
     frame: pl.DataFrame, output: OutputFormat, title: str | None = None, top: int | None = None
 ) -> None:
     """Print a result frame (its first `top` rows, if given) to stdout in the chosen format."""
-    from techlead import terminal
-
     if top is not None:
         frame = frame.head(top)
     if output is OutputFormat.table:
-        terminal.stdout.print(frame_table(frame, title))
+        print_table(frame_table(frame, title))
         return
     text = {
         OutputFormat.json: frame_json,
@@ -144,15 +157,44 @@ def render_frame(
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def print_table(table: Table) -> None:
+    """Print a table to stdout, its title and caption wrapped to the whole width (Rich would
+    wrap them to the table's)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    title, caption = table.title, table.caption
+    table.title = table.caption = None
+    print_wrapped(
+        Group(
+            *([Text(title, style="table.title")] if isinstance(title, str) else []),
+            table,
+            *([Text(caption, style="table.caption")] if isinstance(caption, str) else []),
+        )
+    )
+
+
+def print_wrapped(shown: RenderableType) -> None:
+    """Print to stdout wrapped to its width; piped, without the spaces that pad line ends."""
+    from techlead import terminal
+
+    if terminal.stdout.is_terminal:
+        terminal.stdout.print(shown, soft_wrap=False)
+        return
+    with terminal.stdout.capture() as captured:
+        terminal.stdout.print(shown, soft_wrap=False)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
 def render_problems(problems: list[tuple[str, str]], output: OutputFormat, where: object) -> None:
     """A linter's (file, problem) list, or a one-line all-clear for a table."""
-    from techlead import terminal
+    from rich.text import Text
 
     frame = pl.DataFrame(problems, schema={"file": pl.String, "problem": pl.String}, orient="row")
     if problems or output is not OutputFormat.table:
         render_frame(frame, output, f"Problems in {where}")
-    else:
-        terminal.stdout.print(f"{where}: no problems")
+    else:  # the directory may be longer than the width: wrapped like a table's cells
+        print_wrapped(Text(f"{where}: no problems"))
 
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

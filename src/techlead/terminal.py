@@ -8,14 +8,37 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from techlead.errors import TechleadError
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-stdout = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+# What a result is laid out for when stdout is not a terminal and COLUMNS does not say.
+PIPED_WIDTH = 80
+
+
+class ResultConsole(Console):
+    """stdout. On a terminal, its width; piped or redirected, COLUMNS or else PIPED_WIDTH,
+    whatever terminal stdin or stderr happen to be (Rich would measure those): the same
+    command gives the same output in a pipe, a file, CI and tests (ADR 0020)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        measured = super().size
+        if self.is_terminal:
+            return measured
+        columns = self._environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
+        return ConsoleDimensions(width, measured.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+stdout = ResultConsole(highlight=False, soft_wrap=True, markup=False, emoji=False)
 stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 

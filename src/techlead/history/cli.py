@@ -15,7 +15,7 @@ from techlead.history.files import CurrentFiles, current_files
 from techlead.history.git import open_repository
 from techlead.history.scan import ScanResult, scan
 from techlead.history.summary import ScanSummary, summarize
-from techlead.output import OutputFormat, to_json
+from techlead.output import OutputFormat, print_table, to_json
 
 
 def scan_command(
@@ -56,7 +56,7 @@ def scan_command(
         sys.stdout.write(to_json(shown) + "\n")
         return
     for summary in summaries:
-        terminal.stdout.print(summary_table(summary))
+        print_table(summary_table(summary))
 
 
 def mined(root: Path, settings: Settings, quiet: bool) -> ScanResult:
@@ -92,7 +92,7 @@ def _when(value: object) -> str:
 def summary_table(summary: ScanSummary) -> Table:
     """The scan summary as a two-column Rich table."""
     table = Table(title=f"History of {summary.repo}", show_header=False, title_justify="left")
-    table.add_column("what", style="bold")
+    table.add_column("what", style="bold", no_wrap=True)
     table.add_column("value")
     new = f" ({summary.new_commits:,} new)" if summary.new_commits != summary.commits else ""
     table.add_row("HEAD", summary.head[:12] if summary.head else "no commits yet")

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import polars as pl
 import typer
-from rich.markup import escape
+from rich.console import Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
 
 from techlead import terminal
 from techlead.config import load_settings
@@ -23,7 +26,7 @@ from techlead.incidents.runbooks import (
 )
 from techlead.incidents.times import duration, optional_time, parse_date, parse_since, show
 from techlead.options import FormatOption, QuietOption, RepoOption
-from techlead.output import OutputFormat, render_frame, render_problems, to_json
+from techlead.output import OutputFormat, print_wrapped, render_frame, render_problems, to_json
 from techlead.shell import opened_store
 
 if TYPE_CHECKING:
@@ -331,14 +334,18 @@ def show_command(
             return
         render_frame(_incident_rows([view]), output)
         return
+    print_wrapped(_incident_card(view))
+
+
+def _incident_card(view: service.IncidentView) -> Group:
+    """One incident as its heading, its facts and its latest timeline entries, each value
+    wrapped beside its label."""
     i = view.incident
-    out = terminal.stdout
-    out.print(f"[bold]Incident {i.id}: {escape(i.title)}[/]", markup=True)
-    out.print(f"{i.severity} · {i.status}" + (f" · {i.service}" if i.service else ""))
+    facts: list[tuple[str, str]] = []
     if i.external_id:
-        out.print(f"  imported as   {i.external_id}")
+        facts.append(("imported as", i.external_id))
     if i.summary:
-        out.print(f"  summary       {i.summary}")
+        facts.append(("summary", i.summary))
     for name in (
         "started",
         "detected",
@@ -350,22 +357,33 @@ def show_command(
     ):
         moment = getattr(i, f"{name}_at")
         if moment is not None:
-            out.print(f"  {name:<13} {show(moment)}")
-    for role in view.roles:
-        out.print(f"  {role.role:<13} {role.name}")
-    for link in view.links:
-        out.print(
-            f"  linked {link.kind:<6} {link.target}" + (f" — {link.note}" if link.note else "")
-        )
-    for other in view.linked_from:
-        out.print(f"  linked from   incident {other}")
+            facts.append((name, show(moment)))
+    facts += [(role.role, role.name) for role in view.roles]
+    facts += [
+        (f"linked {link.kind}", link.target + (f" — {link.note}" if link.note else ""))
+        for link in view.links
+    ]
+    facts += [("linked from", f"incident {other}") for other in view.linked_from]
     if i.postmortem_path:
-        out.print(f"  post-mortem   {i.postmortem_path}")
-    for action in view.actions:
-        out.print(f"  action {action.id} [{action.status}] {action.text}")
-    out.print("Timeline (latest 10; all with: techlead incident timeline):")
-    for entry in view.entries[-10:]:
-        out.print(f"  {show(entry.at)}  {entry.text}")
+        facts.append(("post-mortem", str(i.postmortem_path)))
+    facts += [(f"action {a.id}", f"[{a.status}] {a.text}") for a in view.actions]
+    timeline = [(show(entry.at), entry.text) for entry in view.entries[-10:]]
+    return Group(
+        Text(f"Incident {i.id}: {i.title}", style="bold"),
+        Text(f"{i.severity} · {i.status}" + (f" · {i.service}" if i.service else "")),
+        Padding(_grid(facts, 13, 1), (0, 0, 0, 2), expand=False),
+        Text("Timeline (latest 10; all with: techlead incident timeline):"),
+        Padding(_grid(timeline, 0, 2), (0, 0, 0, 2), expand=False),
+    )
+
+
+def _grid(rows: list[tuple[str, str]], label_width: int, gap: int) -> Table:
+    grid = Table.grid(padding=(0, gap))
+    grid.add_column(no_wrap=True, min_width=label_width)
+    grid.add_column(overflow="fold")
+    for row in rows:
+        grid.add_row(*row)
+    return grid
 
 
 @app.command("timeline")

@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 import typer
-from rich.table import Table
 
 from techlead import terminal
 from techlead.config import Settings
 from techlead.options import FormatOption, QuietOption, RepoOption
-from techlead.output import OutputFormat, render_frame, to_json
+from techlead.output import OutputFormat, frame_table, print_table, render_frame, to_json
 from techlead.planning.forecast import PERCENTILES, ForecastError, Risk, Scope
 from techlead.planning.throughput import Completions, Window
 from techlead.shell import opened_store
@@ -206,12 +205,7 @@ def _print_result(
     if output is OutputFormat.json:
         sys.stdout.write(to_json(summary) + "\n")
     elif output is OutputFormat.table:
-        table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
-        for name in rows.columns:
-            table.add_column(name, justify="left" if rows[name].dtype == pl.String else "right")
-        for row in rows.iter_rows():
-            table.add_row(*(str(cell) for cell in row))
-        terminal.stdout.print(table)
+        print_table(frame_table(rows, title, caption))
     else:
         render_frame(rows, output)
 

@@ -27,7 +27,7 @@ from techlead.options import (
     SinceOption,
     TopOption,
 )
-from techlead.output import OutputFormat, render_frame, to_json
+from techlead.output import OutputFormat, frame_table, print_table, render_frame, to_json
 from techlead.team.identities import (
     bot_accounts,
     bots_frame,
@@ -70,24 +70,14 @@ def ownership_command(
 
 
 def _truck_table(results: list[TruckFactor]) -> Table:
-    table = Table(title="Truck factor", title_justify="left")
-    for name, justify in [
-        ("scope", "left"),
-        ("truck factor", "right"),
-        ("files", "right"),
-        ("orphaned", "right"),
-        ("would have to leave", "left"),
-    ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for result in results:
-        table.add_row(
-            result.scope,
-            str(result.truck_factor),
-            f"{result.files:,}",
-            f"{result.orphaned_share:.0%}",
-            ", ".join(result.removed),
-        )
-    return table
+    import polars as pl
+
+    rows = [
+        (r.scope, r.truck_factor, r.files, f"{r.orphaned_share:.0%}", ", ".join(r.removed))
+        for r in results
+    ]
+    columns = ["scope", "truck_factor", "files", "orphaned", "would_have_to_leave"]
+    return frame_table(pl.DataFrame(rows, schema=columns, orient="row"), "Truck factor")
 
 
 @app.command("truck-factor")
@@ -103,7 +93,7 @@ def truck_factor_command(
     files = load_files(ctx, repo, quiet)
     results = truck_factor_by_directory(files, depth) if by_directory else [truck_factor(files)]
     if output is OutputFormat.table:
-        terminal.stdout.print(_truck_table(results))
+        print_table(_truck_table(results))
         return
     if output is OutputFormat.json:
         plain = [
