@@ -221,6 +221,17 @@ def test_deployments_say_why_in_every_format(
     assert max(len(line) for line in table.splitlines() if line.startswith("│")) <= 80
 
 
+def test_options_written_before_a_subcommand_are_refused_not_ignored(
+    released: dict[str, str], repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    here = ["-C", str(repo.path)]
+    assert main(["delivery", "--tags", "1.*", "deployments", *here]) == 2
+    err = capsys.readouterr().err
+    assert "--tags before 'deployments' would be ignored" in err
+    assert len(err.strip().splitlines()) <= 2
+    assert "Traceback" not in err
+
+
 def test_periods_are_newest_first_and_the_whole_does_not_change_with_them(
     released: dict[str, str], repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:

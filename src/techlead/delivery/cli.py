@@ -11,6 +11,7 @@ import polars as pl
 import typer
 
 from techlead import terminal
+from techlead.errors import TechleadError
 from techlead.options import FormatOption, QuietOption, RepoOption
 from techlead.output import OutputFormat, render_frame, to_json
 
@@ -93,6 +94,7 @@ def delivery_command(
     every deployment, and where the whole lies among the DORA 2024 clusters (from
     [delivery] min_deployments deployments on)."""
     if ctx.invoked_subcommand is not None:
+        _refuse_options_before(ctx)
         return
     from techlead.delivery.report import delivery_keys
     from techlead.planning.chart import check_chart_path
@@ -104,6 +106,22 @@ def delivery_command(
     if chart is not None:
         _chart(result, chart)
     _render_keys(result, output)
+
+
+def _refuse_options_before(ctx: typer.Context) -> None:
+    """Options written before a subcommand belong to `delivery` itself: refuse them rather than
+    run the subcommand without them."""
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in ctx.params
+        if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"
+    ]
+    if given:
+        raise TechleadError(
+            f"{', '.join(given)} before '{ctx.invoked_subcommand}' would be ignored",
+            hint=f"write it after the subcommand: techlead delivery {ctx.invoked_subcommand} "
+            f"{given[0]} ...",
+        )
 
 
 def _render_keys(result: DeliveryKeys, output: OutputFormat) -> None:
