@@ -280,6 +280,11 @@ def test_stats_by_definition(tl: Techlead) -> None:
     assert stats["postmortem_completion"] == 0.0  # SEV1 resolved without its post-mortem
     assert (stats["open_action_items"], stats["overdue_action_items"]) == (1, 1)
     tl.ok("incident", "postmortem", "1")
+    # an untouched draft is not a post-mortem: completion counts only written ones
+    assert tl.json("incident", "stats")["postmortem_completion"] == 0.0
+    path = next((tl.repo.path / "docs/postmortems").glob("*.md"))
+    written = _write_sections(path.read_text())
+    path.write_text(written.replace("## What went well\n\n-\n", "## What went well\n\nPaging.\n"))
     assert tl.json("incident", "stats")["postmortem_completion"] == 1.0
     assert tl.json("incident", "stats", "--since", "2026-11-02")["incidents"] == 2
     assert [a["id"] for a in tl.json("action", "list", "--overdue")] == [1]

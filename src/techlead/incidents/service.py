@@ -125,6 +125,20 @@ def has_postmortem(incident: Incident, root: Path) -> bool:
     return bool(incident.postmortem_path) and (root / str(incident.postmortem_path)).is_file()
 
 
+def postmortem_written(incident: Incident, root: Path) -> bool:
+    """Whether the incident's post-mortem is there and none of its sections is still the
+    template's prompt (an untouched draft is not a post-mortem)."""
+    from techlead.incidents.template import untouched_sections
+
+    if not has_postmortem(incident, root):
+        return False
+    try:
+        text = (root / str(incident.postmortem_path)).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return not untouched_sections(text)
+
+
 def _postmortem_written(incident: Incident, root: Path) -> None:
     """Refuse to close on a post-mortem whose sections still hold the template's prompts."""
     from techlead.incidents.template import untouched_sections

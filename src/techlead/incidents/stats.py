@@ -7,8 +7,9 @@ Definitions (each over the incidents detected in the period that reached the mil
 * MTTM, mean time to mitigate: mitigated - detected (impact stopped, perhaps by a workaround).
 * MTTR, mean time to resolve: resolved - detected (the cause fixed or the service restored for
   good).
-* Post-mortem completion: major incidents that are resolved or closed and have a post-mortem
-  file, over all major incidents that are resolved or closed.
+* Post-mortem completion: major incidents that are resolved or closed and have a written
+  post-mortem (its file is there and no section is still the template's prompt), over all
+  major incidents that are resolved or closed.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from typing import Any
 from techlead.config import Severity
 from techlead.incidents.service import (
     OPEN_STATUSES,
-    has_postmortem,
     list_actions,
     list_incidents,
+    postmortem_written,
 )
 from techlead.store.database import Store
 from techlead.store.models import Incident
@@ -95,7 +96,7 @@ def incident_stats(
     incidents = [view.incident for view in list_incidents(store, since=since)]
     major = {name for name, level in severities.items() if level.major}
     done = [i for i in incidents if i.severity in major and i.status in {"resolved", "closed"}]
-    with_postmortem = [i for i in done if has_postmortem(i, root)]
+    with_postmortem = [i for i in done if postmortem_written(i, root)]
     chosen = {i.id for i in incidents}
     open_actions = [a for a in list_actions(store, open_only=True) if a.incident_id in chosen]
     return Stats(
