@@ -46,6 +46,38 @@ def _no_browser() -> TechleadError:
     return TechleadError(f"a PDF needs Chromium and none was found: {HOW_TO_GET_ONE}")
 
 
+def check_printer() -> None:
+    """Refuse a PDF at once, before any work, when nothing could print it: no Playwright, or
+    neither a system browser nor Playwright's own."""
+    import importlib.util
+
+    chromium = find_chromium()
+    if importlib.util.find_spec("playwright") is None:
+        how = "pip install playwright" if chromium else HOW_TO_GET_ONE
+        raise TechleadError(f"a PDF needs Playwright to drive Chromium: {how}")
+    if chromium is None and not _playwright_chromium_downloaded():
+        raise _no_browser()
+
+
+def _playwright_chromium_downloaded() -> bool:
+    """Whether `playwright install chromium` left a browser where Playwright looks for it
+    (unsure cases count as yes: the launch then says what is wrong)."""
+    import sys
+
+    chosen = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if chosen == "0":  # browsers kept inside the installed package
+        return True
+    if chosen:
+        where = Path(chosen).expanduser()
+    elif sys.platform == "darwin":
+        where = Path.home() / "Library" / "Caches" / "ms-playwright"
+    elif sys.platform == "win32":
+        where = Path(os.environ.get("LOCALAPPDATA", Path.home())) / "ms-playwright"
+    else:
+        where = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ms-playwright"
+    return any(where.glob("chromium*"))
+
+
 def write_pdf(html: str, path: Path) -> None:
     """Print the HTML to PDF with Chromium, vector charts kept."""
     chromium = find_chromium()

@@ -80,6 +80,16 @@ def test_no_browser_anywhere_is_one_line_saying_how_to_get_one(
     assert not out.exists()
 
 
+def test_no_browser_is_said_before_the_report_is_built(
+    no_system_browser: Path, small: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("playwright", reason="Playwright is not installed")
+    out = tmp_path / "report.pdf"
+    assert main(["report", "stakeholder", "--out", str(out), "-C", str(small.path)]) == 2
+    assert "a PDF needs Chromium and none was found" in capsys.readouterr().err
+    assert not (small.path / ".techlead" / "cache").exists()  # nothing was mined first
+
+
 def test_a_techlead_chromium_that_is_not_executable_is_one_line(
     small: GitRepo,
     tmp_path: Path,

@@ -56,6 +56,10 @@ def _check_out(out: Path, templates: Path | None, template: str) -> None:
         raise TechleadError(f"--out {out}: not a file in an existing directory")
     if templates is not None and not (templates / template).is_file():
         raise TechleadError(f"--templates {templates}: no {template} in it")
+    if out.suffix.lower() == ".pdf":
+        from techlead.pdf import check_printer
+
+        check_printer()  # before the report is built, which takes a while on a large history
 
 
 def _write(html: str, out: Path) -> None:
