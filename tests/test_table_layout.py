@@ -87,3 +87,8 @@ def test_a_period_column_is_never_blank() -> None:
     assert all(len(line) <= 80 for line in lines)
     assert any("│ 2026-08 │" in line for line in lines)
     assert any("│ 2026-07 │" in line for line in lines)
+
+
+def test_a_header_split_over_lines_is_as_wide_as_its_longest_line() -> None:
+    column = Column("per\nweek", ["0.23"], Kind.number, right=True)
+    assert column.natural == 4

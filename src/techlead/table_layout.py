@@ -41,7 +41,8 @@ class Column:
     @property
     def natural(self) -> int:
         """Its width when nothing, not even its header, is wrapped."""
-        return max([cell_len(self.header), *map(cell_len, self.cells)])
+        header = max(map(cell_len, self.header.splitlines()), default=0)
+        return max([header, *map(cell_len, self.cells)])
 
     @property
     def longest(self) -> int:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
+from rich.text import Text
 
 from techlead import terminal
 from techlead.errors import TechleadError
 from techlead.options import FormatOption, QuietOption, RepoOption
-from techlead.output import OutputFormat, render_frame, to_json
+from techlead.output import OutputFormat, print_wrapped, render_frame, to_json
 
 if TYPE_CHECKING:
     from techlead.config import Settings
@@ -157,7 +158,7 @@ def _render_keys(result: DeliveryKeys, output: OutputFormat) -> None:
     else:
         render_frame(frame.rename(_SHORT, strict=False), output, title)
         for note in notes:
-            terminal.stdout.print(note, soft_wrap=True, markup=False)
+            print_wrapped(Text(note))
 
 
 # a terminal's headers, short enough for 80 columns (the other formats keep the full names)
@@ -209,11 +210,12 @@ def deployments_command(
             "why",
         )
         render_frame(shown, output, title)
-        terminal.stdout.print(f"deployments: {found.source}", soft_wrap=True)
-        terminal.stdout.print(
-            "The oldest is the baseline: it ships the history before it (no lead time). "
-            "-f json|csv|markdown also give each one's commit, rework and recovery time.",
-            soft_wrap=True,
+        print_wrapped(Text(f"deployments: {found.source}"))
+        print_wrapped(
+            Text(
+                "The oldest is the baseline: it ships the history before it (no lead time). "
+                "-f json|csv|markdown also give each one's commit, rework and recovery time."
+            )
         )
     elif output is OutputFormat.json:
         listing = {"source": found.source, "failed": failed, "deployments": frame.to_dicts()}
@@ -319,4 +321,4 @@ def _render_ai(
     else:
         render_frame(groups, output, titles[0])
         render_frame(shares, output, titles[1])
-        terminal.stdout.print(note, soft_wrap=True, markup=False)
+        print_wrapped(Text(note))
