@@ -233,11 +233,11 @@ def test_a_cloned_long_history_is_mined_in_chunks_on_the_worker_that_cloned_it(
 
 
 def test_each_repository_counts_its_own_chunks_while_others_mine_beside_it(
-    organisation: Path, client: object, tmp_path: Path
+    client: object, tmp_path: Path
 ) -> None:
-    for name in ("shop", "billing"):
-        shutil.copytree(organisation / name, tmp_path / name)
-        shutil.rmtree(tmp_path / name / ".techlead", ignore_errors=True)
+    # built here, not copied from the shared fixture, which another test gives one more commit
+    build(tmp_path / "shop", 23, PEOPLE)
+    build(tmp_path / "billing", 13, PEOPLE[:2])
     outcomes = run(client, read_sources(tmp_path), Options(chunk_commits=4), None)  # type: ignore[arg-type]
     assert {o.name: o.chunks for o in outcomes} == {"billing": 4, "shop": 6}
 
