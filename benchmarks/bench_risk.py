@@ -152,11 +152,12 @@ def main() -> None:
         return
     figures = commands(repo, mine, args.runs)
     report(f"commands (median of {args.runs})", figures)
+    source = "the baseline source" if args.baseline_src else "recorded on sqlalchemy"
     for name, wall in baseline.items():
         if name in figures:
             print(
-                f"  {name}: {wall:.0f} s before, {figures[name][0]:.0f} s now "
-                f"({wall / figures[name][0]:.1f}x faster)"
+                f"  {name}: {wall:.0f} s before ({source}), {figures[name][0]:.0f} s now "
+                f"({wall / figures[name][0]:.1f}x)"
             )
 
 
