@@ -13,6 +13,7 @@ from techlead.decisions.store import load_decisions
 from techlead.hiring.documents import kit_html, kit_markdown
 from techlead.hiring.kits import build_kit, code_exercise, design_prompt
 from techlead.hiring.profiles import HiringError, load_matrix
+from techlead.review.paths import spec_of_tests
 
 ANCHORS = "anchors:\n  1: lost\n  2: helped\n  3: solid\n  4: leads\n"
 ROLE = """---
@@ -204,7 +205,7 @@ def test_code_reading_comes_from_a_hotspots_function_of_readable_size(repo: GitR
             "authors": [2, 2, 1],
         }
     )
-    exercise = code_exercise(repo.path, ranked)
+    exercise = code_exercise(repo.path, ranked, spec_of_tests(Settings().review))
     assert exercise is not None
     assert (exercise.path, exercise.function, exercise.first_line) == ("app/core.py", "parse", 5)
     assert exercise.code.startswith("def parse(x):")

@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from pathspec import GitIgnoreSpec
 
 from techlead.config import Settings
 from techlead.decisions.records import Decision, sections
 from techlead.decisions.store import decision_directory, load_decisions
 from techlead.hiring.profiles import Competency, Matrix, Question, Role, Stage
 from techlead.history.git import run_git
-from techlead.risk.szz import is_source, is_test
+from techlead.review.paths import is_test_code
+from techlead.risk.szz import is_source
 
 CODE_MINUTES = 15
 DESIGN_MINUTES = 25
@@ -107,12 +109,15 @@ def _functions(path: str, code: str) -> list[tuple[str, int, int, int]]:
     ]
 
 
-def code_exercise(root: Path, hotspots: pl.DataFrame, top: int = 15) -> CodeExercise | None:
-    """The most complex readable-sized function of the highest-ranked hotspot that has one."""
+def code_exercise(
+    root: Path, hotspots: pl.DataFrame, tests: GitIgnoreSpec, top: int = 15
+) -> CodeExercise | None:
+    """The most complex readable-sized function of the highest-ranked hotspot that has one,
+    test code (`tests`, from [review] test_paths) left out."""
     low, high = FUNCTION_LINES
     for row in hotspots.head(top).iter_rows(named=True):
         path = row["path"]
-        if not is_source(path) or is_test(path) or not row["revisions"]:
+        if not is_source(path) or is_test_code(tests, path) or not row["revisions"]:
             continue
         shown = run_git(root, ["show", f"HEAD:{path}"], check=False)
         if shown.returncode != 0:

@@ -120,7 +120,10 @@ def _kit(ev: Evidence, settings: Settings, role: str, stage: str, seed: int) -> 
 
     matrix = _matrix(ev, settings)
     matrix.role(role).stage(stage)
-    code = code_exercise(ev.repo.root, ranked_hotspots(ev)) if stage == "technical" else None
+    from techlead.review.paths import spec_of_tests
+
+    tests = spec_of_tests(settings.review)
+    code = code_exercise(ev.repo.root, ranked_hotspots(ev), tests) if stage == "technical" else None
     design = (
         design_from_decisions(ev.repo.root, settings, seed) if stage == "system-design" else None
     )

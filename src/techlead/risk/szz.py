@@ -101,16 +101,6 @@ def is_source(path: str) -> bool:
     return Path(path).suffix.lower() in SOURCE_SUFFIXES
 
 
-TEST_PATH = re.compile(
-    r"(^|/)(tests?|spec|__tests__)/|(^|/)test_[^/]*$|_test\.[^/]+$|\.spec\.[^/]+$"
-)
-
-
-def is_test(path: str) -> bool:
-    """Whether `path` looks like a test by the usual layouts (tests/, test_x.py, x_test.go)."""
-    return TEST_PATH.search(path) is not None
-
-
 def is_noise(line: bytes, path: str) -> bool:
     """Blank, or only a comment (by the file's language)."""
     text = line.strip()

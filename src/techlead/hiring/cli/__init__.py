@@ -183,11 +183,12 @@ def _code(ctx: typer.Context, repo: Path, quiet: bool) -> CodeExercise | None:
     from techlead.hiring.kits import code_exercise
     from techlead.history.cli import load_files
     from techlead.history.periods import since
+    from techlead.review.paths import spec_of_tests
 
     files = load_files(ctx, repo, quiet)
-    window = since(files.history.settings.debt.since)
-    ranked = hotspots(files, measured(files, quiet), window)
-    return code_exercise(files.history.repo.root, ranked)
+    settings = files.history.settings
+    ranked = hotspots(files, measured(files, quiet), since(settings.debt.since))
+    return code_exercise(files.history.repo.root, ranked, spec_of_tests(settings.review))
 
 
 @app.command("kit")
