@@ -13,7 +13,7 @@ from techlead.decisions.store import load_decisions
 from techlead.hiring.documents import kit_html, kit_markdown
 from techlead.hiring.kits import build_kit, code_exercise, design_prompt
 from techlead.hiring.profiles import HiringError, load_matrix
-from techlead.review.paths import spec_of_tests
+from techlead.history.test_paths import spec_of_tests
 
 ANCHORS = "anchors:\n  1: lost\n  2: helped\n  3: solid\n  4: leads\n"
 ROLE = """---

@@ -17,7 +17,7 @@ from techlead.decisions.records import Decision, sections
 from techlead.decisions.store import decision_directory, load_decisions
 from techlead.hiring.profiles import Competency, Matrix, Question, Role, Stage
 from techlead.history.git import run_git
-from techlead.review.paths import is_test_code
+from techlead.history.test_paths import is_test_code
 from techlead.risk.szz import is_source
 
 CODE_MINUTES = 15

@@ -120,7 +120,7 @@ def _kit(ev: Evidence, settings: Settings, role: str, stage: str, seed: int) -> 
 
     matrix = _matrix(ev, settings)
     matrix.role(role).stage(stage)
-    from techlead.review.paths import spec_of_tests
+    from techlead.history.test_paths import spec_of_tests
 
     tests = spec_of_tests(settings.review)
     code = code_exercise(ev.repo.root, ranked_hotspots(ev), tests) if stage == "technical" else None

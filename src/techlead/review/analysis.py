@@ -19,7 +19,7 @@ from techlead.config import Settings
 from techlead.errors import TechleadError
 from techlead.history.files import CurrentFiles
 from techlead.history.git import Repository, commit_of, lines_added, run_git
-from techlead.review.paths import is_test_code, spec_of_tests
+from techlead.history.test_paths import is_test_code, spec_of_tests
 from techlead.review.reviewers import Reviewer
 from techlead.risk.features import METRICS
 from techlead.risk.szz import is_source

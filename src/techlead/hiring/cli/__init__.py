@@ -183,7 +183,7 @@ def _code(ctx: typer.Context, repo: Path, quiet: bool) -> CodeExercise | None:
     from techlead.hiring.kits import code_exercise
     from techlead.history.cli import load_files
     from techlead.history.periods import since
-    from techlead.review.paths import spec_of_tests
+    from techlead.history.test_paths import spec_of_tests
 
     files = load_files(ctx, repo, quiet)
     settings = files.history.settings

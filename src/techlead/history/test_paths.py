@@ -1,4 +1,5 @@
-"""Which changed paths are test code, by [review] test_paths (gitignore-style patterns)."""
+"""Which paths are test code, by [review] test_paths (gitignore-style patterns): what review
+counts as a change's tests, and what interview kits leave out."""
 
 from __future__ import annotations
 
