@@ -14,8 +14,8 @@ import csv
 import io
 from collections.abc import Iterator
 
-# A field may be as long as a long Jira description; more than this is no export's text (the
-# input as a whole is capped where files are read).
+# A field may be as long as a long Jira description (Python's default limit is 128 KiB); more
+# than this is no export's text. How large a whole file may be is for its reader to say.
 MAX_FIELD = 16 * 1024 * 1024
 _SAMPLE = 4096  # csv.Sniffer is quadratic in its sample: 4 KiB takes it under a second
 DELIMITERS = ",;\t"
