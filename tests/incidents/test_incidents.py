@@ -344,7 +344,7 @@ def test_import_from_csv_is_all_or_nothing_and_updates_on_reimport(
     assert listed["Cache stampede"]["detected"] == "2026-10-03T10:00:00+00:00"
     assert listed["Cache stampede"]["status"] == "investigating"
     export.write_text(export.read_text().replace(";;;\n", ";;2026-10-03 11:00;Bob\n"))
-    assert "0 incidents added, 2 updated" in tl.ok("incident", "import", str(export))
+    assert "0 incidents added, 1 updated, 1 unchanged" in tl.ok("incident", "import", str(export))
     listed = {i["title"]: i for i in tl.json("incident", "list")}
     assert len(listed) == 2
     assert listed["Cache stampede"]["status"] == "resolved"

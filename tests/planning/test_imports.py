@@ -53,6 +53,7 @@ def test_jira_csv_merges_repeated_columns_and_reads_locale_dates() -> None:
     assert refund.category == "in_progress"
     assert refund.started_at == at("2024-05-20T09:00")
     assert items["SHOP-3"].category == "todo"
+    assert items["SHOP-3"].description == 'AC: the cart page title reads "Your cart"'
     assert items["SHOP-4"].resolution == "Won't Do"
 
 
@@ -269,6 +270,21 @@ def test_export_dates_are_read_one_way_and_must_make_sense(
 
 
 @pytest.mark.parametrize(
+    "created",
+    [
+        "Wed May 01 2999 09:00:00 GMT+0200 (Central European Summer Time)",  # Linear
+        "2999-05-01T09:00:00.000Z",
+    ],
+)
+def test_a_linear_item_created_in_the_future_is_refused(tmp_path: Path, created: str) -> None:
+    export = tmp_path / "linear.csv"
+    export.write_text(f'"ID","Title","Status","Created"\n"MOB-9","Widget","Todo","{created}"\n')
+    with pytest.raises(ExportError, match=re.escape("line 2, column 'Created'")) as raised:
+        read_export(export, ExportFormat.auto, PlanningSettings())
+    assert str(raised.value).endswith("is in the future")
+
+
+@pytest.mark.parametrize(
     ("content", "message"),
     [
         ("[" * 100_000, "nested too deeply"),
@@ -287,9 +303,8 @@ def test_export_dates_are_read_one_way_and_must_make_sense(
             "not a number of points",
         ),
         (
-            "Issue key,Summary,Status,Created\n"
-            'A-1,"x,Open,01/May/24 1:00 PM\nA-2,y,Open,01/May/24 1:00 PM\n',
-            "2 fields where the header has 4",
+            'Issue key,Summary,Status,Created\nA-1,"x,Open,01/May/24 1:00 PM\nA-2",y\n',
+            "3 fields where the header has 4",
         ),
     ],
 )

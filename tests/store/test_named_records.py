@@ -49,9 +49,9 @@ def test_each_repository_sees_only_its_own_records(database_url: str, tmp_path: 
         # the same incident ids and backlog keys may be used by both repositories
         export = tmp_path / "incidents.csv"
         export.write_text("id,title,severity,detected\nPD-1,Queue full,SEV3,2026-10-01 10:00\n")
-        assert import_csv(web, export, DEFAULT_SEVERITIES) == (1, 0)
-        assert import_csv(api, export, DEFAULT_SEVERITIES) == (1, 0)
-        assert import_csv(api, export, DEFAULT_SEVERITIES) == (0, 1)
+        assert import_csv(web, export, DEFAULT_SEVERITIES).added == 1
+        assert import_csv(api, export, DEFAULT_SEVERITIES).added == 1
+        assert import_csv(api, export, DEFAULT_SEVERITIES).unchanged == 1
         backlog = tmp_path / "issues.json"
         backlog.write_text(
             '[{"number": 7, "title": "Add retries", "state": "open", '

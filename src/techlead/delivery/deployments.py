@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from techlead.csv_files import MalformedCsvError, csv_records
 from techlead.errors import TechleadError
 from techlead.history.git import Repository, commit_of
 from techlead.history.scan import History
@@ -96,8 +96,8 @@ def from_log(path: Path, repo: Repository, environment: str | None) -> list[Depl
     environment and a status."""
     if not path.is_file():
         raise DeploymentError(f"{path}: no such file")
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    rows: list[dict[str, Any]]
+    text = _decoded(path)
+    rows: list[tuple[int, dict[str, Any]]]
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
         try:
             data = json.loads(text)
@@ -107,12 +107,12 @@ def from_log(path: Path, repo: Repository, environment: str | None) -> list[Depl
             data = data.get("deployments", data.get("items"))
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise DeploymentError(f"{path}: expected a list of deployments")
-        rows = data
+        rows = list(enumerate(data, start=1))
     else:
-        rows = list(csv.DictReader(text.splitlines()))
+        rows = _csv_rows(path, text)
     found = []
-    for number, row in enumerate(rows, start=2 if not text.lstrip().startswith("[") else 1):
-        lower = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
+    for number, row in rows:
+        lower = {str(k).strip().lower(): v for k, v in row.items()}
         when = _pick(lower, _TIME)
         ref = _pick(lower, _VERSION)
         if when is None or ref is None:
@@ -136,6 +136,35 @@ def from_log(path: Path, repo: Repository, environment: str | None) -> list[Depl
         )
     unique = {(d.commit, d.at): d for d in found}  # a row logged twice is one deployment
     return sorted(unique.values(), key=lambda d: (d.at, d.name))
+
+
+def _decoded(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DeploymentError(
+            f"{path}:{line}: not UTF-8 text (byte {exc.start})",
+            hint="save the log as UTF-8 (iconv -f latin1 -t utf-8 converts a latin-1 one)",
+        ) from None
+
+
+def _csv_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
+    """(line, {column: value}) of each row of a CSV deploy log."""
+    try:
+        records = [(line, cells) for line, cells in csv_records(text) if any(cells)]
+    except MalformedCsvError as exc:
+        raise DeploymentError(f"{path}:{exc.line}: malformed CSV: {exc.reason}") from None
+    if not records:
+        return []
+    header = records[0][1]
+    for line, cells in records[1:]:
+        if len(cells) != len(header):
+            raise DeploymentError(
+                f"{path}:{line}: {len(cells)} fields where the header has {len(header)}"
+            )
+    return [(line, dict(zip(header, cells, strict=True))) for line, cells in records[1:]]
 
 
 def _pick(row: dict[str, Any], names: tuple[str, ...]) -> Any:

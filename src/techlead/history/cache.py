@@ -24,7 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from techlead.errors import CacheError
 from techlead.history import schema
 
-FORMAT_VERSION = 3  # 3: co-authors read from the whole body
+# 3: co-authors read from the whole body; 4: names and messages of repositories with an
+# i18n.commitEncoding read as UTF-8 (they were mined in that encoding before)
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 _MAX_PARTS = 8
 

@@ -13,7 +13,16 @@ from techlead.errors import GitError, NotAGitRepositoryError
 
 # Plumbing output must not depend on the user's UI settings or locale.
 _GIT_ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
-_GIT_OPTIONS = ("-c", "core.quotepath=off", "-c", "log.showSignature=false")
+# Names and messages in UTF-8 whatever the repository's i18n.commitEncoding (git writes log,
+# show, blame and diff-tree output in that encoding unless told otherwise).
+_GIT_OPTIONS = (
+    "-c",
+    "core.quotepath=off",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "i18n.logOutputEncoding=UTF-8",
+)
 
 
 @dataclass(frozen=True)

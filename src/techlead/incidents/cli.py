@@ -522,9 +522,11 @@ def import_command(
     if not file.is_file():
         raise service.IncidentError(f"{file}: no such file")
     with opened_store(ctx, repo) as (_, settings, store):
-        added, updated = import_csv(store, file, settings.incidents.severities)
-    noun = "incident" if added == 1 else "incidents"
-    terminal.stdout.print(f"{file}: {added} {noun} added, {updated} updated")
+        done = import_csv(store, file, settings.incidents.severities)
+    noun = "incident" if done.added == 1 else "incidents"
+    terminal.stdout.print(
+        f"{file}: {done.added} {noun} added, {done.updated} updated, {done.unchanged} unchanged"
+    )
 
 
 @app.command("postmortem")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,11 +168,53 @@ def refresh_search_text(session: Session, incident: Incident, postmortem: str = 
     actions = session.execute(
         select(ActionItem.text).where(ActionItem.incident_id == incident.id)
     ).scalars()
-    parts = [incident.service or "", incident.summary or "", *texts, *actions, postmortem]
+    incident.search_text = search_text(
+        incident.service, incident.summary, texts, actions, postmortem
+    )
+
+
+def refresh_search_texts(session: Session, incidents: list[Incident]) -> None:
+    """`refresh_search_text` of many incidents, with a few queries for all of them."""
+    texts: dict[int, list[str]] = {}
+    actions: dict[int, list[str]] = {}
+    ids = [incident.id for incident in incidents]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for incident_id, text in session.execute(
+            select(TimelineEntry.incident_id, TimelineEntry.text)
+            .where(TimelineEntry.incident_id.in_(chunk))
+            .order_by(TimelineEntry.incident_id, TimelineEntry.at, TimelineEntry.id)
+        ):
+            texts.setdefault(incident_id, []).append(text)
+        for incident_id, text in session.execute(
+            select(ActionItem.incident_id, ActionItem.text).where(ActionItem.incident_id.in_(chunk))
+        ):
+            actions.setdefault(incident_id, []).append(text)
+    for incident in incidents:
+        found = search_text(
+            incident.service,
+            incident.summary,
+            texts.get(incident.id, []),
+            actions.get(incident.id, []),
+        )
+        if incident.search_text != found:
+            incident.search_text = found
+
+
+def search_text(
+    service: str | None,
+    summary: str | None,
+    entries: Iterable[str],
+    actions: Iterable[str],
+    postmortem: str = "",
+) -> str:
+    """An incident's service, summary, timeline, action items and post-mortem, as search
+    reads them."""
+    parts = [service or "", summary or "", *entries, *actions, postmortem]
     text = "\n".join(part for part in parts if part).replace("\x00", "")
     # PostgreSQL's tsvector holds at most 1 MB; the first 200,000 characters are plenty to
     # find an incident by.
-    incident.search_text = text[:SEARCH_TEXT_LIMIT]
+    return text[:SEARCH_TEXT_LIMIT]
 
 
 def _not_before(moment: dt.datetime, earliest: dt.datetime, what: str, before_what: str) -> None:

@@ -38,10 +38,30 @@ def parse_time(value: str, what: str) -> dt.datetime:
             f"{what} {value!r}: write the offset as +01:00 or -05:00 "
             "(a 'UTC+1' suffix means opposite things to different tools)"
         )
+    parsed = _iso(value) or _general(value, what)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    parsed = parsed.astimezone(dt.UTC)
+    if parsed > now() + _FUTURE_TOLERANCE:
+        raise TimeError(f"{what} {value!r}: is in the future")
+    if parsed < EARLIEST:
+        raise TimeError(f"{what} {value!r}: before 1970")
+    return parsed
+
+
+def _iso(value: str) -> dt.datetime | None:
+    """ISO 8601 (what exports write) without the general parser, which is 20x slower."""
+    try:
+        return dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _general(value: str, what: str) -> dt.datetime:
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnknownTimezoneWarning)
         try:
-            parsed = date_parser.parse(
+            return date_parser.parse(
                 value,
                 tzinfos={"UTC": DATEUTIL_UTC, "Z": DATEUTIL_UTC, "GMT": DATEUTIL_UTC},
                 dayfirst=bool(_DOTTED_DATE.match(value)),
@@ -52,14 +72,6 @@ def parse_time(value: str, what: str) -> dt.datetime:
             ) from None
         except (ValueError, OverflowError):
             raise TimeError(f"{what} {value!r}: not a time (e.g. {EXAMPLE!r})") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    parsed = parsed.astimezone(dt.UTC)
-    if parsed > now() + _FUTURE_TOLERANCE:
-        raise TimeError(f"{what} {value!r}: is in the future")
-    if parsed < EARLIEST:
-        raise TimeError(f"{what} {value!r}: before 1970")
-    return parsed
 
 
 def parse_since(value: str, what: str = "--since") -> dt.datetime:

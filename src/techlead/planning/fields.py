@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import math
 import re
@@ -14,6 +12,7 @@ from typing import Any
 
 from dateutil import parser as dateparser
 
+from techlead.csv_files import MalformedCsvError, csv_records
 from techlead.errors import TechleadError
 
 
@@ -38,12 +37,13 @@ def read_time(value: str, zone: dt.tzinfo, where: str) -> dt.datetime:
     javascript = _JAVASCRIPT.match(text)
     try:
         if javascript:
-            return dt.datetime.strptime(
+            parsed = dt.datetime.strptime(
                 f"{javascript.group(1)} {javascript.group(2)}", "%b %d %Y %H:%M:%S %z"
-            ).astimezone(dt.UTC)
-        # Jira's "11/May/24 03:26 PM" and numeric dates are day first, like its default format.
-        _check_day_first(text, value, where)
-        parsed = dateparser.parse(_GMT_OFFSET.sub("", text), dayfirst=_day_first(text))
+            )
+        else:
+            # Jira's "11/May/24 03:26 PM" and numeric dates are day first, as Jira writes them.
+            _check_day_first(text, value, where)
+            parsed = dateparser.parse(_GMT_OFFSET.sub("", text), dayfirst=_day_first(text))
     except (ValueError, OverflowError):
         raise ExportError(f"{where}: {value!r} is not a date and time") from None
     return _checked(parsed, zone, value, where)
@@ -204,27 +204,20 @@ class CsvRow:
 
 
 def read_csv(path: Path) -> CsvTable:
-    """Rows of a CSV export in its own dialect (comma, semicolon or tab separated)."""
+    """Rows of a CSV export: comma, semicolon or tab separated, quoted the standard way."""
     text = _decoded(path)
     if not text.strip():
         raise ExportError(f"{path}: the file is empty")
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.lstrip().split("\n", 1)[0], delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    records = csv_records(text)
     rows: list[tuple[int, list[str]]] = []
     try:
         header: list[str] = []
         while not any(header):
-            header = [name.strip() for name in next(reader, None) or ["no header"]]
-        line = reader.line_num + 1
-        for row in reader:
+            header = [name.strip() for name in next(records, (0, ["no header"]))[1]]
+        for line, row in records:
             if any(cell.strip() for cell in row):
                 if len(row) != len(header):
-                    spans = reader.line_num > line
+                    spans = any("\n" in cell for cell in row)
                     raise ExportError(
                         f"{path}, line {line}: {len(row)} fields where the header has "
                         f"{len(header)}",
@@ -233,9 +226,8 @@ def read_csv(path: Path) -> CsvTable:
                         else None,
                     )
                 rows.append((line, row))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ExportError(f"{path}, line {reader.line_num}: {exc}") from None
+    except MalformedCsvError as exc:
+        raise ExportError(f"{path}, line {exc.line}: {exc.reason}") from None
     return CsvTable(path, header, rows)
 
 

@@ -37,11 +37,27 @@ def _xml(path: Path) -> Any:
         raise EvidenceError(f"{path}: refused: XML entities or a DTD (not in a report)") from None
 
 
-def _json(path: Path) -> Any:
+class _RepeatedKeyError(ValueError):
+    """An object names one key twice (json.loads would keep only the last)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKeyError(key)
+        found[key] = value
+    return found
+
+
+def _json(path: Path, unique_keys: bool = False) -> Any:
     if not path.is_file():
         raise EvidenceError(f"{path}: no such file")
+    hook = _unique_keys if unique_keys else None
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=hook)
+    except _RepeatedKeyError as exc:
+        raise EvidenceError(f"{path}: {exc.args[0]!r} appears twice") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise EvidenceError(f"{path}: not JSON ({exc})") from None
     except RecursionError:
@@ -135,15 +151,22 @@ def covered(coverage: Coverage, changed: dict[str, set[int]]) -> tuple[int, int]
 
 
 def read_benchmarks(path: Path) -> dict[str, float]:
-    """Seconds per benchmark: pytest-benchmark JSON (the mean), or a flat {name: seconds}."""
-    data = _json(path)
-    if isinstance(data, dict) and isinstance(data.get("benchmarks"), list):
+    """Seconds per benchmark: pytest-benchmark JSON (the mean), or a flat {name: seconds}; a
+    name given twice is an error, not one of the two."""
+    data = _json(path, unique_keys=True)
+    if isinstance(data, dict) and "benchmarks" in data:
+        if not isinstance(data["benchmarks"], list):
+            raise EvidenceError(f"{path}: `benchmarks` is not a list (pytest-benchmark JSON)")
         found: dict[str, float] = {}
         for item in data["benchmarks"]:
             try:
-                found[str(item.get("fullname") or item["name"])] = float(item["stats"]["mean"])
-            except (KeyError, TypeError, ValueError):
+                name = str(item.get("fullname") or item["name"])
+                mean = float(item["stats"]["mean"])
+            except (AttributeError, KeyError, TypeError, ValueError):
                 raise EvidenceError(f"{path}: a benchmark without name or stats.mean") from None
+            if name in found:
+                raise EvidenceError(f"{path}: benchmark {name} appears twice")
+            found[name] = mean
         return _finite(path, found)
     if (
         isinstance(data, dict)
@@ -162,6 +185,9 @@ def _finite(path: Path, found: dict[str, float]) -> dict[str, float]:
     for name, seconds in found.items():
         if not math.isfinite(seconds) or seconds < 0:
             raise EvidenceError(f"{path}: {name}: {seconds} is not a time in seconds")
+        if seconds == 0:
+            # nothing can be compared with 0 s, and a gate that compares nothing must not pass
+            raise EvidenceError(f"{path}: {name}: 0 s is no measurement (a benchmark takes time)")
     return found
 
 

@@ -138,11 +138,23 @@ def performance_gate(
         slower = {
             name: seconds / previous[name] - 1
             for name, seconds in now.items()
-            if name in previous and previous[name] > 0
+            if previous.get(name, 0) > 0  # an older version could keep a 0 s result
         }
+        if not slower:
+            return Gate(
+                "performance",
+                "failed",
+                f"none of the {len(now)} benchmarks has a result from {previous_name} to "
+                "compare with (a result above 0 s under the same name): nothing shows they "
+                "are not slower",
+                rules.benchmarks,
+                now,
+            )
         regressions = {n: r for n, r in slower.items() if r > rules.max_regression}
         worst = max(slower.items(), key=lambda item: item[1], default=None)
         text = f"{len(slower)} benchmarks compared with {previous_name}"
+        if len(slower) < len(now):
+            text += f" ({len(now) - len(slower)} without an earlier result)"
         if regressions:
             shown = ", ".join(f"{n} +{r:.0%}" for n, r in sorted(regressions.items())[:3])
             text += f": {len(regressions)} slower than +{rules.max_regression:.0%} ({shown})"
