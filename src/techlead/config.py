@@ -748,6 +748,36 @@ class HiringSettings(_Section):
         return value
 
 
+class ServerSettings(_Section):
+    """The team server (`techlead serve --team`): how many sign-ins it checks. Counted in
+    memory by each server process (with --workers N, each worker counts its own)."""
+
+    sign_in_failures_per_user: int = Field(
+        default=5,
+        ge=1,
+        le=1_000_000,
+        description="Failed sign-ins for one user name within the window, after which that "
+        "name is answered 429 until the oldest failure leaves the window.",
+    )
+    sign_in_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        le=1_000_000,
+        description="Failed sign-ins from one client address (an IPv6 /64) within the window; "
+        "with --behind-proxy, the address the proxy forwarded.",
+    )
+    sign_in_window_seconds: int = Field(
+        default=300, ge=1, le=86_400, description="How long a failed sign-in counts."
+    )
+    password_checks: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Passwords (argon2) checked at once per server process; 0 = half the "
+        "cores, at least 1. Others wait their turn, so sign-ins never take every core.",
+    )
+
+
 class Settings(_Section):
     """All of techlead's settings."""
 
@@ -765,6 +795,7 @@ class Settings(_Section):
     runbooks: RunbookSettings = Field(default_factory=RunbookSettings)
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
     hiring: HiringSettings = Field(default_factory=HiringSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

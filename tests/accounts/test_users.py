@@ -10,13 +10,16 @@ from sqlalchemy import select
 from gitrepo import GitRepo
 from techlead.accounts.users import (
     AccountError,
+    UnknownTokenError,
     UnknownUserError,
     account_for_token,
     add_user,
     authenticate,
     create_token,
+    list_tokens,
     list_users,
     remove_user,
+    revoke_token,
     set_password,
     set_role,
 )
@@ -107,7 +110,7 @@ def test_user_commands(
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["user", "add", "ana", "--role", "admin", "--password-stdin", "-C", here]) == 0
     assert "added ana (admin, every repository)" in capsys.readouterr().out
-    assert main(["user", "token", "ana", "--label", "ci", "-C", here]) == 0
+    assert main(["user", "token", "create", "ana", "--label", "ci", "-C", here]) == 0
     token = capsys.readouterr().out.strip()
     assert token.startswith("tl_")
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
@@ -148,3 +151,67 @@ def test_hiring_access_is_given_to_editors_and_taken_from_viewers(
     assert "ann,viewer,repo,-," in capsys.readouterr().out  # a viewer changes nothing
     assert main(["user", "hiring", "ann", "manager", "-C", here]) == 2
     assert "make them an editor first" in capsys.readouterr().err
+
+
+def test_tokens_are_listed_without_their_value_and_revoked_one_at_a_time(store: Store) -> None:
+    add_user(store, "ana", "editor", PASSWORD, ["repo"])
+    add_user(store, "bot", "viewer", PASSWORD, ["repo"])
+    ci, laptop, other = (
+        create_token(store, "ana", "ci"),
+        create_token(store, "ana", "laptop"),
+        create_token(store, "bot", "nightly"),
+    )
+    listed = list_tokens(store)
+    assert [(t.user, t.label) for t in listed] == [
+        ("ana", "ci"),
+        ("ana", "laptop"),
+        ("bot", "nightly"),
+    ]
+    assert [t.label for t in list_tokens(store, "bot")] == ["nightly"]
+    assert all(t.last_used_at is None for t in listed)
+    assert account_for_token(store, ci) is not None
+    assert list_tokens(store, "ana")[0].last_used_at is not None
+    revoked = revoke_token(store, str(listed[0].id))
+    assert (revoked.user, revoked.label) == ("ana", "ci")
+    assert account_for_token(store, ci) is None
+    assert account_for_token(store, laptop) is not None
+    assert revoke_token(store, other).label == "nightly"  # by the token itself
+    assert account_for_token(store, other) is None
+    with pytest.raises(UnknownTokenError, match="token 999: no such token"):
+        revoke_token(store, "999")
+    with pytest.raises(UnknownTokenError, match="that token: no such token"):
+        revoke_token(store, other)
+    with pytest.raises(AccountError, match="give its number"):
+        revoke_token(store, "ci")
+    with pytest.raises(UnknownUserError):
+        list_tokens(store, "nobody")
+
+
+def test_a_password_change_keeps_the_users_api_tokens(store: Store) -> None:
+    add_user(store, "ana", "editor", PASSWORD, ["repo"])
+    token = create_token(store, "ana", "ci")
+    set_password(store, "ana", "a new and longer passphrase")
+    assert account_for_token(store, token) is not None  # revoked only by `user token revoke`
+
+
+def test_user_token_commands_create_list_and_revoke(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    repo.commit("start", {"a.txt": "a"})
+    here = str(repo.path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "ana", "--role", "admin", "--password-stdin", "-C", here]) == 0
+    assert main(["user", "token", "create", "ana", "--label", "ci", "-C", here]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert main(["user", "token", "list", "-C", here, "-f", "csv"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.splitlines()[0] == "token,user,label,created_at,last_used_at"
+    assert ",ana,ci," in listed
+    assert token not in listed
+    number = listed.splitlines()[1].split(",")[0]
+    assert main(["user", "token", "revoke", number, "-C", here]) == 0
+    assert f"revoked token {number} of ana (ci)" in capsys.readouterr().out
+    assert main(["user", "token", "revoke", number, "-C", here]) == 2
+    assert f"token {number}: no such token" in capsys.readouterr().err

@@ -179,3 +179,12 @@ def test_team_mode_signs_in_and_out(browser_page: object, team_url: str) -> None
     page.goto(team_url + "/")  # type: ignore[attr-defined]
     page.wait_for_url(re.compile(r".*/login\?next=.*"))  # type: ignore[attr-defined]
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_refused_sign_in_says_why_in_the_browser(browser_page: object, team_url: str) -> None:
+    page = browser_page
+    page.goto(team_url + "/login")  # type: ignore[attr-defined]
+    page.fill("input[name=name]", "ed")  # type: ignore[attr-defined]
+    page.fill("input[name=password]", "not the password")  # type: ignore[attr-defined]
+    page.click("form[action='/login'] button")  # type: ignore[attr-defined]
+    page.locator("p.error", has_text="Wrong name or password").wait_for()  # type: ignore[attr-defined]

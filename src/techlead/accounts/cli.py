@@ -18,9 +18,15 @@ if TYPE_CHECKING:
     from techlead.accounts.users import Account
 
 app = typer.Typer(
-    help="Users of the team server (techlead serve --team): roles, passwords, API tokens.",
+    help="Users of the team server (techlead serve --team): roles, passwords, API tokens, "
+    "sessions.",
     no_args_is_help=True,
 )
+token_app = typer.Typer(
+    help="API tokens for scripts (Authorization: Bearer TOKEN): create, list, revoke.",
+    no_args_is_help=True,
+)
+app.add_typer(token_app, name="token")
 NameArgument = Annotated[str, typer.Argument(help="User name.")]
 RepositoriesArgument = Annotated[
     list[str], typer.Argument(help="Repository names (as on the dashboard: /repos/NAME/).")
@@ -139,7 +145,7 @@ def role_command(
     role: Annotated[str, typer.Argument(help="viewer, editor or admin.")],
     repo: RepoOption = Path("."),
 ) -> None:
-    """Change a user's role."""
+    """Change a user's role (which ends their sessions: they sign in again)."""
     from techlead.accounts.users import set_role
 
     with opened_store(ctx, repo) as (_, _settings, store):
@@ -176,13 +182,17 @@ def password_command(
     password_stdin: StdinOption = False,
     repo: RepoOption = Path("."),
 ) -> None:
-    """Set a user's password."""
+    """Set a user's password (which ends their sessions: they sign in again)."""
     from techlead.accounts.users import set_password
 
     password = _password(password_stdin)
     with opened_store(ctx, repo) as (_, _settings, store):
-        set_password(store, name, password)
-    terminal.stdout.print(f"password of {name} changed")
+        ended = set_password(store, name, password)
+    terminal.stdout.print(f"password of {name} changed{_ended(ended)}")
+
+
+def _ended(count: int) -> str:
+    return f"; {count} session{'s' * (count != 1)} ended" if count else ""
 
 
 @app.command("remove")
@@ -191,12 +201,53 @@ def remove_command(ctx: typer.Context, name: NameArgument, repo: RepoOption = Pa
     from techlead.accounts.users import remove_user
 
     with opened_store(ctx, repo) as (_, _settings, store):
-        remove_user(store, name)
-    terminal.stdout.print(f"removed {name}")
+        ended = remove_user(store, name)
+    terminal.stdout.print(f"removed {name}{_ended(ended)}")
 
 
-@app.command("token")
-def token_command(
+@app.command("sessions")
+def sessions_command(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="Only this user's sessions.", show_default=False)
+    ] = None,
+    end: Annotated[
+        bool, typer.Option("--end", help="End the sessions listed: they must sign in again.")
+    ] = False,
+    ids: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--id", min=1, max=2**31 - 1, help="Only the session with this number (repeatable)."
+        ),
+    ] = None,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """The live sign-in sessions on the team server (every user's, or NAME's); with --end,
+    end them. Sessions also end when a user's password or role changes."""
+    from techlead.accounts.sessions import end_sessions, list_sessions
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        found = (end_sessions if end else list_sessions)(store, name, ids or [])
+    if end:
+        whose = f" of {name}" if name else ""
+        terminal.stdout.print(f"ended {len(found)} session{'s' * (len(found) != 1)}{whose}")
+        return
+    frame = pl.DataFrame(
+        [(s.id, s.user, s.created_at, s.expires_at) for s in found],
+        schema={
+            "session": pl.Int64,
+            "user": pl.String,
+            "started_at": pl.Datetime("us", "UTC"),
+            "expires_at": pl.Datetime("us", "UTC"),
+        },
+        orient="row",
+    )
+    render_frame(frame, output, "Sessions")
+
+
+@token_app.command("create")
+def token_create_command(
     ctx: typer.Context,
     name: NameArgument,
     label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "script",
@@ -209,3 +260,50 @@ def token_command(
         token = create_token(store, name, label)
     sys.stdout.write(token + "\n")
     terminal.stderr.print("store it now: it is not shown again", soft_wrap=True)
+
+
+@token_app.command("list")
+def token_list_command(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="Only this user's tokens.", show_default=False)
+    ] = None,
+    repo: RepoOption = Path("."),
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """The API tokens (every user's, or NAME's): number, label, when created and last used."""
+    from techlead.accounts.users import list_tokens
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        tokens = list_tokens(store, name)
+    frame = pl.DataFrame(
+        [(t.id, t.user, t.label, t.created_at, t.last_used_at) for t in tokens],
+        schema={
+            "token": pl.Int64,
+            "user": pl.String,
+            "label": pl.String,
+            "created_at": pl.Datetime("us", "UTC"),
+            "last_used_at": pl.Datetime("us", "UTC"),
+        },
+        orient="row",
+    )
+    render_frame(frame, output, "API tokens")
+
+
+@token_app.command("revoke")
+def token_revoke_command(
+    ctx: typer.Context,
+    token: Annotated[
+        str,
+        typer.Argument(
+            help="The token's number (from `techlead user token list`), or the token itself."
+        ),
+    ],
+    repo: RepoOption = Path("."),
+) -> None:
+    """Revoke one API token: requests carrying it are refused from now on."""
+    from techlead.accounts.users import revoke_token
+
+    with opened_store(ctx, repo) as (_, _settings, store):
+        revoked = revoke_token(store, token)
+    terminal.stdout.print(f"revoked token {revoked.id} of {revoked.user} ({revoked.label})")

@@ -3,7 +3,8 @@
 There is no default account and no default password: the first user is added with
 `techlead user add NAME --role admin`. Passwords are hashed with argon2id; API tokens and
 session tokens are random and only their SHA-256 is stored, so a copy of the database
-lets nobody sign in.
+lets nobody sign in. Changing a user's password or role, or removing them, ends their login
+sessions (tokens stay until revoked: `techlead user token revoke`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from techlead.config import REPOSITORY_NAME
 from techlead.errors import NotFoundError, TechleadError
 from techlead.store.database import Store
-from techlead.store.models import ApiToken, RepositoryGrant, User
+from techlead.store.models import ApiToken, LoginSession, RepositoryGrant, User
 
 ROLES = ("viewer", "editor", "admin")  # each can do what the ones before it can
 # Hiring records are personal data: only these may see them (admins are hiring managers).
@@ -38,6 +39,10 @@ class AccountError(TechleadError):
 
 class UnknownUserError(AccountError, NotFoundError):
     """No user of that name."""
+
+
+class UnknownTokenError(AccountError, NotFoundError):
+    """No API token with that number (or value)."""
 
 
 @dataclass(frozen=True)
@@ -132,18 +137,31 @@ def list_users(store: Store) -> list[Account]:
         return [account_of(u) for u in session.execute(select(User).order_by(User.name)).scalars()]
 
 
+def _end_sessions(session: Session, user: User) -> int:
+    """End every login session of `user` (in the caller's transaction); how many there were."""
+    ended = session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    return int(getattr(ended, "rowcount", 0) or 0)
+
+
 def set_role(store: Store, name: str, role: str) -> Account:
+    """Give `name` another role; a change ends their login sessions."""
     with store.session() as session:
         user = _get(session, name)
-        user.role = check_role(role)
+        if user.role != check_role(role):
+            _end_sessions(session, user)
+        user.role = role
         if role == "viewer":
             user.hiring = None  # a viewer changes nothing, so cannot submit a scorecard
         return account_of(user)
 
 
-def set_password(store: Store, name: str, password: str) -> None:
+def set_password(store: Store, name: str, password: str) -> int:
+    """Set `name`'s password and end their login sessions; how many were ended."""
+    hashed = _hasher.hash(check_password(password))
     with store.session() as session:
-        _get(session, name).password_hash = _hasher.hash(check_password(password))
+        user = _get(session, name)
+        user.password_hash = hashed
+        return _end_sessions(session, user)
 
 
 def grant(store: Store, name: str, repositories: list[str]) -> Account:
@@ -183,25 +201,54 @@ def set_hiring(store: Store, name: str, hiring: str | None) -> Account:
         return account_of(user)
 
 
-def remove_user(store: Store, name: str) -> None:
+def remove_user(store: Store, name: str) -> int:
+    """Remove `name` with their tokens and sessions; how many sessions were ended."""
     with store.session() as session:
-        session.delete(_get(session, name))
+        user = _get(session, name)
+        ended = _end_sessions(session, user)
+        session.delete(user)
+        return ended
+
+
+@dataclass(frozen=True)
+class CheckedPassword:
+    """A password found right: for whom, the hash it matched, and a stronger hash of it when
+    the stored one uses weaker parameters than today's."""
+
+    account: Account
+    matched_hash: str
+    rehashed: str | None
+
+
+def check_password_of(store: Store, name: str, password: str) -> CheckedPassword | None:
+    """Whether `password` is `name`'s (None if not, or no such user: same time either way).
+    The hash is read in a read-only transaction and checked after it, so no lock is held
+    while argon2 works (a good part of a second of CPU)."""
+    with store.reading() as connection, Session(bind=connection) as session:
+        user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+        account = account_of(user) if user is not None else None
+        stored = user.password_hash if user is not None else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if account is None:
+        return None
+    rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(stored) else None
+    return CheckedPassword(account, stored, rehashed)
 
 
 def authenticate(store: Store, name: str, password: str) -> Account | None:
     """The account if the password is right; None otherwise (same time either way)."""
-    with store.session() as session:
-        user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
-        stored = user.password_hash if user is not None else _DUMMY_HASH
-        try:
-            _hasher.verify(stored, password)
-        except (VerificationError, InvalidHashError):
-            return None
-        if user is None:
-            return None
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
-        return account_of(user)
+    checked = check_password_of(store, name, password)
+    if checked is None:
+        return None
+    if checked.rehashed is not None:
+        with store.session() as session:
+            user = _get(session, name)
+            if user.password_hash == checked.matched_hash:  # not changed meanwhile
+                user.password_hash = checked.rehashed
+    return checked.account
 
 
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -224,7 +271,9 @@ def create_token(store: Store, name: str, label: str) -> str:
 
 
 def account_for_token(store: Store, token: str) -> Account | None:
-    with store.session() as session:
+    """The account of an API token, if it exists (and when it was last used, to the minute:
+    a script's every request is not a write)."""
+    with store.reading() as connection, Session(bind=connection) as session:
         found = session.execute(
             select(ApiToken, User)
             .join(User, User.id == ApiToken.user_id)
@@ -233,5 +282,66 @@ def account_for_token(store: Store, token: str) -> Account | None:
         if found is None:
             return None
         api_token, user = found
-        api_token.last_used_at = dt.datetime.now(dt.UTC)
-        return account_of(user)
+        account, token_id, last_used = account_of(user), api_token.id, api_token.last_used_at
+    now = dt.datetime.now(dt.UTC)
+    if last_used is None or now - last_used > LAST_USED_RESOLUTION:
+        with store.session() as session:
+            session.execute(
+                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+            )
+    return account
+
+
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as listed: never the token itself, which is not stored."""
+
+    id: int
+    user: str
+    label: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+
+def _token_info(api_token: ApiToken, user: str) -> TokenInfo:
+    return TokenInfo(
+        api_token.id, user, api_token.label, api_token.created_at, api_token.last_used_at
+    )
+
+
+def list_tokens(store: Store, name: str | None = None) -> list[TokenInfo]:
+    """Every API token (of `name`, if given), oldest first."""
+    with store.reading() as connection, Session(bind=connection) as session:
+        if name is not None:
+            _get(session, name)
+        query = select(ApiToken, User.name).join(User, User.id == ApiToken.user_id)
+        if name is not None:
+            query = query.where(User.name == name)
+        rows = session.execute(query.order_by(ApiToken.id)).all()
+        return [_token_info(api_token, user) for api_token, user in rows]
+
+
+def revoke_token(store: Store, which: str) -> TokenInfo:
+    """Revoke one API token, given by its number (`user token list`) or by the token itself."""
+    query = select(ApiToken, User.name).join(User, User.id == ApiToken.user_id)
+    if which.startswith("tl_"):
+        query = query.where(ApiToken.token_hash == token_hash(which))
+        shown = "that token"
+    elif which.isdigit() and len(which) <= 18:
+        query = query.where(ApiToken.id == int(which))
+        shown = f"token {which}"
+    else:
+        raise AccountError(
+            f"token {which!r}: give its number (techlead user token list) or the token (tl_...)"
+        )
+    with store.session() as session:
+        found = session.execute(query).one_or_none()
+        if found is None:
+            raise UnknownTokenError(f"{shown}: no such token")
+        api_token, user = found
+        info = _token_info(api_token, user)
+        session.delete(api_token)
+        return info

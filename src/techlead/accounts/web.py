@@ -3,20 +3,29 @@
 Anonymous requests get the sign-in page (pages) or 401 (`/api/`, the schema); viewers may read;
 changing anything needs an editor; a browser's changes also need the session's CSRF token
 (a hidden form field, or the `X-CSRF-Token` header); scripts use `Authorization: Bearer TOKEN`.
+
+Signing in is limited (rate_limit.py: failures per user name and per client address, 429 with
+`Retry-After` beyond them), its passwords are checked in worker threads a few at a time
+(`[server] password_checks`) so a flood of sign-ins never takes the cores that serve pages, and
+a sign-in form posted from another site (login CSRF) is refused by its `Origin`/`Referer`.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+import anyio.to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from techlead.accounts.sessions import SESSION_HOURS, end_session, session_account, start_session
-from techlead.accounts.users import Account, account_for_token, authenticate
+from techlead.accounts.rate_limit import SignInLimiter, SignInLimits, TooManySignInsError
+from techlead.accounts.sessions import SESSION_HOURS, end_session, session_account, sign_in
+from techlead.accounts.users import Account, account_for_token
+from techlead.config import ServerSettings
 from techlead.pages import page
 
 COOKIE = "techlead_session"
@@ -24,6 +33,21 @@ PUBLIC = ("/login", "/static/")
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 router = APIRouter()
+
+
+class SignInGate:
+    """What stands before a password check: the rate limiter and the bounded thread pool."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.limiter = SignInLimiter(
+            SignInLimits(
+                settings.sign_in_failures_per_user,
+                settings.sign_in_failures_per_address,
+                settings.sign_in_window_seconds,
+            )
+        )
+        checks = settings.password_checks or max(1, (os.cpu_count() or 2) // 2)
+        self.checks = anyio.CapacityLimiter(checks)
 
 
 def _safe_next(target: str | None) -> str:
@@ -35,33 +59,81 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
 async def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    return page(request, "login.html", "Sign in", next=_safe_next(next), failed=False)
+    return page(request, "login.html", "Sign in", next=_safe_next(next), refusal=None)
+
+
+def _sign_in_page(request: Request, next: str, status: int, refusal: str) -> HTMLResponse:
+    response = page(request, "login.html", "Sign in", next=_safe_next(next), refusal=refusal)
+    response.status_code = status
+    return response
 
 
 @router.post("/login", include_in_schema=False)
-def login(
+async def login(
     request: Request,
     name: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    store = request.app.state.store
-    account = authenticate(store, name, password)
-    if account is None:
-        response = page(request, "login.html", "Sign in", next=_safe_next(next), failed=True)
-        response.status_code = 401
+    if not _from_this_site(request):
+        return _sign_in_page(
+            request, next, 403, "Sign-in refused: the form was sent from another site."
+        )
+    gate: SignInGate = request.app.state.sign_in_gate
+    try:
+        attempt = gate.limiter.start(name, request.client.host if request.client else None)
+    except TooManySignInsError as refused:
+        minutes = -(-refused.retry_after // 60)
+        response = _sign_in_page(
+            request,
+            next,
+            429,
+            f"Too many failed sign-ins: try again in {minutes} minute{'s' * (minutes > 1)}.",
+        )
+        response.headers["Retry-After"] = str(refused.retry_after)
         return response
-    token, _ = start_session(store, account)
+    store = request.app.state.store
+    signed = await anyio.to_thread.run_sync(sign_in, store, name, password, limiter=gate.checks)
+    if signed is None:
+        return _sign_in_page(request, next, 401, "Wrong name or password.")
+    gate.limiter.succeeded(attempt)
     redirect = RedirectResponse(_safe_next(next), status_code=303)
     redirect.set_cookie(
         COOKIE,
-        token,
+        signed.token,
         max_age=SESSION_HOURS * 3600,
         httponly=True,
         secure=not request.app.state.insecure_http,
         samesite="strict",
     )
     return redirect
+
+
+def _from_this_site(request: Request) -> bool:
+    """Whether a form post came from this server's own pages, by its `Origin` (or, without
+    one, its `Referer`). Browsers send `Origin` with every form post; a request with neither
+    is no browser's, and carries no victim's cookie to forge with. The host it is compared to
+    is the request's `Host`, or `X-Forwarded-Host` from a proxy that rewrites `Host` (no page
+    of another site can set either header on a form post)."""
+    sent = request.headers.get("origin") or request.headers.get("referer")
+    if sent is None:
+        return True
+    parts = urlsplit(sent)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False  # "null": a sandboxed or privacy-stripped origin
+    own = {
+        _host(request.headers.get("host", "")),
+        _host(request.headers.get("x-forwarded-host", "").split(",")[0].strip()),
+    }
+    return _host(parts.netloc) in own - {""}
+
+
+def _host(value: str) -> str:
+    """host[:port] in lower case, without a default port."""
+    value = value.strip().lower()
+    for default in (":80", ":443"):
+        value = value.removesuffix(default)
+    return value
 
 
 @router.post("/logout", include_in_schema=False)
@@ -97,7 +169,11 @@ async def authorise(request: Request) -> None:
             or path == "/openapi.json"
             or request.method not in SAFE_METHODS
         ):
-            raise HTTPException(401, "sign in, or send Authorization: Bearer TOKEN")
+            raise HTTPException(
+                401,
+                "sign in, or send Authorization: Bearer TOKEN",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         raise HTTPException(303, headers={"Location": f"/login?next={quote(path)}"})
     request.state.user = account
     request.state.csrf_token = csrf

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +25,7 @@ from techlead.errors import NotFoundError, TechleadError
 from techlead.history.web import Evidence
 from techlead.pages import WEB, api, page
 from techlead.store.database import Store
+from techlead.web.schema import document_responses
 
 NAV = [  # under /repos/NAME
     ("/", "Overview"),
@@ -43,6 +47,11 @@ _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+# behind a TLS-terminating proxy: browsers keep to HTTPS for a year (not the other subdomains:
+# they may be served by someone else)
+_STRICT_TRANSPORT = "max-age=31536000"
+# candidates' records are personal data: no browser or proxy keeps a copy, in either mode
+_PERSONAL = re.compile(r"^(/api)?/repos/[^/]+/hire/(candidates|calibration)(/|$)")
 
 
 @dataclass(frozen=True)
@@ -66,16 +75,20 @@ def served(root: Path, settings: Settings, store: Store) -> Served:
 
 
 def create_app(
-    repositories: Sequence[Served], *, team: bool = False, insecure_http: bool = False
+    repositories: Sequence[Served],
+    *,
+    team: bool = False,
+    insecure_http: bool = False,
+    behind_proxy: bool = False,
 ) -> FastAPI:
     """The dashboard over `repositories`, each under /repos/NAME/ (its JSON twins under
-    /api/repos/NAME/); users and sessions live in the first one's database. In team mode every
-    route but sign-in needs a user (accounts.web.authorise), who sees only the repositories
-    granted to them."""
+    /api/repos/NAME/); users and sessions live in the first one's database, and the sign-in
+    limits are its settings' (`[server]`). In team mode every route but sign-in needs a user
+    (accounts.web.authorise), who sees only the repositories granted to them."""
     from fastapi import Depends
     from fastapi.responses import JSONResponse
 
-    from techlead.accounts.web import authorise
+    from techlead.accounts.web import SignInGate, authorise
     from techlead.accounts.web import router as accounts_router
     from techlead.debt import web as debt_web
     from techlead.decisions import web as decisions_web
@@ -116,9 +129,13 @@ def create_app(
         dependencies=[Depends(authorise)] if team else [],
     )
 
+    documented: list[dict[str, Any]] = []  # built on first use, once
+
     @app.get("/openapi.json", include_in_schema=False)
     async def _schema() -> JSONResponse:
-        return JSONResponse(app.openapi())
+        if not documented:
+            documented.append(document_responses(copy.deepcopy(app.openapi()), team))
+        return JSONResponse(documented[0])
 
     app.state.evidence = {r.name: r.evidence for r in repositories}
     app.state.stores = {r.name: r.store for r in repositories}
@@ -127,6 +144,7 @@ def create_app(
     app.state.nav = NAV
     app.state.team = team
     app.state.insecure_http = insecure_http
+    app.state.sign_in_gate = SignInGate(repositories[0].settings.server)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     if team:
         app.include_router(accounts_router)
@@ -147,17 +165,25 @@ def create_app(
         app.include_router(module.router, prefix="/repos/{repository}", dependencies=scoped)
         app.include_router(module.twins, prefix="/api/repos/{repository}", dependencies=scoped)
     _handle_errors(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, strict_transport=behind_proxy, private=team)
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     return app
 
 
 class SecurityHeaders:
-    """Adds the security headers to every response (a plain ASGI middleware: cheap)."""
+    """Adds the security headers to every response (a plain ASGI middleware: cheap):
+    `Strict-Transport-Security` behind a TLS proxy, and `Cache-Control: no-store` on what is
+    private: in team mode every answer but the static files (each is someone's view), and
+    candidates' records always."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, strict_transport: bool = False, private: bool = False) -> None:
         self.app = app
-        self.headers = [(k.lower().encode(), v.encode()) for k, v in _SECURITY_HEADERS.items()]
+        given = dict(_SECURITY_HEADERS)
+        if strict_transport:
+            given["Strict-Transport-Security"] = _STRICT_TRANSPORT
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in given.items()]
+        self.private = private
+        self.no_store = (b"cache-control", b"no-store")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -168,12 +194,17 @@ class SecurityHeaders:
         # 50 connections 1.1 s -> see docs/performance.md).
         await asyncio.sleep(0)
 
+        path: str = scope["path"]
+        added = self.headers
+        if (self.private and not path.startswith("/static/")) or _PERSONAL.match(path):
+            added = [*added, self.no_store]
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name for name, _ in message.get("headers", [])}
                 message["headers"] = [
                     *message.get("headers", []),
-                    *(header for header in self.headers if header[0] not in present),
+                    *(header for header in added if header[0] not in present),
                 ]
             await send(message)
 
@@ -230,7 +261,12 @@ def app_from_environment() -> FastAPI:
     for repository in repositories:
         repository.evidence.refresh()
     threading.Thread(target=warm_up, args=(repositories,), daemon=True).start()
-    return create_app(repositories, team=given["team"], insecure_http=given["insecure_http"])
+    return create_app(
+        repositories,
+        team=given["team"],
+        insecure_http=given["insecure_http"],
+        behind_proxy=given["behind_proxy"],
+    )
 
 
 def warm_up(repositories: Sequence[Served]) -> None:
@@ -253,6 +289,24 @@ def _error(request: Request, status: int, message: str) -> Response:
     return page(request, "error.html", "Error", status_code=status, status=status, message=message)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> str:
+    """Every method some route answers at the request's path (Starlette's 405 names only the
+    first matching route's, and a path's GET and POST are often two routes)."""
+    from starlette.routing import Match
+
+    if request.url.path.startswith("/static/"):
+        return "GET, HEAD"
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
 def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(TechleadError)
     async def _techlead(request: Request, error: TechleadError) -> Response:
@@ -263,7 +317,11 @@ def _handle_errors(app: FastAPI) -> None:
     async def _http(request: Request, error: HTTPException) -> Response:
         if error.status_code == 303 and error.headers:  # to the sign-in page
             return Response(status_code=303, headers=error.headers)
-        return _error(request, error.status_code, str(error.detail))
+        response = _error(request, error.status_code, str(error.detail))
+        response.headers.update(error.headers or {})  # 401's WWW-Authenticate
+        if error.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(app, request)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:

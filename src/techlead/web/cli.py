@@ -87,7 +87,9 @@ def serve_command(
     _check_port(host, port)
     repositories = open_repositories(paths or [Path(".")], obj.get("config"), obj.get("db"))
     try:
-        app = create_app(repositories, team=team, insecure_http=insecure_http)
+        app = create_app(
+            repositories, team=team, insecure_http=insecure_http, behind_proxy=behind_proxy
+        )
         if team:
             _need_users(repositories[0].store)
         for repository in repositories:
@@ -112,6 +114,7 @@ def serve_command(
                 "db": repositories[0].store.url if obj.get("db") else None,
                 "team": team,
                 "insecure_http": insecure_http,
+                "behind_proxy": behind_proxy,
             }
         )
         close_stores(repositories)
