@@ -1,18 +1,20 @@
 """Benchmark techlead's start-up: `--version` and `--help` against `python -c "import typer"`.
 
-Usage: python benchmarks/bench_startup.py [--runs 11]
+Usage: python benchmarks/bench_startup.py [--runs 11] [--before OLD/src]
 
 Each command is its own process. The runs are interleaved (baseline, then each command, then
 again), so that a machine whose load changes during the run slows all of them alike. Printed:
 the median wall time of each, its ratio to the baseline (goal: at most 1.5x), what Typer's Rich
 help alone costs to import (the floor of any `--help`), and for every command group the modules
 invoking it imports (`python -X importtime`, self-time of what is new after `techlead.cli`) and
-the wall time of `techlead GROUP --help`.
+the wall time of `techlead GROUP --help`. With `--before`, the same two commands run from
+another source tree too (PYTHONPATH=OLD/src), in the same rounds.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -30,8 +32,12 @@ def techlead() -> list[str]:
 
 
 def timed(argv: list[str]) -> float:
+    env = None
+    if argv[0].startswith("PYTHONPATH="):  # a command to run from another source tree
+        env = {**os.environ, "PYTHONPATH": argv[0].partition("=")[2]}
+        argv = argv[1:]
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, check=False)
+    done = subprocess.run(argv, capture_output=True, check=False, env=env)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode().strip()}")
@@ -65,36 +71,42 @@ def import_cost(module: str) -> float:
 
 
 def group_costs(runs: int) -> list[tuple[str, str, float, float]]:
-    """(command, module, median import seconds, median `techlead COMMAND --help` seconds)."""
+    """(commands, their module, median import seconds, median `techlead COMMAND --help`
+    seconds of the first of them), one row per module."""
     from techlead.cli import COMMANDS
 
-    found = []
+    by_module: dict[str, list[str]] = {}
     for name, entry in COMMANDS.items():
-        module = entry.target.partition(":")[0]
+        by_module.setdefault(entry.target.partition(":")[0], []).append(name)
+    found = []
+    for module, names in by_module.items():
         imports = statistics.median(import_cost(module) for _ in range(runs))
-        helping = interleaved({name: [*techlead(), name, "--help"]}, runs)[name]
-        found.append((name, module, imports, helping))
-        print(f"  {name}: {imports:.3f} s of imports", file=sys.stderr)
+        helping = interleaved({names[0]: [*techlead(), names[0], "--help"]}, runs)[names[0]]
+        found.append((", ".join(names), module, imports, helping))
+        print(f"  {module}: {imports:.3f} s of imports", file=sys.stderr)
     return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--before", type=Path, help="another source tree to measure too")
     args = parser.parse_args()
-    measured = interleaved(
-        {
-            'python -c "import typer" (baseline)': [sys.executable, "-c", "import typer"],
-            "techlead --version": [*techlead(), "--version"],
-            "techlead --help": [*techlead(), "--help"],
-            'python -c "import typer.rich_utils" (the floor of --help)': [
-                sys.executable,
-                "-c",
-                "import typer.rich_utils",
-            ],
-        },
-        args.runs,
-    )
+    commands = {
+        'python -c "import typer" (baseline)': [sys.executable, "-c", "import typer"],
+        "techlead --version": [*techlead(), "--version"],
+        "techlead --help": [*techlead(), "--help"],
+        'python -c "import typer.rich_utils" (the floor of --help)': [
+            sys.executable,
+            "-c",
+            "import typer.rich_utils",
+        ],
+    }
+    if args.before:
+        before = f"PYTHONPATH={args.before.resolve()}"
+        commands[f"techlead --version from {args.before}"] = [before, *techlead(), "--version"]
+        commands[f"techlead --help from {args.before}"] = [before, *techlead(), "--help"]
+    measured = interleaved(commands, args.runs)
     base = next(iter(measured.values()))
     print(f"\n| start-up, {args.runs} runs interleaved | median s | vs import typer |")
     print("|---|---:|---:|")
@@ -104,7 +116,7 @@ def main() -> int:
         ratio = measured[name] / base
         verdict = "met" if ratio <= GOAL else "NOT met"
         print(f"{name}: {ratio:.2f}x import typer (goal <= {GOAL}x): {verdict}")
-    print("\n| command group | module | imports s | `techlead GROUP --help` s |")
+    print("\n| command groups | module | imports s | `techlead GROUP --help` s |")
     print("|---|---|---:|---:|")
     for name, module, imports, helping in group_costs(max(3, args.runs // 2)):
         print(f"| {name} | `{module}` | {imports:.3f} | {helping:.3f} |")
