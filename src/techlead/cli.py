@@ -86,7 +86,7 @@ COMMANDS = {
     ),
     "user": LazyCommand(
         "techlead.accounts.cli:app",
-        "Users of the team server (techlead serve --team): roles, passwords, API tokens.",
+        "Users of the team server (techlead serve --team): roles, passwords, API tokens, sessions.",
     ),
 }
 

@@ -20,6 +20,7 @@ EXTRA_OF_MODULE = {
     "python_multipart": "web",
     "nh3": "web",
     "argon2": "web",
+    "anyio": "web",
     "dask": "org",
     "distributed": "org",
     "sklearn": "risk",
