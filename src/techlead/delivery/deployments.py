@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,8 @@ from techlead.errors import TechleadError
 from techlead.history.git import Repository, commit_of
 from techlead.history.scan import History
 from techlead.history.tags import ReleaseTags, release_tags
+from techlead.inputs.files import read_text
+from techlead.inputs.formats import parse_json
 
 
 class DeploymentError(TechleadError):
@@ -57,7 +59,7 @@ def find_deployments(
     else `[release] tag_pattern`, else detected); an error when there are none."""
     if log is not None:
         chosen = environment or history.settings.delivery.environment
-        found = from_log(log, history.repo, chosen)
+        found = from_log(log, history.repo, chosen, history.settings.files.max_input_bytes)
         if not found:
             raise DeploymentError(
                 f"no deployments in {log}" + (f" for environment {chosen!r}" if chosen else ""),
@@ -90,26 +92,23 @@ _STATUS = ("status", "state", "result")
 _FAILED = {"failure", "failed", "error", "rolled_back", "rollback", "inactive"}
 
 
-def from_log(path: Path, repo: Repository, environment: str | None) -> list[Deployment]:
+def from_log(
+    path: Path, repo: Repository, environment: str | None, limit: int | None = None
+) -> list[Deployment]:
     """A deploy log: CSV (a header row) or JSON (a list of objects, or GitHub's deployments
     list), with a time, a commit or version (a tag, branch or id git knows), optionally an
     environment and a status."""
-    if not path.is_file():
-        raise DeploymentError(f"{path}: no such file")
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    text = read_text(path, limit=limit, error=DeploymentError, newlines=False)
     rows: list[dict[str, Any]]
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise DeploymentError(f"{path}: not JSON ({exc})") from None
+        data = parse_json(text, path, "JSON", DeploymentError)
         if isinstance(data, dict):
             data = data.get("deployments", data.get("items"))
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise DeploymentError(f"{path}: expected a list of deployments")
         rows = data
     else:
-        rows = list(csv.DictReader(text.splitlines()))
+        rows = _csv_rows(path, text)
     found = []
     for number, row in enumerate(rows, start=2 if not text.lstrip().startswith("[") else 1):
         lower = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
@@ -136,6 +135,27 @@ def from_log(path: Path, repo: Repository, environment: str | None) -> list[Depl
         )
     unique = {(d.commit, d.at): d for d in found}  # a row logged twice is one deployment
     return sorted(unique.values(), key=lambda d: (d.at, d.name))
+
+
+def _csv_rows(path: Path, text: str) -> list[dict[str, Any]]:
+    """The rows of a CSV deploy log; a quote left open is an error at the line it opens on
+    (it would otherwise swallow the rest of the file into one field)."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    rows: list[dict[str, Any]] = []
+    start = 1
+    try:
+        if reader.fieldnames is not None:  # reads the header
+            start = reader.line_num + 1
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise DeploymentError(
+                f"{path}:{start}: a quoted field opened on this line is never closed"
+            ) from None
+        raise DeploymentError(f"{path}:{reader.line_num}: not CSV ({exc})") from None
+    return rows
 
 
 def _pick(row: dict[str, Any], names: tuple[str, ...]) -> Any:

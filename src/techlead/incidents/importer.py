@@ -36,6 +36,7 @@ from techlead.config import Severity
 from techlead.errors import TechleadError
 from techlead.incidents.service import STATUSES, check_severity, refresh_search_text
 from techlead.incidents.times import TimeError, now, parse_time
+from techlead.inputs.files import read_text
 from techlead.store.database import Store
 from techlead.store.models import Incident, Role, TimelineEntry
 
@@ -76,11 +77,10 @@ def _column(name: str) -> str:
     return re.sub(r"_at$", "", key)
 
 
-def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CsvImportError(f"{path}: cannot read: {exc}") from None
+def _read(
+    path: Path, limit: int | None = None
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    raw = read_text(path, limit=limit, error=CsvImportError)
     if not raw.strip():
         raise CsvImportError(f"{path}: empty file")
     try:
@@ -209,9 +209,12 @@ def _apply(incident: Incident, row: _Row, recorded: dt.datetime) -> None:
     incident.updated_at = recorded
 
 
-def import_csv(store: Store, path: Path, severities: dict[str, Severity]) -> tuple[int, int]:
-    """Import every row (all or nothing); return how many were added and updated."""
-    _, records = _read(path)
+def import_csv(
+    store: Store, path: Path, severities: dict[str, Severity], limit: int | None = None
+) -> tuple[int, int]:
+    """Import every row of a file of at most `limit` bytes (all or nothing); return how many
+    were added and updated."""
+    _, records = _read(path, limit)
     rows = [_check(path, line, record, severities) for line, record in records]
     seen: dict[str, int] = {}
     for row in rows:

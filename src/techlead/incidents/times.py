@@ -54,7 +54,12 @@ def parse_time(value: str, what: str) -> dt.datetime:
             raise TimeError(f"{what} {value!r}: not a time (e.g. {EXAMPLE!r})") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    parsed = parsed.astimezone(dt.UTC)
+    try:
+        parsed = parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # dateutil keeps offsets such as +99:00
+        raise TimeError(
+            f"{what} {value!r}: the offset must be less than 24 hours (e.g. +01:00)"
+        ) from None
     if parsed > now() + _FUTURE_TOLERANCE:
         raise TimeError(f"{what} {value!r}: is in the future")
     if parsed < EARLIEST:
