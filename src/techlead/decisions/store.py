@@ -70,13 +70,27 @@ def find(decisions: list[Decision], number: int) -> Decision:
     return matches[0]
 
 
+# With a number before and a suffix after, a file name stays under the 255 bytes file systems
+# allow (a 300-character title failed with "File name too long").
+MAX_SLUG_BYTES = 200
+
+
+def shortened(slug: str) -> str:
+    """`slug` cut at a hyphen to at most MAX_SLUG_BYTES bytes of UTF-8."""
+    data = slug.encode()
+    if len(data) <= MAX_SLUG_BYTES:
+        return slug
+    head = data[: MAX_SLUG_BYTES + 1].decode("utf-8", "ignore").rpartition("-")[0].strip("-")
+    return head or data[:MAX_SLUG_BYTES].decode("utf-8", "ignore")
+
+
 def slugify(title: str) -> str:
-    """A title in kebab case, ASCII only."""
+    """A title in kebab case, ASCII only, shortened to fit a file name."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     if not slug:
         raise DecisionLogError(f"{title!r}: a title needs letters or digits")
-    return slug
+    return shortened(slug)
 
 
 _NYGARD = """# {number}. {title}

@@ -169,8 +169,9 @@ def _pick(row: dict[str, Any], names: tuple[str, ...]) -> Any:
 def _time(text: str, path: Path, line: int) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise DeploymentError(f"{path}:{line}: time {text!r} is not ISO 8601") from None
+    except ValueError as exc:
+        wrong = "has an offset of 24 hours or more" if "offset" in str(exc) else "is not ISO 8601"
+        raise DeploymentError(f"{path}:{line}: time {text!r} {wrong}") from None
     if value.tzinfo is None:
         raise DeploymentError(f"{path}:{line}: time {text!r} has no time zone")
     moment = value.astimezone(dt.UTC)

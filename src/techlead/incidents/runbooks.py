@@ -13,6 +13,7 @@ import yaml
 
 from techlead.config import Settings
 from techlead.decisions.records import RecordError, split_front_matter
+from techlead.decisions.store import shortened
 from techlead.errors import TechleadError
 from techlead.history.cache import atomic_write
 from techlead.inputs.files import decode, folder, read_bytes, read_text
@@ -80,11 +81,11 @@ def _text(front: dict[str, Any], name: str, problems: list[str]) -> str | None:
 
 
 def read_runbook(path: Path) -> Runbook:
-    """A runbook, with the problems lint reports; RunbookError only when unreadable (or a
-    symlink out of the runbook folder)."""
-    data = read_bytes(path, within=path.parent, error=RunbookError)
+    """A runbook, with the problems lint reports. One that cannot be read (a symlink out of the
+    runbook folder, a directory, not UTF-8 text) has that as its problem and nothing else: a
+    bad runbook does not stop the others from being listed, or an incident from opening."""
     try:
-        text = decode(data, path, RunbookError)
+        text = decode(read_bytes(path, within=path.parent, error=RunbookError), path, RunbookError)
     except RunbookError as exc:
         problem = exc.message.removeprefix(f"{path}: ")
         return Runbook(path.stem, path, path.stem, None, None, problems=[problem])
@@ -188,19 +189,12 @@ _Architecture notes, decision records, past incidents._
 """
 
 
-MAX_SLUG = 80  # file names stay far below the 255 bytes file systems allow
-
-
 def runbook_slug(title: str) -> str:
-    """A file name for a title: kebab case, letters of any script kept, at most MAX_SLUG
-    characters (cut at a word)."""
+    """A file name for a title: kebab case, letters of any script kept, shortened to fit."""
     slug = re.sub(r"[^\w]+|_", "-", title.lower()).strip("-")
     if not slug:
         raise RunbookError(f"{title!r}: a title needs letters or digits")
-    if len(slug) > MAX_SLUG:
-        cut = slug[: MAX_SLUG + 1]
-        slug = (cut.rsplit("-", 1)[0] if "-" in cut[MAX_SLUG // 2 :] else cut[:MAX_SLUG]).strip("-")
-    return slug
+    return shortened(slug)
 
 
 def write_runbook(

@@ -33,18 +33,18 @@ def check_depth(value: Any, path: Path, what: str, error: ErrorKind = InputError
     each container once, so shared or cyclic values cost no more than their size)."""
     level, frontier, seen = 0, [value], set[int]()
     while frontier:
-        containers = [
-            v for v in frontier if isinstance(v, dict | list | tuple) and id(v) not in seen
-        ]
+        containers = {
+            id(v): v for v in frontier if isinstance(v, dict | list | tuple) and id(v) not in seen
+        }
         if not containers:
             return
         level += 1
         if level > MAX_DEPTH:
             raise _nested_too_deeply(path, what, error)
-        seen.update(id(v) for v in containers)
+        seen.update(containers)
         frontier = [
             child
-            for container in containers
+            for container in containers.values()
             for child in (container.values() if isinstance(container, dict) else container)
         ]
 
