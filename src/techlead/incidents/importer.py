@@ -80,7 +80,7 @@ def _column(name: str) -> str:
 def _read(
     path: Path, limit: int | None = None
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    raw = read_text(path, limit=limit, error=CsvImportError)
+    raw = read_text(path, limit=limit, error=CsvImportError, nul=True)  # _check names its column
     if not raw.strip():
         raise CsvImportError(f"{path}: empty file")
     try:

@@ -138,9 +138,17 @@ def read_bytes(
     return data
 
 
-def decode(data: bytes, path: Path, error: ErrorKind = InputError, *, newlines: bool = True) -> str:
-    """UTF-8 text, with or without a byte-order mark; a NUL byte is refused (not text).
-    `newlines` turns CRLF and CR into LF, as Python's text files do."""
+def decode(
+    data: bytes,
+    path: Path,
+    error: ErrorKind = InputError,
+    *,
+    newlines: bool = True,
+    nul: bool = False,
+) -> str:
+    """UTF-8 text, with or without a byte-order mark; a NUL byte is refused (not text) unless
+    `nul` (for a reader that names the field holding it). `newlines` turns CRLF and CR into
+    LF, as Python's text files do."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -151,9 +159,9 @@ def decode(data: bytes, path: Path, error: ErrorKind = InputError, *, newlines: 
             f"column {column}, offset {exc.start})",
             hint="save the file as UTF-8",
         ) from None
-    nul = text.find("\0")
-    if nul >= 0:
-        raise error(f"{path}: a NUL byte at line {text.count(chr(10), 0, nul) + 1}: not text")
+    at = -1 if nul else text.find("\0")
+    if at >= 0:
+        raise error(f"{path}: a NUL byte at line {text.count(chr(10), 0, at) + 1}: not text")
     return _newlines(text) if newlines else text
 
 
@@ -169,12 +177,13 @@ def read_text(
     error: ErrorKind = InputError,
     lenient: bool = False,
     newlines: bool = True,
+    nul: bool = False,
 ) -> str:
     """A text file as `read_bytes` opens it, decoded as `decode` does; `lenient` replaces what
     is not UTF-8 instead (for scanning many files for links)."""
     data = read_bytes(path, within=within, limit=limit, error=error)
     if not lenient:
-        return decode(data, path, error, newlines=newlines)
+        return decode(data, path, error, newlines=newlines, nul=nul)
     text = data.decode("utf-8-sig", "replace")
     return _newlines(text) if newlines else text
 

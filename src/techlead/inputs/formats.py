@@ -29,24 +29,20 @@ def _reason(exc: ValueError) -> str:
 
 
 def check_depth(value: Any, path: Path, what: str, error: ErrorKind = InputError) -> None:
-    """Refuse lists and mappings nested more than MAX_DEPTH deep (walked level by level,
-    each container once, so shared or cyclic values cost no more than their size)."""
-    level, frontier, seen = 0, [value], set[int]()
+    """Refuse lists and mappings nested more than MAX_DEPTH deep. `value` is a tree, as the
+    parsers here return (YAML aliases are refused, so nothing is shared); it is walked level by
+    level, without recursion (a cycle ends at the limit)."""
+    level, frontier = 0, [value]
     while frontier:
-        containers = {
-            id(v): v for v in frontier if isinstance(v, dict | list | tuple) and id(v) not in seen
-        }
+        containers = [v for v in frontier if type(v) is dict or type(v) is list]
         if not containers:
             return
         level += 1
         if level > MAX_DEPTH:
             raise _nested_too_deeply(path, what, error)
-        seen.update(containers)
-        frontier = [
-            child
-            for container in containers.values()
-            for child in (container.values() if isinstance(container, dict) else container)
-        ]
+        frontier = []
+        for container in containers:
+            frontier.extend(container.values() if type(container) is dict else container)
 
 
 def parse_toml(text: str, path: Path, error: ErrorKind = InputError) -> dict[str, Any]:

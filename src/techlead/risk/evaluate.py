@@ -294,7 +294,8 @@ def read_features(
             raise EvaluationError(
                 f"{path}: column {names[metric]!r} has {negative} negative values"
             )
-        huge = frame.filter(pl.col(metric) > MAX_METRIC).height  # inf too; NaN is dropped
+        # inf too; NaN (which Polars orders above every number) is left out below instead
+        huge = frame.filter(pl.col(metric).is_not_nan() & (pl.col(metric) > MAX_METRIC)).height
         if huge:
             raise EvaluationError(
                 f"{path}: column {names[metric]!r} has {huge} value{'s' if huge > 1 else ''} "
