@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,6 +17,8 @@ from pydantic import (
 )
 
 from techlead.errors import ConfigError
+from techlead.inputs.files import DEFAULT_LIMIT_MB, MIB, read_text
+from techlead.inputs.formats import parse_toml
 
 CONFIG_FILE = "techlead.toml"
 
@@ -157,6 +159,17 @@ class FileSettings(_Section):
         default_factory=dict,
         description="Kind to gitignore-style patterns of paths of that kind, whatever their name.",
     )
+    max_input_mb: int = Field(
+        default=DEFAULT_LIMIT_MB,
+        ge=1,
+        le=1 << 20,
+        description="Largest file (MiB) an import, deploy log, evidence report or feature "
+        "dataset may be; larger ones are refused before they are read.",
+    )
+
+    @property
+    def max_input_bytes(self) -> int:
+        return self.max_input_mb * MIB
 
     def patterns(self) -> list[str]:
         return [*(DEFAULT_EXCLUDES if self.use_default_excludes else ()), *self.exclude]
@@ -803,14 +816,9 @@ class Settings(_Section):
     server: ServerSettings = Field(default_factory=ServerSettings)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+def _read_toml(path: Path, within: Path | None = None) -> dict[str, Any]:
+    text = read_text(path, within=within, error=ConfigError, newlines=False)
+    return parse_toml(text, path, ConfigError)
 
 
 def _describe(exc: ValidationError) -> str:
@@ -824,11 +832,12 @@ def _describe(exc: ValidationError) -> str:
 def config_file_for(root: Path) -> tuple[Path, dict[str, Any]] | None:
     """The configuration file that applies at `root` and its raw content, if there is one."""
     own = root / CONFIG_FILE
-    if own.is_file():
-        return own, _read_toml(own)
+    if os.path.lexists(own):  # a directory or a dangling link there is an error, not nothing
+        return own, _read_toml(own, root)
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        section = _read_toml(pyproject).get("tool", {}).get("techlead")
+    if os.path.lexists(pyproject):
+        tool = _read_toml(pyproject, root).get("tool")
+        section = tool.get("techlead") if isinstance(tool, dict) else None
         if isinstance(section, dict):
             return pyproject, section
     return None

@@ -69,4 +69,6 @@ def test_a_latin1_log_is_refused_not_silently_replaced(
     log.write_bytes(b"time,version,environment\n2026-01-03T00:00:00+00:00,v1,M\xfcnchen\n")
     assert main(["delivery", "--log", str(log), "-C", str(tagged.root)]) == 2
     err = capsys.readouterr().err
-    assert err.splitlines()[0] == f"error: {log}:2: not UTF-8 text (byte 55)"
+    assert err.splitlines()[0] == (
+        f"error: {log}: not UTF-8 text (byte 0xfc at line 2, column 31, offset 55)"
+    )

@@ -159,7 +159,7 @@ def test_forecasts_fall_back_to_git_history_without_a_tracker(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["plan", "import", "missing.csv"], "missing.csv: cannot read"),
+        (["plan", "import", "missing.csv"], "missing.csv: no such file"),
         (["plan", "import", "x.csv", "--format", "trello"], "--format 'trello'"),
         (["plan", "forecast", "when", "-n", "3", "--start", "tomorrow"], "--start 'tomorrow'"),
         (["plan", "forecast", "when", "-n", "3", "--split", "2-1"], "--split '2-1'"),

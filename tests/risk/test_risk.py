@@ -205,7 +205,7 @@ def test_what_a_first_trial_found_in_evaluate(
     assert main(["risk", "evaluate", "--features", str(negative), "-q"]) == 2
     assert "column 'lt' has 1 negative values" in capsys.readouterr().err
     assert main(["risk", "evaluate", "--features", str(tmp_path), "-q"]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "is a directory, not a file" in capsys.readouterr().err  # issue 21: not "no such file"
     clean = tmp_path / "clean.csv"
     cleaned = [",".join(c if i != 3 else "0" for i, c in enumerate(r.split(","))) for r in rows]
     clean.write_text("\n".join([header, *cleaned]) + "\n")  # column 3 is the label

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,8 @@ from techlead.decisions.records import Decision
 from techlead.decisions.rules import BoundRule, DependencyRule, FilesRule, rules_of
 from techlead.errors import ConfigError
 from techlead.history.git import Repository, run_git
+from techlead.inputs.files import read_text
+from techlead.inputs.formats import parse_toml
 
 REQUIREMENT_FILES = (
     "requirements*.txt",
@@ -213,16 +214,10 @@ def _declarations(root: Path, files: list[str]) -> list[tuple[str, int | None, s
     found: list[tuple[str, int | None, str, str]] = []
     for name in files:
         path = root / name
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            raise RuleError(f"{path}: cannot read: {exc.strerror}") from None
+        text = read_text(path, within=root, error=RuleError, lenient=True)
         lines = text.splitlines()
         if path.name == "pyproject.toml":
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
-                raise RuleError(f"{path}: not valid TOML: {exc}") from None
+            data = parse_toml(text, path, RuleError)
             used: dict[str, int] = {}
             for table, item in _declared_in_pyproject(data):
                 package = _requirement_name(item)

@@ -16,7 +16,13 @@ from techlead.config import load_settings
 from techlead.decisions.check import Violation, check_log
 from techlead.decisions.frozen import baseline_path, frozen_in, shown
 from techlead.decisions.lint import lint_log
-from techlead.decisions.matrix import load_matrix, matrix_template, ranking, sensitivity
+from techlead.decisions.matrix import (
+    Matrix,
+    load_matrix,
+    matrix_template,
+    ranking,
+    sensitivity,
+)
 from techlead.decisions.records import STANDARD_STATUSES, Decision
 from techlead.decisions.renumber import renumber
 from techlead.decisions.report import compare, frame, identity, sarif, write_baseline
@@ -425,6 +431,12 @@ def _matrix_path(directory: Path, name: str) -> Path:
     return directory / "matrices" / f"{slugify(name)}.toml"
 
 
+def _load_matrix(directory: Path, name: str) -> Matrix:
+    """A matrix file given on the command line as it is, one by title inside the log."""
+    path = _matrix_path(directory, name)
+    return load_matrix(path, None if path == Path(name) else directory)
+
+
 def _criterion(spec: str) -> tuple[str, float]:
     name, _, weight = spec.rpartition(":")
     try:
@@ -477,7 +489,7 @@ def decide_show_command(
 ) -> None:
     """Rank the options and show how far each weight must move to change the winner."""
     directory, _ = _log(ctx, repo)
-    loaded = load_matrix(_matrix_path(directory, matrix))
+    loaded = _load_matrix(directory, matrix)
     ranked = ranking(loaded)
     moves = sensitivity(loaded)
     if output is OutputFormat.json:

@@ -16,6 +16,7 @@ from techlead.decisions.records import Decision
 from techlead.decisions.report import BaselineError, Checked, compare, read_baseline
 from techlead.decisions.rules import BoundRule
 from techlead.history.git import Repository
+from techlead.inputs.files import inside
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,17 @@ def baseline_path(root: Path, settings: Settings, given: Path | None = None) -> 
     configured = settings.decisions.baseline
     if configured is None:
         return None
-    return configured if configured.is_absolute() else root / configured
+    if configured.is_absolute():
+        return configured
+    path = root / configured
+    try:
+        inside(path, root, BaselineError)
+    except BaselineError:
+        raise BaselineError(
+            f"[decisions] baseline {configured}: refused: it leads outside the repository {root}",
+            hint="name a file inside the repository, or an absolute path",
+        ) from None
+    return path
 
 
 def frozen_in(path: Path, configured: bool) -> set[tuple[str, str]]:

@@ -21,12 +21,12 @@ An option's score is its weighted mean, on the same 1-5 scale.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from techlead.errors import TechleadError
+from techlead.inputs.files import read_text
+from techlead.inputs.formats import parse_toml
 
 
 class MatrixError(TechleadError):
@@ -76,14 +76,10 @@ def _fail(path: Path, what: str) -> MatrixError:
     return MatrixError(f"{path}: {what}")
 
 
-def load_matrix(path: Path) -> Matrix:
-    """Read and validate a matrix file."""
-    try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _fail(path, f"cannot read: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise _fail(path, f"invalid TOML: {exc}") from exc
+def load_matrix(path: Path, within: Path | None = None) -> Matrix:
+    """Read and validate a matrix file (one inside `within`, when given)."""
+    text = read_text(path, within=within, error=MatrixError, newlines=False)
+    raw = parse_toml(text, path, MatrixError)
     options = raw.get("options")
     if (
         not isinstance(options, list)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from techlead.errors import TechleadError
+from techlead.inputs.files import read_text
+from techlead.inputs.formats import parse_yaml
 
 FILE_NAME = re.compile(r"^(\d{4})-([a-z0-9][a-z0-9-]*)\.md$")
 STANDARD_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
@@ -67,19 +67,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
     end = text.find("\n---", 4)
     if end < 0:
         raise RecordError(f"{path}: front matter opened with --- is never closed")
-    raw = text[4:end]
-    try:
-        front = yaml.safe_load(raw) or {}
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        problem = getattr(exc, "problem", None)
-        where = f"line {line + 2}" if line is not None else ""
-        detail = ": ".join(part for part in (where, problem) if part)
-        raise RecordError(
-            f"{path}: front matter is not valid YAML" + (f" ({detail})" if detail else "")
-        ) from exc
-    except ValueError as exc:  # a well-formed but impossible value, such as 2026-02-30
-        raise RecordError(f"{path}: front matter has an impossible value: {exc}") from None
+    front = parse_yaml(text[4:end], path, "front matter", 2, RecordError) or {}
     if not isinstance(front, dict):
         raise RecordError(f"{path}: front matter must be a mapping of fields")
     body_start = text.find("\n", end + 1)
@@ -128,10 +116,7 @@ def parse_record(path: Path) -> Decision:
     match = FILE_NAME.match(path.name)
     if match is None:
         raise RecordError(f"{path}: not named NNNN-title-in-kebab-case.md")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RecordError(f"{path}: cannot read: {exc}") from exc
+    text = read_text(path, within=path.parent, error=RecordError)
     front, body, _ = split_front_matter(text, path)
     number = int(match.group(1))
     title = _title(body, path)

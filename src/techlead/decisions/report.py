@@ -14,6 +14,8 @@ from techlead.decisions.check import Violation
 from techlead.decisions.rules import BoundRule
 from techlead.errors import TechleadError
 from techlead.history.cache import atomic_write
+from techlead.inputs.files import read_text
+from techlead.inputs.formats import parse_json
 from techlead.output import sarif_log
 
 BASELINE_FORMAT = 1
@@ -37,12 +39,7 @@ def identity(violation: Violation) -> tuple[str, str]:
 
 def read_baseline(path: Path) -> set[tuple[str, str]]:
     """The (rule, key) pairs a baseline file freezes."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BaselineError(f"{path}: cannot read baseline: {exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"{path}: not a JSON baseline: {exc}") from None
+    data = parse_json(read_text(path, error=BaselineError), path, "a JSON baseline", BaselineError)
     if not isinstance(data, dict) or data.get("format") != BASELINE_FORMAT:
         raise BaselineError(f"{path}: not a techlead baseline (format {BASELINE_FORMAT})")
     entries = data.get("violations")

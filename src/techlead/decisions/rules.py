@@ -143,6 +143,8 @@ class FilesRule(_Rule):
     @field_validator("since", mode="before")
     @classmethod
     def _date_as_text(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\0" in value:
+            raise ValueError("holds a NUL byte; give a date (YYYY-MM-DD) or a revision")
         return value.isoformat() if isinstance(value, dt.date) else value
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from datetime import date
@@ -19,6 +20,7 @@ from techlead.decisions.records import (
     split_front_matter,
 )
 from techlead.errors import TechleadError
+from techlead.inputs.files import folder, inside, read_text
 
 
 class DecisionLogError(TechleadError):
@@ -26,15 +28,22 @@ class DecisionLogError(TechleadError):
 
 
 def decision_directory(root: Path, configured: Path | None = None) -> Path:
-    """`.adr-dir` (adr-tools' convention) if present, else the configured one, else docs/adr."""
+    """`.adr-dir` (adr-tools' convention) if present, else the configured one, else docs/adr.
+    A folder `.adr-dir` or a relative setting names must be inside the repository."""
     marker = root / ".adr-dir"
-    if marker.is_file():
-        named = marker.read_text(encoding="utf-8").strip()
+    if os.path.lexists(marker):
+        named = read_text(marker, within=root, error=DecisionLogError).strip()
         if named:
-            return root / named
-    if configured is not None:
-        return configured if configured.is_absolute() else root / configured
-    return root / "docs" / "adr"
+            path = root / named
+            try:
+                inside(path, root, DecisionLogError)
+            except DecisionLogError:
+                raise DecisionLogError(
+                    f"{marker}: names {named!r}, outside the repository {root}",
+                    hint="name the decision log's folder relative to the repository",
+                ) from None
+            return path
+    return folder(root, configured or Path("docs/adr"), "[decisions] directory", DecisionLogError)
 
 
 def load_decisions(directory: Path) -> list[Decision]:
@@ -61,13 +70,27 @@ def find(decisions: list[Decision], number: int) -> Decision:
     return matches[0]
 
 
+# With a number before and a suffix after, a file name stays under the 255 bytes file systems
+# allow (a 300-character title failed with "File name too long").
+MAX_SLUG_BYTES = 200
+
+
+def shortened(slug: str) -> str:
+    """`slug` cut at a hyphen to at most MAX_SLUG_BYTES bytes of UTF-8."""
+    data = slug.encode()
+    if len(data) <= MAX_SLUG_BYTES:
+        return slug
+    head = data[: MAX_SLUG_BYTES + 1].decode("utf-8", "ignore").rpartition("-")[0].strip("-")
+    return head or data[:MAX_SLUG_BYTES].decode("utf-8", "ignore")
+
+
 def slugify(title: str) -> str:
-    """A title in kebab case, ASCII only."""
+    """A title in kebab case, ASCII only, shortened to fit a file name."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     if not slug:
         raise DecisionLogError(f"{title!r}: a title needs letters or digits")
-    return slug
+    return shortened(slug)
 
 
 _NYGARD = """# {number}. {title}

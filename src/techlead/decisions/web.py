@@ -140,7 +140,7 @@ async def decision_page(
     request: Request, ev: EvidenceDependency, number: RecordNumber
 ) -> HTMLResponse:
     record = _record(ev, number)
-    body = record.path.read_text(encoding="utf-8", errors="replace")
+    body = record.text  # as read when the log was loaded: inside the log's folder, UTF-8
     if body.startswith("---"):
         body = body.split("\n---", 1)[-1].split("\n", 1)[-1]
     return page(
@@ -155,4 +155,4 @@ async def decision_page(
 @twins.get("/decisions/{number}", tags=["decisions"], summary="One decision record")
 async def decision_api(ev: EvidenceDependency, number: RecordNumber) -> Response:
     record = _record(ev, number)
-    return api({**_row(record), "text": record.path.read_text(encoding="utf-8", errors="replace")})
+    return api({**_row(record), "text": record.text})

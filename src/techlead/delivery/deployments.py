@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,8 @@ from techlead.errors import TechleadError
 from techlead.history.git import Repository, commit_of
 from techlead.history.scan import History
 from techlead.history.tags import ReleaseTags, release_tags
+from techlead.inputs.files import read_text
+from techlead.inputs.formats import parse_json
 
 
 class DeploymentError(TechleadError):
@@ -57,7 +58,7 @@ def find_deployments(
     else `[release] tag_pattern`, else detected); an error when there are none."""
     if log is not None:
         chosen = environment or history.settings.delivery.environment
-        found = from_log(log, history.repo, chosen)
+        found = from_log(log, history.repo, chosen, history.settings.files.max_input_bytes)
         if not found:
             raise DeploymentError(
                 f"no deployments in {log}" + (f" for environment {chosen!r}" if chosen else ""),
@@ -90,19 +91,16 @@ _STATUS = ("status", "state", "result")
 _FAILED = {"failure", "failed", "error", "rolled_back", "rollback", "inactive"}
 
 
-def from_log(path: Path, repo: Repository, environment: str | None) -> list[Deployment]:
+def from_log(
+    path: Path, repo: Repository, environment: str | None, limit: int | None = None
+) -> list[Deployment]:
     """A deploy log: CSV (a header row) or JSON (a list of objects, or GitHub's deployments
     list), with a time, a commit or version (a tag, branch or id git knows), optionally an
     environment and a status."""
-    if not path.is_file():
-        raise DeploymentError(f"{path}: no such file")
-    text = _decoded(path)
+    text = read_text(path, limit=limit, error=DeploymentError, newlines=False)
     rows: list[tuple[int, dict[str, Any]]]
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise DeploymentError(f"{path}: not JSON ({exc})") from None
+        data = parse_json(text, path, "JSON", DeploymentError)
         if isinstance(data, dict):
             data = data.get("deployments", data.get("items"))
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -138,18 +136,6 @@ def from_log(path: Path, repo: Repository, environment: str | None) -> list[Depl
     return sorted(unique.values(), key=lambda d: (d.at, d.name))
 
 
-def _decoded(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DeploymentError(
-            f"{path}:{line}: not UTF-8 text (byte {exc.start})",
-            hint="save the log as UTF-8 (iconv -f latin1 -t utf-8 converts a latin-1 one)",
-        ) from None
-
-
 def _csv_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     """(line, {column: value}) of each row of a CSV deploy log."""
     try:
@@ -178,8 +164,9 @@ def _pick(row: dict[str, Any], names: tuple[str, ...]) -> Any:
 def _time(text: str, path: Path, line: int) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise DeploymentError(f"{path}:{line}: time {text!r} is not ISO 8601") from None
+    except ValueError as exc:
+        wrong = "has an offset of 24 hours or more" if "offset" in str(exc) else "is not ISO 8601"
+        raise DeploymentError(f"{path}:{line}: time {text!r} {wrong}") from None
     if value.tzinfo is None:
         raise DeploymentError(f"{path}:{line}: time {text!r} has no time zone")
     moment = value.astimezone(dt.UTC)

@@ -106,10 +106,10 @@ def stale_command(
 def _reviews_due(root: Path, settings: Settings, today: dt.date) -> pl.DataFrame:
     """Runbooks past their review period and decision records past their review-by date."""
     from techlead.decisions.store import decision_directory, load_decisions
-    from techlead.incidents.runbooks import load_runbooks
+    from techlead.incidents.runbooks import load_runbooks, runbook_directory
 
     rows: list[tuple[str, str, str]] = []
-    runbooks = root / settings.runbooks.directory
+    runbooks = runbook_directory(root, settings)
     if runbooks.is_dir():
         for book in load_runbooks(runbooks):
             if book.stale(today, settings.runbooks.review_days):

@@ -19,6 +19,8 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
+from techlead.inputs.files import is_regular_file, read_text
+
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HTML_ANCHOR = re.compile(r"""<a\s[^>]*(?:name|id)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _markdown = MarkdownIt("commonmark").enable("table")
@@ -45,7 +47,7 @@ def documentation_files(root: Path, tracked: list[str]) -> list[str]:
         for path in tracked
         if path.lower().endswith(MARKDOWN + RESTRUCTURED_TEXT)
         and not _VENDORED.search(path)
-        and (root / path).is_file()
+        and is_regular_file(root / path, within=root)  # a symlink out of it is not read
     )
 
 
@@ -72,7 +74,7 @@ def _inline_text(token: object) -> str:
 @cache
 def _parsed(path: Path) -> tuple[list[tuple[int, str]], frozenset[str]]:
     """A document's links (line, target) and anchors."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_text(path, lenient=True)  # inside the repository: see documentation_files
     tokens = _markdown.parse(text)
     lines = text.splitlines()
     links: list[tuple[int, str]] = []

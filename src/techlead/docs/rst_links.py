@@ -21,6 +21,8 @@ from pathlib import Path, PurePosixPath
 from techlead.docs.links import BrokenLink
 from techlead.docs.rst import RstDocument, label_name, read_rst
 from techlead.docs.sphinx_project import SphinxProject, project_of, sphinx_projects
+from techlead.errors import TechleadError
+from techlead.inputs.files import read_text, scanned_text
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _PY_LABEL = re.compile(r"^[ \t]*\.\. _([^:`\n][^:\n]*):[ \t]*$", re.MULTILINE)
@@ -30,9 +32,9 @@ _BUILT_IN_LABELS = frozenset({"genindex", "modindex", "py-modindex", "search"})
 
 @cache
 def parsed_rst(path: Path) -> RstDocument:
-    try:
-        return read_rst(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:  # tracked, but gone from the working tree
+    try:  # a document documentation_files chose: a regular file inside the repository
+        return read_rst(read_text(path, lenient=True))
+    except TechleadError:  # tracked, but gone from the working tree
         return RstDocument()
 
 
@@ -41,11 +43,8 @@ def _python_labels(root: Path, tracked: list[str]) -> set[str]:
     found: set[str] = set()
     for path in tracked:
         if path.endswith(".py"):
-            try:
-                text = (root / path).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            if ".. _" in text:
+            text = scanned_text(root / path, root)
+            if text is not None and ".. _" in text:
                 found.update(label_name(label) for label in _PY_LABEL.findall(text))
     return found
 

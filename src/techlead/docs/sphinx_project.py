@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from techlead.inputs.files import scanned_text
+
 _SPHINX_NAMES = {"extensions", "project", "master_doc", "root_doc", "html_theme"}
 
 
@@ -64,9 +66,8 @@ def _suffixes(value: object) -> tuple[str, ...]:
 
 def read_project(root: Path, conf: str) -> SphinxProject | None:
     """The Sphinx project whose `conf.py` is `conf`; None when it is not a Sphinx one."""
-    try:
-        text = (root / conf).read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = scanned_text(root / conf, root)
+    if text is None:
         return None
     try:
         values = _assignments(ast.parse(text))

@@ -24,6 +24,7 @@ import polars as pl
 from markdown_it import MarkdownIt
 
 from techlead.docs.rst import AUTODOC_DIRECTIVES, CodeReference, read_rst
+from techlead.inputs.files import scanned_text
 
 _PATHLIKE = re.compile(r"^[\w.\-/]+\.[A-Za-z0-9]{1,8}$|^[\w.\-]+/[\w.\-/]*$")
 _MODULE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
@@ -164,9 +165,8 @@ def _code(root: Path, tracked: list[str], ever: set[str]) -> _Code:
     for path in tracked:
         if not path.endswith(".py"):
             continue
-        try:
-            text = (root / path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = scanned_text(root / path, root)
+        if text is None:
             continue
         names = {name for name in _DEFINED.findall(text) if not name.startswith("__")}
         defined[path] = names
@@ -253,7 +253,7 @@ def stale_documents(
         since = last_change.get(document)
         if since is None:
             continue  # never committed: nothing to compare with
-        text = (root / document).read_text(encoding="utf-8", errors="replace")
+        text = scanned_text(root / document, root) or ""
         files, broken = _references(document, text, code)
         moved = (
             changes.filter(pl.col("path").is_in(list(files)), pl.col("author_time") > since)

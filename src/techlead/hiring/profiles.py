@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from techlead.config import CompetencySettings, RoleSettings, Settings, StagePlan, check_names
 from techlead.decisions.records import RecordError, split_front_matter
 from techlead.errors import ConfigError, TechleadError
+from techlead.inputs.files import folder, read_text
 
 STARTER = Path(__file__).parent / "starter"
 DEFAULT_DIRECTORY = Path("docs/hiring")
@@ -127,14 +128,12 @@ def _described(path: Path, exc: ValidationError) -> str:
     return f"{path}: {where}: {message}"
 
 
-def _read(path: Path) -> tuple[dict[str, Any], str]:
+def _read(path: Path, directory: Path) -> tuple[dict[str, Any], str]:
+    text = read_text(path, within=directory, error=ConfigError)
     try:
-        text = path.read_text(encoding="utf-8")
         front, body, _ = split_front_matter(text, path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
     except RecordError as exc:
-        raise ConfigError(str(exc)) from exc
+        raise ConfigError(exc.message) from exc
     if not text.strip():
         raise ConfigError(f"{path}: empty file (front matter between --- lines, then the text)")
     return front, body.strip()
@@ -189,7 +188,7 @@ M = TypeVar("M", bound=BaseModel)
 def _definitions(directory: Path, kind: str, model: type[M]) -> Iterator[tuple[str, M, str]]:
     """Each Markdown file of `kind`: its name, its front matter checked by `model`, its text."""
     for path in _files(directory, kind):
-        front, body = _read(path)
+        front, body = _read(path, directory)
         try:
             given = model.model_validate(front)
         except ValidationError as exc:
@@ -228,10 +227,8 @@ def _question(name: str, given: QuestionFront, body: str) -> Question:
 
 
 def hiring_directory(root: Path, settings: Settings) -> Path:
-    configured = settings.hiring.directory
-    if configured is None:
-        return root / DEFAULT_DIRECTORY
-    return configured if configured.is_absolute() else root / configured
+    chosen = settings.hiring.directory or Path(DEFAULT_DIRECTORY)
+    return folder(root, chosen, "[hiring] directory", ConfigError)
 
 
 def load_matrix(root: Path, settings: Settings) -> Matrix:

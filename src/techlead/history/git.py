@@ -44,6 +44,9 @@ def git_executable() -> str:
 
 def git_command(repo_path: Path, *args: str) -> list[str]:
     """The argv that runs `git args` in `repo_path` with techlead's fixed options."""
+    held = next((arg for arg in args if "\0" in arg), None)
+    if held is not None:  # the OS refuses it; say which argument instead of a traceback
+        raise GitError(f"git {args[0]}: {held!r} holds a NUL byte, which no revision or path does")
     return [git_executable(), "-C", str(repo_path), *_GIT_OPTIONS, *args]
 
 
@@ -156,6 +159,8 @@ def lines_added(repo: Repository, base: str, head: str) -> dict[str, set[int]]:
 
 def commit_of(repo: Repository, revision: str) -> str | None:
     """The commit id a revision (id, prefix, tag, branch, HEAD~2, ...) names; None if none."""
+    if "\0" in revision:
+        return None
     found = run_git(
         repo.root, ["rev-parse", "--verify", "-q", f"{revision}^{{commit}}"], check=False
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -114,7 +115,7 @@ def keep_out_of_git(repo: Repository, directory: Path) -> None:
     top = repo.root / ".techlead"
     if not repo.is_bare and top in directory.parents:
         ignore = top / ".gitignore"
-        if not ignore.exists():
+        if not os.path.lexists(ignore):  # a committed symlink there is not written through
             ignore.write_text("*\n", encoding="utf-8")
 
 

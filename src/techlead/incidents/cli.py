@@ -22,6 +22,8 @@ from techlead.incidents.runbooks import (
     for_service,
     load_runbooks,
     mark_reviewed,
+    runbook_directory,
+    runbook_text,
     write_runbook,
 )
 from techlead.incidents.times import duration, optional_time, parse_date, parse_since, show
@@ -72,9 +74,7 @@ def open_command(
 
     with opened_store(ctx, repo) as (root, settings, store):
         level = service.check_severity(severity, settings.incidents.severities)
-        books = (
-            for_service(root / settings.runbooks.directory, service_name) if service_name else []
-        )
+        books = for_service(runbook_directory(root, settings), service_name) if service_name else []
         incident = service.open_incident(
             store,
             title,
@@ -210,7 +210,7 @@ def link_command(
             title = verify_adr(root, settings, given)
             targets.append(("adr", title.split(" ", 1)[0], title))
         for given in runbook or []:
-            book = find_runbook(root / settings.runbooks.directory, given)
+            book = find_runbook(runbook_directory(root, settings), given)
             targets.append(("runbook", book.name, book.title))
         targets.extend(("incident", given, given) for given in other or [])
         for kind, target, label in targets:
@@ -518,11 +518,13 @@ def import_command(
     """Import incidents from a CSV export; re-importing updates them (all rows or none)."""
     from techlead.incidents import service
     from techlead.incidents.importer import import_csv
+    from techlead.inputs.files import check_file
 
-    if not file.is_file():
-        raise service.IncidentError(f"{file}: no such file")
+    check_file(file, error=service.IncidentError)  # before the record store is opened
     with opened_store(ctx, repo) as (_, settings, store):
-        done = import_csv(store, file, settings.incidents.severities)
+        done = import_csv(
+            store, file, settings.incidents.severities, settings.files.max_input_bytes
+        )
     noun = "incident" if done.added == 1 else "incidents"
     terminal.stdout.print(
         f"{file}: {done.added} {noun} added, {done.updated} updated, {done.unchanged} unchanged"
@@ -541,22 +543,19 @@ def postmortem_command(
 
     with opened_store(ctx, repo) as (root, settings, store):
         view = service.get(store, _id(incident))
-        existing = root / view.incident.postmortem_path if view.incident.postmortem_path else None
-        missing_file = existing is not None and not existing.is_file()
+        existing = service.postmortem_file(view.incident, root)
         directory = (root / settings.incidents.postmortem_directory).resolve()
         if not directory.is_relative_to(root.resolve()):
             raise service.IncidentError(
                 f"incidents.postmortem_directory {settings.incidents.postmortem_directory}: "
                 f"outside the repository {root}; post-mortems are kept with the code"
             )
-        path, content, missing = write_postmortem(
-            view, settings.incidents.severities, directory, existing
+        path, content, missing, refreshed = write_postmortem(
+            view, settings.incidents.severities, directory, existing, root
         )
         relative = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         service.set_postmortem(store, view.incident.id, relative, content)
-    verb = (
-        "refreshed" if existing is not None and existing == path and not missing_file else "wrote"
-    )
+    verb = "refreshed" if refreshed else "wrote"
     terminal.stdout.print(f"{verb} {relative}")
     for name in missing:
         terminal.stderr.print(f"note: the {name} block's markers were removed; left as it is")
@@ -647,7 +646,7 @@ def _runbook_settings(ctx: typer.Context, repo: Path) -> tuple[Path, Path, int]:
     obj: dict[str, Any] = ctx.obj or {}
     root = open_repository(repo).root
     settings = load_settings(root, obj.get("config"))
-    return root, root / settings.runbooks.directory, settings.runbooks.review_days
+    return root, runbook_directory(root, settings), settings.runbooks.review_days
 
 
 @runbook_app.command("new")
@@ -723,8 +722,7 @@ def runbook_show_command(
 ) -> None:
     """Print a runbook."""
     _, directory, _ = _runbook_settings(ctx, repo)
-    book = find_runbook(directory, name)
-    text = book.path.read_text(encoding="utf-8")
+    text = runbook_text(find_runbook(directory, name))
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 

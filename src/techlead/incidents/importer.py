@@ -43,6 +43,7 @@ from techlead.incidents.service import (
     search_text,
 )
 from techlead.incidents.times import TimeError, now, parse_time
+from techlead.inputs.files import read_text
 from techlead.store.database import Store
 from techlead.store.models import Incident, Role, TimelineEntry
 
@@ -92,11 +93,10 @@ def _column(name: str) -> str:
     return re.sub(r"_at$", "", key)
 
 
-def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CsvImportError(f"{path}: cannot read: {exc}") from None
+def _read(
+    path: Path, limit: int | None = None
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    raw = read_text(path, limit=limit, error=CsvImportError, nul=True)  # _check names its column
     if not raw.strip():
         raise CsvImportError(f"{path}: empty file")
     try:
@@ -210,9 +210,12 @@ class ImportSummary:
     unchanged: int
 
 
-def import_csv(store: Store, path: Path, severities: dict[str, Severity]) -> ImportSummary:
-    """Import every row (all or nothing), with a few statements for all rows."""
-    _, records = _read(path)
+def import_csv(
+    store: Store, path: Path, severities: dict[str, Severity], limit: int | None = None
+) -> ImportSummary:
+    """Import every row of a file of at most `limit` bytes (all or nothing), with a few
+    statements for all rows."""
+    _, records = _read(path, limit)
     rows = [_check(path, line, record, severities) for line, record in records]
     _refuse_repeated(path, rows)
     recorded = now()

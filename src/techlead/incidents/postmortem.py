@@ -9,6 +9,7 @@ around them stays as it is.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from techlead.history.cache import atomic_write
 from techlead.incidents.service import IncidentError, IncidentView
 from techlead.incidents.template import PROMPTS
 from techlead.incidents.times import duration, show
+from techlead.inputs.files import read_text
 
 BLOCKS = ("facts", "timeline", "actions")
 _BLOCK = re.compile(
@@ -185,19 +187,46 @@ status: draft
 """
 
 
-def write_postmortem(
-    view: IncidentView, severities: dict[str, Severity], directory: Path, existing: Path | None
-) -> tuple[Path, str, list[str]]:
-    """Write a new draft, or refresh the generated blocks of an existing one.
+def _check_markers(path: Path, content: str) -> None:
+    """Each generated block once, begun and ended: a copied or half-deleted pair of markers
+    would leave a stray marker behind or swallow what people wrote between two blocks."""
+    for name in BLOCKS:
+        for marker in (f"<!-- techlead:begin {name} -->", f"<!-- techlead:end {name} -->"):
+            lines = [n for n, line in enumerate(content.splitlines(), 1) if marker in line]
+            if len(lines) > 1:
+                raise IncidentError(
+                    f"{path}: {marker} is there {len(lines)} times (lines "
+                    f"{', '.join(map(str, lines))}); keep one begin and end pair per block",
+                    hint="delete the copy, then run the command again",
+                )
+        begun = f"<!-- techlead:begin {name} -->" in content
+        if begun != (f"<!-- techlead:end {name} -->" in content):
+            which = "end" if begun else "begin"
+            raise IncidentError(
+                f"{path}: the {name} block has no {which} marker; restore it or delete the other"
+            )
 
-    Returns the path, the new content, and the names of blocks that could not be refreshed
-    because their markers were removed.
+
+def write_postmortem(
+    view: IncidentView,
+    severities: dict[str, Severity],
+    directory: Path,
+    existing: Path | None,
+    root: Path,
+) -> tuple[Path, str, list[str], bool]:
+    """Write a new draft, or refresh the generated blocks of an existing one (the one the
+    incident names, else one already at the draft's name).
+
+    Returns the path, the new content, the names of blocks that could not be refreshed
+    because their markers were removed, and whether a file was refreshed. A file that is not
+    a regular file inside `root` is refused, never read or replaced.
     """
-    if existing is not None and existing.is_file():
-        try:
-            content = existing.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise IncidentError(f"{existing}: not UTF-8 text; fix the file and run again") from None
+    if existing is None or not os.path.lexists(existing):
+        candidate = directory / postmortem_name(view)
+        existing = candidate if os.path.lexists(candidate) else None
+    if existing is not None:
+        content = read_text(existing, within=root, error=IncidentError)
+        _check_markers(existing, content)
         fresh = _blocks(view, severities)
         seen: set[str] = set()
 
@@ -218,4 +247,4 @@ def write_postmortem(
         missing = []
     text = content
     atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
-    return path, content, missing
+    return path, content, missing, existing is not None

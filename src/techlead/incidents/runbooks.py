@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,9 +11,12 @@ from typing import Any
 
 import yaml
 
+from techlead.config import Settings
 from techlead.decisions.records import RecordError, split_front_matter
+from techlead.decisions.store import shortened
 from techlead.errors import TechleadError
 from techlead.history.cache import atomic_write
+from techlead.inputs.files import decode, folder, read_bytes, read_text
 
 REQUIRED = ("service", "owner", "last-reviewed")
 KNOWN = frozenset({*REQUIRED, "alerts", "title", "tags"})
@@ -64,14 +68,27 @@ def _reviewed(value: Any, problems: list[str]) -> dt.date | None:
     return day
 
 
+def _text(front: dict[str, Any], name: str, problems: list[str]) -> str | None:
+    """A front-matter field that must be one value (a name), not a list or a mapping."""
+    value = front.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, list | dict):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        problems.append(f"front matter field {name!r} must be one value, not {kind}")
+        return None
+    return str(value)
+
+
 def read_runbook(path: Path) -> Runbook:
-    """A runbook, with the problems lint reports; RunbookError only when unreadable."""
+    """A runbook, with the problems lint reports. One that cannot be read (a symlink out of the
+    runbook folder, a directory, not UTF-8 text) has that as its problem and nothing else: a
+    bad runbook does not stop the others from being listed, or an incident from opening."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RunbookError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        return Runbook(path.stem, path, path.stem, None, None, problems=["not UTF-8 text"])
+        text = decode(read_bytes(path, within=path.parent, error=RunbookError), path, RunbookError)
+    except RunbookError as exc:
+        problem = exc.message.removeprefix(f"{path}: ")
+        return Runbook(path.stem, path, path.stem, None, None, problems=[problem])
     problems: list[str] = []
     try:
         front, body, _ = split_front_matter(text, path)
@@ -85,22 +102,33 @@ def read_runbook(path: Path) -> Runbook:
             problems.append(f"front matter field {name!r} is missing")
     problems.extend(f"unknown front matter field {name!r}" for name in front if name not in KNOWN)
     alerts: Any = front.get("alerts") or []
-    if not isinstance(alerts, list):
-        problems.append("front matter field 'alerts' must be a list")
+    if not isinstance(alerts, list) or any(isinstance(a, list | dict) for a in alerts):
+        problems.append("front matter field 'alerts' must be a list of alert names")
         alerts = []
+    service, owner = _text(front, "service", problems), _text(front, "owner", problems)
     reviewed = _reviewed(front.get("last-reviewed"), problems)
     if not re.search(r"^#\s", body, re.MULTILINE):
         problems.append("no title (a first-level '# ' heading)")
     return Runbook(
         name=path.stem,
         path=path,
-        title=str(front.get("title") or _title(body, path.stem)),
-        service=str(front["service"]) if front.get("service") else None,
-        owner=str(front["owner"]) if front.get("owner") else None,
+        title=_text(front, "title", problems) or _title(body, path.stem),
+        service=service,
+        owner=owner,
         alerts=[str(alert) for alert in alerts],
         last_reviewed=reviewed,
         problems=problems,
     )
+
+
+def runbook_text(book: Runbook) -> str:
+    """The runbook's file as text (for show); what lint calls unreadable is an error here."""
+    return read_text(book.path, within=book.path.parent, error=RunbookError)
+
+
+def runbook_directory(root: Path, settings: Settings) -> Path:
+    """`[runbooks] directory`: inside the repository, or an absolute path as configured."""
+    return folder(root, settings.runbooks.directory, "[runbooks] directory", RunbookError)
 
 
 def load_runbooks(directory: Path) -> list[Runbook]:
@@ -162,18 +190,18 @@ _Architecture notes, decision records, past incidents._
 
 
 def runbook_slug(title: str) -> str:
-    """A file name for a title: kebab case, letters of any script kept."""
+    """A file name for a title: kebab case, letters of any script kept, shortened to fit."""
     slug = re.sub(r"[^\w]+|_", "-", title.lower()).strip("-")
     if not slug:
         raise RunbookError(f"{title!r}: a title needs letters or digits")
-    return slug
+    return shortened(slug)
 
 
 def write_runbook(
     directory: Path, title: str, service: str, owner: str, alerts: list[str], today: dt.date
 ) -> Path:
     path = directory / f"{runbook_slug(title)}.md"
-    if path.exists():
+    if os.path.lexists(path):
         raise RunbookError(f"{path}: already exists")
     directory.mkdir(parents=True, exist_ok=True)
     front = {"service": service, "owner": owner, "alerts": alerts, "last-reviewed": today}
@@ -186,12 +214,22 @@ def write_runbook(
 
 
 def mark_reviewed(book: Runbook, today: dt.date) -> None:
-    """Set `last-reviewed` to today, changing only that line."""
-    text = book.path.read_text(encoding="utf-8")
+    """Set `last-reviewed` to today, changing only that line of the front matter; a runbook
+    whose front matter is missing or broken is refused, not rewritten."""
+    text = runbook_text(book)
+    if not text.startswith("---\n"):
+        raise RunbookError(f"{book.path}: no front matter to record the review in")
+    try:
+        split_front_matter(text, book.path)
+    except RecordError as exc:
+        raise RunbookError(
+            exc.message, hint="fix the front matter, then record the review"
+        ) from None
+    end = text.find("\n---", 4) + 1
+    front, rest = text[:end], text[end:]
     line = f"last-reviewed: {today.isoformat()}"
-    updated, count = re.subn(r"^last-reviewed:.*$", line, text, count=1, flags=re.MULTILINE)
+    updated, count = re.subn(r"^last-reviewed:.*$", line, front, count=1, flags=re.MULTILINE)
     if not count:
-        if not text.startswith("---\n"):
-            raise RunbookError(f"{book.path}: no front matter to record the review in")
-        updated = text.replace("---\n", f"---\n{line}\n", 1)
-    atomic_write(book.path, lambda temporary: temporary.write_text(updated, encoding="utf-8"))
+        updated = f"---\n{line}\n{front[4:]}"
+    content = updated + rest
+    atomic_write(book.path, lambda temporary: temporary.write_text(content, encoding="utf-8"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from techlead.incidents.service import IncidentError, refresh_search_text
+from techlead.incidents.service import IncidentError, read_postmortem, refresh_search_text
 from techlead.store.database import Store
 from techlead.store.models import Incident
 
@@ -38,8 +38,10 @@ def _sync_postmortems(store: Store, root: Path) -> None:
                 Incident.repository == store.repository, Incident.postmortem_path.is_not(None)
             )
         ).scalars():
-            path = root / str(incident.postmortem_path)
-            content = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+            try:
+                content = read_postmortem(incident, root, lenient=True) or ""
+            except IncidentError:  # refused (outside the repository, not a file): not searched
+                content = ""
             content = content.replace("\x00", "")
             before = incident.search_text
             refresh_search_text(session, incident, content)

@@ -7,6 +7,7 @@ changing it lock its row first, so concurrent writers queue instead of overwriti
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from techlead.config import Severity
 from techlead.errors import NotFoundError, TechleadError
 from techlead.incidents.times import TimeError, now, show
+from techlead.inputs.files import is_regular_file, read_text
 from techlead.store.database import Store
 from techlead.store.models import ActionItem, Incident, Link, Role, TimelineEntry
 
@@ -122,8 +124,24 @@ def _entry(
 
 
 def has_postmortem(incident: Incident, root: Path) -> bool:
-    """Whether the incident's post-mortem file (relative to `root`) is there."""
-    return bool(incident.postmortem_path) and (root / str(incident.postmortem_path)).is_file()
+    """Whether the incident's post-mortem file (relative to `root`) is there: a regular file
+    inside the repository."""
+    path = postmortem_file(incident, root)
+    return path is not None and is_regular_file(path, within=root)
+
+
+def postmortem_file(incident: Incident, root: Path) -> Path | None:
+    """Where the incident's post-mortem is kept, if it has one (the file may be gone)."""
+    return root / str(incident.postmortem_path) if incident.postmortem_path else None
+
+
+def read_postmortem(incident: Incident, root: Path, *, lenient: bool = False) -> str | None:
+    """The post-mortem's text, None when there is none; IncidentError when its file is refused
+    (it leads outside the repository, is not a file, or is not UTF-8 text)."""
+    path = postmortem_file(incident, root)
+    if path is None or not os.path.lexists(path):
+        return None
+    return read_text(path, within=root, error=IncidentError, lenient=lenient)
 
 
 def postmortem_written(incident: Incident, root: Path) -> bool:
@@ -134,22 +152,17 @@ def postmortem_written(incident: Incident, root: Path) -> bool:
     if not has_postmortem(incident, root):
         return False
     try:
-        text = (root / str(incident.postmortem_path)).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_postmortem(incident, root)
+    except IncidentError:
         return False
-    return not untouched_sections(text)
+    return text is not None and not untouched_sections(text)
 
 
 def _postmortem_written(incident: Incident, root: Path) -> None:
     """Refuse to close on a post-mortem whose sections still hold the template's prompts."""
     from techlead.incidents.template import untouched_sections
 
-    path = root / str(incident.postmortem_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IncidentError(f"{path}: cannot read the post-mortem: {exc}") from None
-    untouched = untouched_sections(text)
+    untouched = untouched_sections(read_postmortem(incident, root) or "")
     if untouched:
         raise IncidentError(
             f"incident {incident.id}: post-mortem {incident.postmortem_path} is still the "

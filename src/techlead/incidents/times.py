@@ -41,7 +41,12 @@ def parse_time(value: str, what: str) -> dt.datetime:
     parsed = _iso(value) or _general(value, what)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    parsed = parsed.astimezone(dt.UTC)
+    try:
+        parsed = parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # dateutil keeps offsets such as +99:00
+        raise TimeError(
+            f"{what} {value!r}: the offset must be less than 24 hours (e.g. +01:00)"
+        ) from None
     if parsed > now() + _FUTURE_TOLERANCE:
         raise TimeError(f"{what} {value!r}: is in the future")
     if parsed < EARLIEST:

@@ -117,10 +117,8 @@ def _detail(view: IncidentView) -> dict[str, Any]:
 
 
 def _postmortem(view: IncidentView, ev: Evidence) -> str | None:
-    path = view.incident.postmortem_path
-    if not path or not service.has_postmortem(view.incident, ev.repo.root):
-        return None
-    return (ev.repo.root / path).read_text(encoding="utf-8", errors="replace")
+    """The post-mortem's text; a file outside the repository is refused, never shown."""
+    return service.read_postmortem(view.incident, ev.repo.root, lenient=True)
 
 
 @router.get("/incidents", response_class=HTMLResponse, include_in_schema=False)

@@ -3,11 +3,13 @@ lists local paths and clone URLs."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from techlead.errors import TechleadError
+from techlead.inputs.files import read_text
 
 URL = re.compile(r"^([a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 
@@ -73,10 +75,7 @@ def _entry(line: str) -> str:
 
 
 def _from_file(listing: Path) -> list[str]:
-    try:
-        lines = listing.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourcesError(f"{listing}: cannot read: {exc}") from None
+    lines = read_text(listing, error=SourcesError).splitlines()
     found = []
     for line in lines:
         entry = _entry(line)
@@ -99,7 +98,7 @@ def read_sources(given: Path) -> list[Source]:
     if given.is_dir():
         locations = _from_directory(given)
         where = f"{given}: no git repository among its immediate children"
-    elif given.is_file():
+    elif os.path.lexists(given):  # a file, or what read_text refuses saying what it is
         locations = _from_file(given)
         where = f"{given}: lists no repository"
     else:

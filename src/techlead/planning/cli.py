@@ -232,15 +232,21 @@ def import_command(
     Re-importing updates the items already stored; a bad file imports nothing."""
     from zoneinfo import ZoneInfoNotFoundError
 
+    from techlead.inputs.files import check_file
+    from techlead.planning.fields import ExportError
     from techlead.planning.importer import import_exports
 
     chosen = _export_format(export_format)
+    for file in files:  # before the record store is opened (or created)
+        check_file(file, error=ExportError)
     try:
         zone = ZoneInfo(timezone) if timezone else None
     except (ZoneInfoNotFoundError, ValueError):
         raise ForecastError(f"--timezone {timezone!r}: unknown zone (use an IANA name)") from None
     with opened_store(ctx, repo) as (_, settings, store):
-        summary = import_exports(store, files, chosen, settings.planning, zone)
+        summary = import_exports(
+            store, files, chosen, settings.planning, zone, settings.files.max_input_bytes
+        )
     total = summary.added + summary.updated + summary.unchanged
     terminal.stdout.print(
         f"imported {_plural(total, 'item')} from {_plural(summary.files, 'file')}: "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -14,6 +13,8 @@ from dateutil import parser as dateparser
 
 from techlead.csv_files import MalformedCsvError, csv_records
 from techlead.errors import TechleadError
+from techlead.inputs.files import decode, read_bytes
+from techlead.inputs.formats import parse_json
 
 
 class ExportError(TechleadError):
@@ -64,6 +65,12 @@ def _fast(text: str) -> dt.datetime | None:
 def _checked(parsed: dt.datetime, zone: dt.tzinfo, value: str, where: str) -> dt.datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
+    try:
+        parsed.utcoffset()
+    except (ValueError, OverflowError):  # dateutil keeps offsets such as +99:00
+        raise ExportError(
+            f"{where}: {value!r} has an offset of 24 hours or more (e.g. +01:00)"
+        ) from None
     if parsed.year < 1970:
         raise ExportError(f"{where}: {value!r} is before 1970")
     if parsed.astimezone(dt.UTC) > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
@@ -123,16 +130,10 @@ def text_or_none(value: object) -> str | None:
     return text or None
 
 
-def _decoded(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig").replace("\x00", "")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ExportError(f"{path}, line {line}: not UTF-8 text (byte {exc.start})") from None
+def _decoded(path: Path, limit: int | None = None) -> str:
+    """The export's text: a regular file of at most `limit` bytes, UTF-8 (NULs dropped)."""
+    raw = read_bytes(path, limit=limit, error=ExportError)
+    return decode(raw.replace(b"\x00", b""), path, ExportError, newlines=False)
 
 
 @dataclass
@@ -203,9 +204,9 @@ class CsvRow:
         return read_points(self.first(name), self.where(name))
 
 
-def read_csv(path: Path) -> CsvTable:
+def read_csv(path: Path, limit: int | None = None) -> CsvTable:
     """Rows of a CSV export: comma, semicolon or tab separated, quoted the standard way."""
-    text = _decoded(path)
+    text = _decoded(path, limit)
     if not text.strip():
         raise ExportError(f"{path}: the file is empty")
     records = csv_records(text)
@@ -231,10 +232,5 @@ def read_csv(path: Path) -> CsvTable:
     return CsvTable(path, header, rows)
 
 
-def read_json(path: Path) -> Any:
-    try:
-        return json.loads(_decoded(path))
-    except json.JSONDecodeError as exc:
-        raise ExportError(f"{path}, line {exc.lineno}: not JSON: {exc.msg}") from None
-    except RecursionError:
-        raise ExportError(f"{path}: not an export (nested too deeply)") from None
+def read_json(path: Path, limit: int | None = None) -> Any:
+    return parse_json(_decoded(path, limit), path, "JSON", ExportError)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techlead.config import PlanningSettings
+from techlead.inputs.files import is_regular_file
 from techlead.planning.fields import ExportError, read_csv, read_json
 from techlead.planning.github import is_github_json, read_github_json
 from techlead.planning.items import ImportedItem, StatusCategories, Transition
@@ -44,15 +45,20 @@ class ImportSummary:
 
 
 def read_export(
-    path: Path, chosen: ExportFormat, settings: PlanningSettings, zone: dt.tzinfo | None = None
+    path: Path,
+    chosen: ExportFormat,
+    settings: PlanningSettings,
+    zone: dt.tzinfo | None = None,
+    limit: int | None = None,
 ) -> list[ImportedItem]:
-    """The items of one export file, in the format given or recognised from its content."""
+    """The items of one export file (of at most `limit` bytes), in the format given or
+    recognised from its content."""
     zone = zone or ZoneInfo(settings.timezone)
     categories = StatusCategories(settings)
     if chosen in {ExportFormat.jira_csv, ExportFormat.linear} or (
         chosen is ExportFormat.auto and not _looks_like_json(path)
     ):
-        table = read_csv(path)
+        table = read_csv(path, limit)
         if chosen is ExportFormat.jira_csv or (chosen is ExportFormat.auto and is_jira_csv(table)):
             return read_jira_csv(table, zone, categories)
         if chosen is ExportFormat.linear or is_linear_csv(table):
@@ -62,7 +68,7 @@ def read_export(
             "no 'ID', 'Title', 'Status' and 'Created' columns)",
             hint="name the format with --format",
         )
-    document = read_json(path)
+    document = read_json(path, limit)
     if chosen is ExportFormat.jira_json or (chosen is ExportFormat.auto and is_jira_json(document)):
         if not is_jira_json(document):
             raise ExportError(f"{path}: not a Jira search result (no `issues` list)")
@@ -88,6 +94,8 @@ def _check_times(path: Path, item: ImportedItem) -> None:
 def _looks_like_json(path: Path) -> bool:
     if path.suffix.lower() == ".json":
         return True
+    if not is_regular_file(path):  # read_csv says what it is; a FIFO is never opened
+        return False
     try:
         with path.open("rb") as handle:
             start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -102,12 +110,14 @@ def import_exports(
     chosen: ExportFormat,
     settings: PlanningSettings,
     zone: dt.tzinfo | None = None,
+    limit: int | None = None,
 ) -> ImportSummary:
-    """Read every file, then store all their items in one transaction."""
+    """Read every file (each of at most `limit` bytes), then store all their items in one
+    transaction."""
     items: dict[tuple[str, str], ImportedItem] = {}
     for path in paths:
         seen: set[str] = set()
-        for item in read_export(path, chosen, settings, zone):
+        for item in read_export(path, chosen, settings, zone, limit):
             if item.key in seen:
                 raise ExportError(f"{path}: item {item.key} appears twice")
             _check_times(path, item)

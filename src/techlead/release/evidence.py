@@ -8,12 +8,13 @@ that into a failed gate, never a crash and never a pass.
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from techlead.errors import TechleadError
+from techlead.inputs.files import decode, read_bytes
+from techlead.inputs.formats import parse_json
 
 SEVERITIES = ("low", "medium", "high", "critical")
 _SEVERITY_NAMES = {"moderate": "medium", "important": "high"}
@@ -23,45 +24,36 @@ class EvidenceError(TechleadError):
     """An evidence file is missing or cannot be read as what it should be."""
 
 
-def _xml(path: Path) -> Any:
+@dataclass(frozen=True)
+class Reading:
+    """Where an evidence file may be (inside `within`, when given) and how large."""
+
+    within: Path | None = None
+    limit: int | None = None
+
+
+ANYWHERE = Reading()
+
+
+def _xml(path: Path, reading: Reading) -> Any:
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
 
-    if not path.is_file():
-        raise EvidenceError(f"{path}: no such file")
+    data = read_bytes(path, within=reading.within, limit=reading.limit, error=EvidenceError)
     try:
-        return ElementTree.parse(path).getroot()
+        return ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
         raise EvidenceError(f"{path}: not well-formed XML ({exc})") from None
     except DefusedXmlException:
         raise EvidenceError(f"{path}: refused: XML entities or a DTD (not in a report)") from None
-
-
-class _RepeatedKeyError(ValueError):
-    """An object names one key twice (json.loads would keep only the last)."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise _RepeatedKeyError(key)
-        found[key] = value
-    return found
-
-
-def _json(path: Path, unique_keys: bool = False) -> Any:
-    if not path.is_file():
-        raise EvidenceError(f"{path}: no such file")
-    hook = _unique_keys if unique_keys else None
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=hook)
-    except _RepeatedKeyError as exc:
-        raise EvidenceError(f"{path}: {exc.args[0]!r} appears twice") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise EvidenceError(f"{path}: not JSON ({exc})") from None
     except RecursionError:
         raise EvidenceError(f"{path}: nested too deeply to be a report") from None
+
+
+def _json(path: Path, reading: Reading, unique_keys: bool = False) -> Any:
+    data = read_bytes(path, within=reading.within, limit=reading.limit, error=EvidenceError)
+    text = decode(data, path, EvidenceError)
+    return parse_json(text, path, "JSON", EvidenceError, unique_keys=unique_keys)
 
 
 @dataclass(frozen=True)
@@ -76,10 +68,10 @@ class TestResults:
         return self.skipped / self.tests if self.tests else 0.0
 
 
-def read_junit(path: Path) -> TestResults:
+def read_junit(path: Path, reading: Reading = ANYWHERE) -> TestResults:
     """Counts of a JUnit XML report (`<testsuites>` or one `<testsuite>`), from its test
     cases (attributes are not trusted: runners disagree on what they count)."""
-    root = _xml(path)
+    root = _xml(path, reading)
     if root.tag not in {"testsuites", "testsuite"}:
         raise EvidenceError(f"{path}: not a JUnit report (root element <{root.tag}>)")
     tests = failures = errors = skipped = 0
@@ -102,9 +94,9 @@ class Coverage:
     hits: dict[str, dict[int, int]] = field(default_factory=dict)  # file -> line -> hits
 
 
-def read_coverage(path: Path) -> Coverage:
+def read_coverage(path: Path, reading: Reading = ANYWHERE) -> Coverage:
     """A Cobertura XML report (coverage.py's `coverage xml` writes one)."""
-    root = _xml(path)
+    root = _xml(path, reading)
     if root.tag != "coverage" or root.get("line-rate") is None:
         raise EvidenceError(f"{path}: not a Cobertura coverage report (no <coverage line-rate>)")
     try:
@@ -150,10 +142,10 @@ def covered(coverage: Coverage, changed: dict[str, set[int]]) -> tuple[int, int]
     return good, total
 
 
-def read_benchmarks(path: Path) -> dict[str, float]:
+def read_benchmarks(path: Path, reading: Reading = ANYWHERE) -> dict[str, float]:
     """Seconds per benchmark: pytest-benchmark JSON (the mean), or a flat {name: seconds}; a
     name given twice is an error, not one of the two."""
-    data = _json(path, unique_keys=True)
+    data = _json(path, reading, unique_keys=True)
     if isinstance(data, dict) and "benchmarks" in data:
         if not isinstance(data["benchmarks"], list):
             raise EvidenceError(f"{path}: `benchmarks` is not a list (pytest-benchmark JSON)")
@@ -216,9 +208,9 @@ def _severity_name(text: Any) -> str | None:
     return name if name in SEVERITIES else None
 
 
-def read_audit(path: Path) -> list[Vulnerability]:
+def read_audit(path: Path, reading: Reading = ANYWHERE) -> list[Vulnerability]:
     """pip-audit JSON (`pip-audit -f json`) or OSV-Scanner JSON (`osv-scanner --format json`)."""
-    data = _json(path)
+    data = _json(path, reading)
     if isinstance(data, dict) and isinstance(data.get("dependencies"), list):
         return _pip_audit(path, data["dependencies"])
     if isinstance(data, list) and all(isinstance(d, dict) and "vulns" in d for d in data):
@@ -233,7 +225,13 @@ def _pip_audit(path: Path, dependencies: list[Any]) -> list[Vulnerability]:
     for dependency in dependencies:
         if not isinstance(dependency, dict) or "name" not in dependency:
             raise EvidenceError(f"{path}: a dependency without a name")
-        for vuln in dependency.get("vulns") or []:
+        vulns = dependency.get("vulns") or []
+        if not isinstance(vulns, list) or not all(isinstance(v, dict) for v in vulns):
+            raise EvidenceError(
+                f"{path}: dependency {str(dependency['name'])!r}: 'vulns' must be a list of "
+                "vulnerabilities"
+            )
+        for vuln in vulns:
             found.append(
                 Vulnerability(
                     str(dependency["name"]),

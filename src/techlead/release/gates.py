@@ -16,6 +16,7 @@ from techlead.config import Settings
 from techlead.release.evidence import (
     SEVERITIES,
     EvidenceError,
+    Reading,
     covered,
     read_audit,
     read_benchmarks,
@@ -38,12 +39,35 @@ class Gate:
         return self.status == "failed"
 
 
-def _files(root: Path, patterns: list[str]) -> list[Path]:
+def _files(root: Path, patterns: list[str], setting: str) -> list[Path]:
+    """The files the patterns match in the repository (`**` does not follow symlinked
+    folders); a pattern that would leave it is refused, never walked."""
     found: list[Path] = []
     for pattern in patterns:
-        matches = sorted(Path(p) for p in glob.glob(str(root / pattern), recursive=True))
+        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            raise EvidenceError(
+                f"[release] {setting} {pattern!r}: refused: outside the repository "
+                "(write a path relative to it)"
+            )
+        try:
+            matches = sorted(root.glob(pattern)) if glob.has_magic(pattern) else []
+        except ValueError as exc:
+            raise EvidenceError(f"[release] {setting} {pattern!r}: {exc}") from None
         found.extend(matches or [root / pattern])  # a missing file fails its gate
     return found
+
+
+def _reading(root: Path, settings: Settings) -> Reading:
+    return Reading(root, settings.files.max_input_bytes)
+
+
+def _single(root: Path, setting: str, given: str) -> Path:
+    if Path(given).is_absolute() or ".." in Path(given).parts:
+        raise EvidenceError(
+            f"[release] {setting} {given!r}: refused: outside the repository "
+            "(write a path relative to it)"
+        )
+    return root / given
 
 
 def _shown(root: Path, files: list[Path]) -> str:
@@ -62,11 +86,14 @@ def tests_gate(root: Path, settings: Settings) -> Gate:
     rules = settings.release
     if not rules.junit:
         return Gate("tests", "skipped", "no JUnit report configured ([release] junit)")
-    files = _files(root, rules.junit)
+    try:
+        files = _files(root, rules.junit, "junit")
+    except EvidenceError as exc:
+        return Gate("tests", "failed", exc.message, ", ".join(rules.junit))
     source = _shown(root, files)
 
     def read() -> Gate:
-        results = [read_junit(p) for p in files]
+        results = [read_junit(p, _reading(root, settings)) for p in files]
         tests = sum(r.tests for r in results)
         broken = sum(r.failures + r.errors for r in results)
         skipped = sum(r.skipped for r in results)
@@ -87,10 +114,10 @@ def coverage_gate(root: Path, settings: Settings, changed: dict[str, set[int]] |
     rules = settings.release
     if rules.coverage is None:
         return Gate("coverage", "skipped", "no coverage report configured ([release] coverage)")
-    path = root / rules.coverage
+    given = rules.coverage
 
     def read() -> Gate:
-        report = read_coverage(path)
+        report = read_coverage(_single(root, "coverage", given), _reading(root, settings))
         total = report.line_rate * 100
         parts = [f"{total:.1f}% of lines (at least {rules.min_coverage:g}%)"]
         failed = total < rules.min_coverage
@@ -123,10 +150,10 @@ def performance_gate(
     rules = settings.release
     if rules.benchmarks is None:
         return Gate("performance", "skipped", "no benchmark results configured")
-    path = root / rules.benchmarks
+    given = rules.benchmarks
 
     def read() -> Gate:
-        now = read_benchmarks(path)
+        now = read_benchmarks(_single(root, "benchmarks", given), _reading(root, settings))
         if not previous:
             return Gate(
                 "performance",
@@ -171,11 +198,14 @@ def vulnerability_gate(root: Path, settings: Settings) -> Gate:
     rules = settings.release
     if not rules.audit:
         return Gate("vulnerabilities", "skipped", "no pip-audit or OSV report configured")
-    files = _files(root, rules.audit)
+    try:
+        files = _files(root, rules.audit, "audit")
+    except EvidenceError as exc:
+        return Gate("vulnerabilities", "failed", exc.message, ", ".join(rules.audit))
     source = _shown(root, files)
 
     def read() -> Gate:
-        found = [v for p in files for v in read_audit(p)]
+        found = [v for p in files for v in read_audit(p, _reading(root, settings))]
         floor = SEVERITIES.index(rules.fail_severity)
         blocking = [
             v

@@ -160,7 +160,9 @@ def render_html(
 ) -> str:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-    loaders = [FileSystemLoader(str(overrides))] if overrides else []
+    from techlead.report.overrides import FolderLoader
+
+    loaders = [FolderLoader(overrides)] if overrides else []
     environment = Environment(
         loader=ChoiceLoader([*loaders, FileSystemLoader(str(TEMPLATES))]),
         autoescape=select_autoescape(["html"]),

@@ -53,7 +53,7 @@ def tradeoff_context(root: Path, settings: Settings, number: int) -> dict[str, A
     }
     matrix_file = directory / "matrices" / f"{slugify(record.title)}.toml"
     if matrix_file.is_file():
-        matrix = load_matrix(matrix_file)
+        matrix = load_matrix(matrix_file, directory)
         ranked = ranking(matrix)
         context["matrix"] = {
             "criteria": matrix.criteria,

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
+from techlead.inputs.files import scanned_text
+
 CODEOWNERS_PLACES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
 
@@ -39,7 +41,7 @@ def codeowners(root: Path, files: list[str]) -> dict[str, list[str]]:
     else:
         return {}
     rules: list[tuple[pathspec.GitIgnoreSpec, list[str]]] = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in (scanned_text(path, root) or "").splitlines():  # a symlink out is not read
         text = line.split("#", 1)[0].strip()
         if not text:
             continue

@@ -101,7 +101,9 @@ def evaluate_command(
         except TechleadError:
             root = None
         settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
-        data, dropped = read_features(str(features), date_column, label_column)
+        data, dropped = read_features(
+            str(features), date_column, label_column, settings.files.max_input_bytes
+        )
         if dropped:
             terminal.stderr.print(
                 f"note: {dropped:,} rows with an empty or NaN metric left out", soft_wrap=True

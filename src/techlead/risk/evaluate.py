@@ -9,6 +9,7 @@ to find are skipped. Every measure is the mean over the periods evaluated.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import numpy.typing as npt
 import polars as pl
 
 from techlead.errors import TechleadError
+from techlead.inputs.files import read_bytes
 from techlead.risk.features import METRICS
 from techlead.risk.model import MODELS, Scores, build, effort_of, scores
 
@@ -250,20 +252,23 @@ def folds_planned(frame: pl.DataFrame, gaps: Sequence[int], period_days: int) ->
 
 
 _ALIASES = {"entrophy": "entropy"}
+# No change adds 10^15 lines or has 10^15 authors; the models square and sum the metrics,
+# which overflows long before float64's 1e308.
+MAX_METRIC = 1e15
 _DATES = ("date", "author_date", "commit_date", "time", "timestamp", "author_time")
 _LABELS = ("bug", "buggy", "contains_bug", "is_buggy", "defective", "label")
 
 
 def read_features(
-    path: str, date_column: str | None, label_column: str | None
+    path: str, date_column: str | None, label_column: str | None, limit: int | None = None
 ) -> tuple[pl.DataFrame, int]:
-    """An external dataset: a CSV with the 14 metrics (any case; `entrophy` accepted), a date
-    (Unix seconds, milliseconds or ISO 8601) and a 0/1 (or true/false) label. Rows with an
-    empty or NaN metric are left out; how many is returned beside the data."""
-    if not Path(path).is_file():
-        raise EvaluationError(f"{path}: no such file")
+    """An external dataset: a CSV (of at most `limit` bytes) with the 14 metrics (any case;
+    `entrophy` accepted), a date (Unix seconds, milliseconds or ISO 8601) and a 0/1 (or
+    true/false) label. Rows with an empty or NaN metric are left out; how many is returned
+    beside the data. An infinite metric, or one beyond MAX_METRIC, is an error."""
+    data = read_bytes(Path(path), limit=limit, error=EvaluationError)
     try:
-        raw = pl.read_csv(path, infer_schema_length=10_000)
+        raw = pl.read_csv(io.BytesIO(data), infer_schema_length=10_000)
     except (OSError, pl.exceptions.PolarsError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise EvaluationError(f"{path}: cannot read as CSV: {first}") from None
@@ -288,6 +293,13 @@ def read_features(
         if negative:
             raise EvaluationError(
                 f"{path}: column {names[metric]!r} has {negative} negative values"
+            )
+        # inf too; NaN (which Polars orders above every number) is left out below instead
+        huge = frame.filter(pl.col(metric).is_not_nan() & (pl.col(metric) > MAX_METRIC)).height
+        if huge:
+            raise EvaluationError(
+                f"{path}: column {names[metric]!r} has {huge} value{'s' if huge > 1 else ''} "
+                f"above {MAX_METRIC:.0e} (infinite or too large to be a change's measure)"
             )
     complete = frame.filter(
         pl.all_horizontal(pl.col(m).is_not_null() & pl.col(m).is_not_nan() for m in METRICS)

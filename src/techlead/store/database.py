@@ -264,7 +264,7 @@ def _ignore_in_git(directory: Path) -> None:
     """The default `.techlead/` directory never shows up as untracked files."""
     if directory.name == ".techlead":
         ignore = directory / ".gitignore"
-        if not ignore.exists():
+        if not os.path.lexists(ignore):  # a committed symlink there is not written through
             with contextlib.suppress(OSError):
                 ignore.write_text("*\n", encoding="utf-8")
 
