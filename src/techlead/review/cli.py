@@ -67,11 +67,10 @@ def review_command(
     Exit 1 when a gate fails (see the review section of techlead.toml)."""
     from techlead.debt.cli import measured
     from techlead.debt.coupling import coupling
-    from techlead.debt.hotspots import hotspots
+    from techlead.debt.hotspots import hotspot_window, hotspots
     from techlead.errors import TechleadError
     from techlead.history.cli import scanned
     from techlead.history.files import current_files
-    from techlead.history.periods import since
     from techlead.review.analysis import resolve_range, review_change
     from techlead.review.report import markdown, plain, sarif
     from techlead.risk.features import cached_metrics, risk_cache
@@ -93,7 +92,7 @@ def review_command(
     base, head = resolve_range(history.repo, revisions, pr)
     cache = risk_cache(result)
     metrics = cached_metrics(result, settings.risk, cache)
-    window = since(settings.debt.since)
+    window = hotspot_window(None, settings.debt)
     ranked = hotspots(files, measured(files, quiet), window, None, None)
     review = review_change(
         files,
