@@ -20,6 +20,7 @@ from techlead.errors import TechleadError
 from techlead.history.files import CurrentFiles
 from techlead.history.git import Repository, commit_of, lines_added, run_git
 from techlead.history.test_paths import is_test_code, spec_of_tests
+from techlead.plurals import counted
 from techlead.review.reviewers import Reviewer
 from techlead.risk.features import METRICS
 from techlead.risk.szz import is_source
@@ -141,7 +142,7 @@ def explain(row: dict[str, Any], history: pl.DataFrame) -> list[str]:
         reasons.append(
             (
                 max(share_below("nf"), share_below("nd")),
-                f"touches {int(row['nf'])} files in {_count(int(row['nd']), 'directory')}",
+                f"touches {int(row['nf'])} files in {counted(int(row['nd']), 'directory')}",
             )
         )
     churn = row["la"] + row["ld"]
@@ -164,11 +165,6 @@ def explain(row: dict[str, Any], history: pl.DataFrame) -> list[str]:
         reasons.append((share_below("entropy"), "the change is spread evenly over its files"))
     reasons.sort(key=lambda item: -item[0])
     return [text for _, text in reasons[:3]]
-
-
-def _count(number: int, thing: str) -> str:
-    plural = thing[:-1] + "ies" if thing.endswith("y") else thing + "s"
-    return f"{number} {thing if number == 1 else plural}"
 
 
 def commit_risks(

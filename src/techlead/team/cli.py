@@ -26,6 +26,7 @@ from techlead.options import (
     TopOption,
 )
 from techlead.output import OutputFormat, frame_table, print_table, render_frame, to_json
+from techlead.plurals import counted
 from techlead.spans import since as since_moment
 from techlead.team.identities import (
     bot_accounts,
@@ -191,5 +192,5 @@ def bots_command(
     if output is OutputFormat.table and frame.is_empty():
         terminal.stdout.print("No commits by bots.")
         return
-    accounts = "account" if frame.height == 1 else "accounts"
-    render_frame(frame, output, f"Bots: {frame.height:,} {accounts}, left out of the analyses")
+    title = f"Bots: {counted(frame.height, 'account')}, left out of the analyses"
+    render_frame(frame, output, title)
