@@ -26,9 +26,7 @@ def _log(root: Path) -> dict[str, Any]:
         sarif.result("techlead/a", "error", "in a file", "src/app.py", 3),
         sarif.result("techlead/a", "warning", "outside the tree", str(root.parent / "x.py")),
         sarif.result("techlead/b", "note", "about the run, no file"),
-        sarif.result(
-            "techlead/b", "note", "frozen", "a.py", None, {"baselineState": "unchanged"}
-        ),
+        sarif.result("techlead/b", "note", "frozen", "a.py", None, {"baselineState": "unchanged"}),
     ]
     return sarif.log([{"id": "techlead/a"}, {"id": "techlead/b"}], results, root)
 

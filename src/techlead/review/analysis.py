@@ -16,6 +16,7 @@ import polars as pl
 from pathspec import GitIgnoreSpec
 
 from techlead.config import Settings
+from techlead.debt.complexity import functions_of
 from techlead.errors import TechleadError
 from techlead.history.files import CurrentFiles
 from techlead.history.git import Repository, commit_of, lines_added, run_git
@@ -275,42 +276,25 @@ def _blob_ids(repo: Repository, names: list[str]) -> list[str | None]:
 
 
 def complexity_findings(
-    repo: Repository, base: str, head: str, files: list[str], cache: Path | None = None
+    repo: Repository, base: str, head: str, files: list[str], cache_dir: Path
 ) -> list[Finding]:
     """Functions whose cyclomatic complexity grew (lizard), per changed source file. Each
-    file version is measured once: results are kept per blob in `cache`."""
-    import lizard
-
+    file version is measured once, by the measuring service (cached per blob in `cache_dir`)."""
     sources = [path for path in files if is_source(path)]
-    blobs = _blob_ids(repo, [f"{rev}:{path}" for path in sources for rev in (base, head)])
-    known: dict[str, dict[str, int]] = {}
-    stored = cache / "functions.json" if cache else None
-    if stored is not None and stored.is_file():
-        try:
-            known = json.loads(stored.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            known = {}
-    added = False
+    versions = [(rev, path) for path in sources for rev in (base, head)]
+    blobs = _blob_ids(repo, [f"{rev}:{path}" for rev, path in versions])
+    paths = {blob: path for blob, (_, path) in zip(blobs, versions, strict=True) if blob}
+    measured = functions_of(repo, paths, cache_dir)
 
-    def functions(blob: str | None, path: str) -> dict[str, int]:
-        nonlocal added
-        if blob is None:
-            return {}
-        if blob not in known:
-            code = run_git(repo.root, ["cat-file", "blob", blob]).stdout
-            analysis = lizard.analyze_file.analyze_source_code(
-                path, code.decode("utf-8", "replace")
-            )
-            known[blob] = {f.long_name: f.cyclomatic_complexity for f in analysis.function_list}
-            added = True
-        return known[blob]
+    def functions(blob: str | None) -> dict[str, int]:
+        return {f.long_name: f.complexity for f in measured[blob]} if blob else {}
 
     found = []
     for index, path in enumerate(sources):
         before, after = blobs[2 * index], blobs[2 * index + 1]
         if after is None:
             continue
-        old, new = functions(before, path), functions(after, path)
+        old, new = functions(before), functions(after)
         for name, ccn in new.items():
             grown = name in old and ccn > old[name]
             if grown or (name not in old and ccn >= 10):
@@ -319,11 +303,6 @@ def complexity_findings(
                 found.append(
                     Finding("complexity", level, path, None, f"{name}: complexity {was}{ccn}")
                 )
-    if added and stored is not None:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_suffix(".partial")
-        partial.write_text(json.dumps(known), encoding="utf-8")
-        partial.replace(stored)
     return found
 
 
@@ -504,7 +483,6 @@ def review_change(
     pairs: pl.DataFrame,
     reviewers_given: list[str],
     spread: bool = False,
-    cache: Path | None = None,
     baseline: Path | None = None,
 ) -> Review:
     from techlead.review.reviewers import codeowners, suggest
@@ -536,7 +514,7 @@ def review_change(
     review.findings = [
         *rules.findings,
         *security_findings(repo, head, added_lines(repo, base, head), tests_spec),
-        *complexity_findings(repo, base, head, changed, cache),
+        *complexity_findings(repo, base, head, changed, files.cache_dir),
         *coupling_findings(pairs, changed, settings.review.coupling_degree),
         *hotspot_findings(hotspots, changed),
         *test_findings(changed, tests_spec),

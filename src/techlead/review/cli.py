@@ -105,7 +105,6 @@ def review_command(
         coupling(files),
         reviewer or [],
         spread,
-        cache,
         baseline,
     )
     root = history.repo.root

@@ -187,7 +187,7 @@ def _code(ctx: typer.Context, repo: Path, quiet: bool) -> CodeExercise | None:
     files = load_files(ctx, repo, quiet)
     settings = files.history.settings
     ranked = hotspots(files, measured(files, quiet), hotspot_window(None, settings.debt))
-    return code_exercise(files.history.repo.root, ranked, spec_of_tests(settings.review))
+    return code_exercise(files, ranked, spec_of_tests(settings.review))
 
 
 @app.command("kit")
