@@ -12,7 +12,6 @@ from analysis_fixtures import A_PY, ANN, build_small_project, day, files_of
 from gitrepo import GitRepo
 from techlead.config import Settings
 from techlead.debt.complexity import ComplexityCache, functions_of, measure_files
-from techlead.debt.measure import Function
 from techlead.hiring.kits import code_exercise
 from techlead.history.test_paths import spec_of_tests
 from techlead.review.analysis import complexity_findings
@@ -32,9 +31,19 @@ def test_a_blobs_functions_are_lizards_with_their_lines(project: GitRepo) -> Non
     files = files_of(project)
     blobs = _blobs(project)
     found = functions_of(files.history.repo, {blobs["a.py"]: "a.py"}, files.cache_dir)
-    assert found == {blobs["a.py"]: [Function("f", "f( x )", 1, 4, 2)]}
+    assert found.rows(named=True) == [
+        {
+            "blob": blobs["a.py"],
+            "name": "f",
+            "long_name": "f( x )",
+            "start_line": 1,
+            "end_line": 4,
+            "complexity": 2,
+        }
+    ]
     yml = functions_of(files.history.repo, {blobs["c.yml"]: "c.yml"}, files.cache_dir)
-    assert yml == {blobs["c.yml"]: []}  # indentation measure: no functions
+    assert yml.is_empty()  # indentation measure: no functions
+    assert functions_of(files.history.repo, {}, files.cache_dir).columns == found.columns
 
 
 def test_functions_and_measures_share_one_cache(project: GitRepo) -> None:
@@ -48,7 +57,10 @@ def test_functions_and_measures_share_one_cache(project: GitRepo) -> None:
     cache = ComplexityCache(files.cache_dir)
     written = cache.path.stat().st_mtime_ns
     everything = {blob: path for path, blob in blobs.items()}
-    assert set(functions_of(repo, everything, files.cache_dir)) == set(everything)
+    assert set(functions_of(repo, everything, files.cache_dir)["blob"]) == {
+        blobs["a.py"],
+        blobs["b.py"],
+    }
     assert cache.path.stat().st_mtime_ns == written  # all known: nothing measured or written
     assert cache.load().height == 3
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from techlead.debt.measure import Function, Measure, measure_batch
+from techlead.debt.measure import Measure, measure_batch
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -43,7 +43,6 @@ _CACHE_FILE = "complexity-4.parquet"  # the number changes when measuring does
 _CACHE_FILES = "complexity*.parquet"  # older ones are removed when a new one is written
 _BATCH = 32
 _PARALLEL_FROM = 64  # fewer blobs than this are measured in-process
-_FILTER_UNDER = 1000  # fewer blobs than this are looked up in the cache; more, it is read whole
 
 
 def read_blobs(repo: Repository, blobs: Sequence[str]) -> Iterator[tuple[str, bytes]]:
@@ -77,19 +76,14 @@ class ComplexityCache:
     def __init__(self, directory: Path) -> None:
         self.path = directory / _CACHE_FILE
 
-    def load(
-        self, columns: Sequence[str] | None = None, blobs: Sequence[str] | None = None
-    ) -> pl.DataFrame:
-        """Cached measures (only `columns`, only of `blobs`, when given); empty when missing or
-        unreadable (they are rebuilt)."""
+    def load(self, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """Cached measures (only `columns`, when given: Parquet reads no others); empty when
+        missing or unreadable (they are rebuilt)."""
         schema = pl.Schema({name: MEASURES[name] for name in columns or MEASURES})
         try:
-            frame = None
-            if self.path.exists() and pl.read_parquet_schema(self.path) == MEASURES:
-                scan = pl.scan_parquet(self.path).select(schema.names())
-                if blobs is not None:
-                    scan = scan.filter(pl.col("blob").is_in(list(blobs)))
-                frame = scan.collect()
+            frame = (
+                pl.read_parquet(self.path, columns=schema.names()) if self.path.exists() else None
+            )
         except (OSError, pl.exceptions.PolarsError):
             frame = None
         if frame is None or frame.schema != schema:
@@ -162,8 +156,7 @@ def _measured(
     """`columns` of the cached measures of the blobs in `wanted` (`blob`, `path`: the path
     picks the language), those never measured before measured now and added to the cache."""
     cache = ComplexityCache(cache_dir)
-    blobs = wanted.get_column("blob").unique().to_list()
-    known = cache.load(columns, blobs if len(blobs) < _FILTER_UNDER else None)
+    known = cache.load(columns)
     missing = (
         wanted.select("blob", "path")
         .unique("blob", keep="first", maintain_order=True)
@@ -196,21 +189,21 @@ def measure_files(
     return files.join(known, on="blob", how="left", maintain_order="left")
 
 
-def functions_of(
-    repo: Repository, paths: dict[str, str], cache_dir: Path
-) -> dict[str, list[Function]]:
+def functions_of(repo: Repository, paths: dict[str, str], cache_dir: Path) -> pl.DataFrame:
     """The functions lizard finds in each blob of `paths` (blob id to a path it has, which picks
-    the language), from the same per-blob cache as the other measures; none in files lizard
-    does not read or over `LIZARD_LIMIT`."""
+    the language), one row each (`blob` and the `FUNCTION` fields), in the order of each blob's
+    source; from the same per-blob cache as the other measures. Files lizard does not read, or
+    over `LIZARD_LIMIT`, have none (they get the indentation measure)."""
     if not paths:
-        return {}
+        return pl.DataFrame(schema={"blob": pl.String(), **FUNCTION.to_schema()})
     wanted = pl.DataFrame(
         {"blob": list(paths), "path": list(paths.values())},
         schema={"blob": pl.String, "path": pl.String},
     )
     known = _measured(repo, wanted, cache_dir, ["blob", "function_list"])
-    return {
-        blob: [Function(**function) for function in functions]
-        for blob, functions in known.iter_rows()
-        if blob in paths
-    }
+    return (
+        known.join(wanted.select("blob"), on="blob", how="semi")
+        .explode("function_list")
+        .drop_nulls("function_list")  # a blob without functions explodes to one null
+        .unnest("function_list")
+    )

@@ -119,23 +119,27 @@ def code_exercise(
         and row["revisions"]
     ]
     repo = files.history.repo
-    measured = functions_of(
-        repo, {blob_of[row["path"]]: row["path"] for row in rows}, files.cache_dir
-    )
+    paths = {blob_of[row["path"]]: row["path"] for row in rows}
+    lines = pl.col("end_line") - pl.col("start_line") + 1
+    readable = functions_of(repo, paths, files.cache_dir).filter(lines.is_between(low, high))
     for row in rows:
         blob = blob_of[row["path"]]
-        fitting = [f for f in measured[blob] if low <= f.end_line - f.start_line + 1 <= high]
-        if not fitting:
+        fitting = readable.filter(pl.col("blob") == blob)
+        if fitting.is_empty():
             continue
-        best = max(fitting, key=lambda f: (f.complexity, -f.start_line))
+        # the most complex, the first of equals
+        best = fitting.sort(["complexity", "start_line"], descending=[True, False]).row(
+            0, named=True
+        )
+        first, last = best["start_line"], best["end_line"]
         code = run_git(repo.root, ["cat-file", "blob", blob]).stdout.decode("utf-8", "replace")
-        excerpt = textwrap.dedent("\n".join(code.splitlines()[best.start_line - 1 : best.end_line]))
+        excerpt = textwrap.dedent("\n".join(code.splitlines()[first - 1 : last]))
         return CodeExercise(
             row["path"],
-            best.name,
-            best.start_line,
+            best["name"],
+            first,
             excerpt,
-            best.complexity,
+            best["complexity"],
             row["revisions"],
             row["authors"],
         )

@@ -278,31 +278,45 @@ def _blob_ids(repo: Repository, names: list[str]) -> list[str | None]:
 def complexity_findings(
     repo: Repository, base: str, head: str, files: list[str], cache_dir: Path
 ) -> list[Finding]:
-    """Functions whose cyclomatic complexity grew (lizard), per changed source file. Each
-    file version is measured once, by the measuring service (cached per blob in `cache_dir`)."""
+    """Functions whose cyclomatic complexity grew (lizard), per changed source file, or new
+    ones of complexity 10 or more. Each file version is measured once, by the measuring
+    service (cached per blob in `cache_dir`); functions are told apart by name and parameters,
+    the last of a name counting."""
     sources = [path for path in files if is_source(path)]
     versions = [(rev, path) for path in sources for rev in (base, head)]
     blobs = _blob_ids(repo, [f"{rev}:{path}" for rev, path in versions])
     paths = {blob: path for blob, (_, path) in zip(blobs, versions, strict=True) if blob}
-    measured = functions_of(repo, paths, cache_dir)
-
-    def functions(blob: str | None) -> dict[str, int]:
-        return {f.long_name: f.complexity for f in measured[blob]} if blob else {}
-
+    latest = (
+        functions_of(repo, paths, cache_dir)
+        .group_by("blob", "long_name", maintain_order=True)
+        .agg(pl.col("complexity").last())
+    )
+    changed = pl.DataFrame(
+        {"path": sources, "before": blobs[0::2], "after": blobs[1::2]},
+        schema={"path": pl.String, "before": pl.String, "after": pl.String},
+    ).drop_nulls("after")
+    compared = (
+        changed.join(  # in the order of the files, then of the functions in each
+            latest.rename({"blob": "after"}), on="after", maintain_order="left_right"
+        )
+        .join(
+            latest.rename({"blob": "before", "complexity": "was"}),
+            on=["before", "long_name"],
+            how="left",
+            maintain_order="left",
+        )
+        .filter(
+            (pl.col("complexity") > pl.col("was"))
+            | (pl.col("was").is_null() & (pl.col("complexity") >= 10))
+        )
+    )
     found = []
-    for index, path in enumerate(sources):
-        before, after = blobs[2 * index], blobs[2 * index + 1]
-        if after is None:
-            continue
-        old, new = functions(before), functions(after)
-        for name, ccn in new.items():
-            grown = name in old and ccn > old[name]
-            if grown or (name not in old and ccn >= 10):
-                level = "warning" if ccn >= 15 else "note"
-                was = f"{old[name]} → " if name in old else "new, "
-                found.append(
-                    Finding("complexity", level, path, None, f"{name}: complexity {was}{ccn}")
-                )
+    for path, name, ccn, was in compared.select(
+        "path", "long_name", "complexity", "was"
+    ).iter_rows():
+        level = "warning" if ccn >= 15 else "note"
+        grown = f"{was} → " if was is not None else "new, "
+        found.append(Finding("complexity", level, path, None, f"{name}: complexity {grown}{ccn}"))
     return found
 
 
