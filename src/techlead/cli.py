@@ -1,4 +1,5 @@
-"""The `techlead` command: one Typer app; each capability adds its commands here."""
+"""The `techlead` command: one Typer app; each capability's commands are listed here and
+imported only when invoked."""
 
 from __future__ import annotations
 
@@ -12,28 +13,93 @@ import typer
 from rich.markup import escape
 
 from techlead import __version__, terminal
-from techlead.accounts.cli import app as user_app
-from techlead.debt.cli import app as debt_app
-from techlead.decisions.cli import app as adr_app
-from techlead.decisions.cli import decide_app
-from techlead.delivery.cli import app as delivery_app
-from techlead.docs.cli import app as docs_app
 from techlead.errors import TechleadError
-from techlead.hiring.cli import app as hire_app
-from techlead.history.cli import scan_command
-from techlead.incidents.cli import action_app, runbook_app
-from techlead.incidents.cli import app as incident_app
-from techlead.org.cli import app as org_app
-from techlead.planning.cli import app as plan_app
-from techlead.release.cli import app as release_app
-from techlead.report.cli import app as report_app
-from techlead.review.cli import review_command
-from techlead.risk.cli import app as risk_app
-from techlead.team.cli import app as team_app
-from techlead.web.cli import serve_command
+from techlead.extras import missing_extra
+from techlead.lazy_commands import LazyCommand, LazyGroup
+
+# Every command, in the order --help lists them: where it lives and the line --help shows for
+# it, so that listing them imports none (tests/test_cli_lazy.py keeps the lines true).
+COMMANDS = {
+    "scan": LazyCommand(
+        "techlead.history.cli:scan_command",
+        "Mine a repository's history into the cache (only new commits after the first time).",
+    ),
+    "review": LazyCommand(
+        "techlead.review.cli:review_command",
+        "Review a change: defect risk of each commit in words, hotspots and coupled files, "
+        "suggested reviewers, decision rules, complexity, tests, security, AI-assisted commits. "
+        "Exit 1 when a gate fails (see the review section of techlead.toml).",
+    ),
+    "serve": LazyCommand(
+        "techlead.web.cli:serve_command",
+        "Open the dashboard: scans the repositories, then serves their pages on 127.0.0.1.",
+    ),
+    "debt": LazyCommand("techlead.debt.cli:app", "Where technical debt slows the team down."),
+    "team": LazyCommand(
+        "techlead.team.cli:app", "Who knows what: ownership, truck factor, off-boarding."
+    ),
+    "adr": LazyCommand(
+        "techlead.decisions.cli:app",
+        "Architecture decision records (MADR and adr-tools compatible).",
+    ),
+    "decide": LazyCommand(
+        "techlead.decisions.cli:decide_app",
+        "Weighted decision matrices with sensitivity analysis.",
+    ),
+    "incident": LazyCommand(
+        "techlead.incidents.cli:app",
+        "Production incidents: open, respond, resolve, learn (post-mortems).",
+    ),
+    "action": LazyCommand(
+        "techlead.incidents.cli:action_app", "Action items from incidents and post-mortems."
+    ),
+    "runbook": LazyCommand(
+        "techlead.incidents.cli:runbook_app",
+        "Runbooks: Markdown with service, alerts, owner, last-reviewed.",
+    ),
+    "plan": LazyCommand(
+        "techlead.planning.cli:app",
+        "Planning: backlog imports, story lint, Monte Carlo forecasts, capacity, calibration.",
+    ),
+    "risk": LazyCommand(
+        "techlead.risk.cli:app",
+        "Defect risk of changes: Kamei's metrics, SZZ labels, a model and its evaluation.",
+    ),
+    "release": LazyCommand(
+        "techlead.release.cli:app",
+        "Release readiness: gates over CI evidence and the records, sign-offs, history.",
+    ),
+    "delivery": LazyCommand(
+        "techlead.delivery.cli:app", "Delivery performance: DORA keys from tags or a deploy log."
+    ),
+    "docs": LazyCommand("techlead.docs.cli:app", "Living documentation: broken links, stale docs."),
+    "report": LazyCommand("techlead.report.cli:app", "Reports for people who do not read code."),
+    "hire": LazyCommand(
+        "techlead.hiring.cli:app",
+        "Technical interviews: competency matrix, kits, scorecards, debriefs, calibration. "
+        "Candidates' data stays in the record store, never in git.",
+    ),
+    "org": LazyCommand(
+        "techlead.org.cli:app",
+        "Many repositories at once on a Dask cluster (a local one by default): scan, hotspots, "
+        "truck factors, delivery.",
+    ),
+    "user": LazyCommand(
+        "techlead.accounts.cli:app",
+        "Users of the team server (techlead serve --team): roles, passwords, API tokens, sessions.",
+    ),
+}
+
+
+class Commands(LazyGroup):
+    """techlead's commands, each imported when it is invoked."""
+
+    table = COMMANDS
+
 
 app = typer.Typer(
     name="techlead",
+    cls=Commands,
     help="A technical lead's workbench, built on the evidence in your repository.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -75,27 +141,6 @@ def root(
     ctx.obj = {"config": config, "db": db}
 
 
-app.command("scan")(scan_command)
-app.add_typer(debt_app, name="debt")
-app.add_typer(team_app, name="team")
-app.add_typer(adr_app, name="adr")
-app.add_typer(decide_app, name="decide")
-app.add_typer(incident_app, name="incident")
-app.add_typer(action_app, name="action")
-app.add_typer(runbook_app, name="runbook")
-app.add_typer(plan_app, name="plan")
-app.add_typer(risk_app, name="risk")
-app.command("review")(review_command)
-app.add_typer(release_app, name="release")
-app.add_typer(delivery_app, name="delivery")
-app.add_typer(docs_app, name="docs")
-app.add_typer(report_app, name="report")
-app.add_typer(hire_app, name="hire")
-app.add_typer(org_app, name="org")
-app.command("serve")(serve_command)
-app.add_typer(user_app, name="user")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit code (2 for a user error, 1 for a failed check)."""
     try:
@@ -112,16 +157,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except typer.TyperException as error:  # a usage error: unknown option, value out of range
         return _usage_error(error)
     except TechleadError as error:
-        terminal.stderr.print(
-            f"[bold red]error:[/] {escape(error.message)}", soft_wrap=True, markup=True
-        )
-        if error.hint:
-            terminal.stderr.print(f"hint: {error.hint}", soft_wrap=True)
-        return error.exit_code
+        return _error(error)
+    except ModuleNotFoundError as error:
+        needed = missing_extra(error)
+        if needed is None:  # not an optional part: a broken install or a bug, shown as it is
+            raise
+        return _error(needed)
     except KeyboardInterrupt:
         terminal.stderr.print("interrupted")
         return 130
     return result if isinstance(result, int) else 0
+
+
+def _error(error: TechleadError) -> int:
+    terminal.stderr.print(
+        f"[bold red]error:[/] {escape(error.message)}", soft_wrap=True, markup=True
+    )
+    if error.hint:
+        terminal.stderr.print(f"hint: {error.hint}", soft_wrap=True)
+    return error.exit_code
 
 
 def _usage_error(error: typer.TyperException) -> int:

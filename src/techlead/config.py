@@ -455,6 +455,11 @@ class RiskSettings(_Section):
         description="Regular expressions matched against the body (fix_scope "
         "subject+trailers): `Fixes: #12`, `Closes #12`, a `Fixes:` trailer.",
     )
+    blame_test_code: bool = Field(
+        default=False,
+        description="Whether SZZ blames the lines a fix changed in test code ([review] "
+        "test_paths). Off: only the code a fix corrected blames the commit that wrote it.",
+    )
     gaps: list[Annotated[int, Field(ge=0, le=3650)]] = Field(
         default_factory=lambda: [90, 180, 365],
         min_length=1,

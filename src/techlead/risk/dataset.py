@@ -11,6 +11,7 @@ import polars as pl
 
 from techlead.config import Settings
 from techlead.history.scan import History
+from techlead.history.test_paths import spec_of_tests
 from techlead.risk.features import change_metrics, fix_statement, is_fix
 from techlead.risk.szz import blame_fixes
 
@@ -36,7 +37,8 @@ def labelled_changes(
     metrics: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every non-merge commit with its 14 metrics, `time` and `label` (1: SZZ blames it for a
-    bug a later commit fixed), bots left out; and the introductions kept (fix, introducer)."""
+    bug a later commit fixed), bots left out; and the introductions kept (fix, introducer).
+    Test code ([review] test_paths) is not blamed unless [risk] blame_test_code says so."""
     if metrics is None:
         metrics = change_metrics(history, settings.risk)
     fixes_message = is_fix(settings.risk)
@@ -56,7 +58,9 @@ def labelled_changes(
             fixes.append((commit, parents[0]))
     if start is not None:
         start(len(fixes))
-    found = blame_fixes(history.repo, fixes, cache, progress)
+    skipped = [] if settings.risk.blame_test_code else settings.review.test_paths
+    spec_of_tests(settings.review)  # a malformed pattern is a configuration error, said here
+    found = blame_fixes(history.repo, fixes, cache, progress, skipped)
     fix_set = {fix for fix, _ in fixes}
     times = dict(metrics.select("commit", "author_time").iter_rows())
     kept = found.filter(pl.col("fix").is_in(list(fix_set))).filter(

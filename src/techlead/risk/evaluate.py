@@ -114,7 +114,7 @@ def evaluate(
     return evaluation
 
 
-EVALUATION_FORMAT = "1"  # of the kept evaluations: bump when the measures change
+EVALUATION_FORMAT = "2"  # of the kept evaluations: bump when the measures change
 
 
 def evaluation_key(

@@ -2,7 +2,8 @@
 
 * `lr`: logistic regression on Kamei's preprocessing (LA and LD relative to LT, LT and NUC per
   file, ND and REXP dropped as collinear, log1p, standardised), classes balanced.
-* `rf`: a random forest on the 14 metrics as they are, classes balanced per tree.
+* `rf`: a random forest on the 14 metrics as they are: 100 trees, each grown on a bootstrap
+  sample half the size of the training set, classes balanced per tree (ADR 0024).
 * `la`: LApredict, the baseline: logistic regression on log1p(LA) alone.
 
 Rankings put the changes with the highest risk per line first (probability / effort, effort =
@@ -61,7 +62,8 @@ def build(name: str, seed: int = 0) -> Any:
 
     if name == "rf":
         return RandomForestClassifier(
-            n_estimators=200,
+            n_estimators=100,
+            max_samples=0.5,
             min_samples_leaf=10,
             max_features=0.5,
             class_weight="balanced_subsample",

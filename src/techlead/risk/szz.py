@@ -8,7 +8,9 @@ listed there are looked through). The diff itself ignores whitespace (`git diff 
 fix that only re-indents blames nothing. Candidates that are merges, are not in the mined
 history, or are newer than the bug report linked to the fix (an imported tracker item of type
 Bug named in the message) are dropped. Only source files count (by extension), so changelog
-and documentation edits in a fix blame nobody.
+and documentation edits in a fix blame nobody; nor, by default, test code (`[review]
+test_paths`): a fix that corrects or extends a test did not find a bug in that test, and the
+commit that wrote the test did not ship the bug (`[risk] blame_test_code` widens it).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ import os
 import re
 import subprocess
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from pathspec import GitIgnoreSpec
 
 from techlead.history.git import Repository, git_command, git_environment, run_git
 from techlead.risk.fix_diffs import fix_diffs
@@ -114,9 +117,10 @@ def is_noise(line: bytes, path: str) -> bool:
     return text.startswith((b"//", b"/*", b"*", b"*/"))
 
 
-def removed_lines(diff: bytes) -> dict[str, list[int]]:
+def removed_lines(diff: bytes, skip: Callable[[str], bool] | None = None) -> dict[str, list[int]]:
     """Per file (its name before the fix), the lines the fix removed or changed that count.
-    `diff` has no context lines (`-U0`): a hunk's old lines are exactly its `-` lines."""
+    `diff` has no context lines (`-U0`): a hunk's old lines are exactly its `-` lines. Files
+    for which `skip` says true count for nothing."""
     found: dict[str, list[int]] = {}
     path: str | None = None
     number = remaining = 0
@@ -130,6 +134,8 @@ def removed_lines(diff: bytes) -> dict[str, list[int]]:
         if line.startswith(b"--- "):
             name = line[4:].decode("utf-8", "surrogateescape")
             path = name[2:] if name.startswith("a/") and is_source(name[2:]) else None
+            if path is not None and skip is not None and skip(path):
+                path = None
             continue
         hunk = _HUNK.match(line)
         if hunk:
@@ -232,10 +238,17 @@ SCHEMA = pl.Schema(
 )
 
 
-def cache_key(repo: Repository) -> str:
+def cache_key(repo: Repository, skipped: Sequence[str] = ()) -> str:
+    """What the kept blames depend on: the format, `.git-blame-ignore-revs` and the patterns
+    of the paths not blamed."""
     ignore = repo.root / ".git-blame-ignore-revs"
     content = ignore.read_bytes() if ignore.is_file() else b""
-    return hashlib.sha1(FORMAT.encode() + content, usedforsecurity=False).hexdigest()[:12]
+    patterns = "\0".join(skipped).encode()
+    digest = hashlib.sha1(FORMAT.encode() + content + b"\0\0" + patterns, usedforsecurity=False)
+    return digest.hexdigest()[:12]
+
+
+CHECKPOINT = 250  # fixes blamed between two writes of the cache
 
 
 def blame_fixes(
@@ -243,24 +256,35 @@ def blame_fixes(
     fixes: Iterable[tuple[str, str]],
     cache: Path,
     progress: Callable[[int], None] | None = None,
+    skipped: Sequence[str] = (),
+    checkpoint: int = CHECKPOINT,
 ) -> pl.DataFrame:
-    """Introductions for every (fix, parent); results are cached per fix commit, so a later run
-    blames only new fixes."""
-    file = cache / f"szz-{cache_key(repo)}.parquet"
+    """Introductions for every (fix, parent), leaving out the files that the gitignore-style
+    `skipped` patterns match. Results are cached per fix commit and written every
+    `checkpoint` fixes, so a later run blames only new fixes, and an interrupted one keeps
+    what it had blamed."""
+    key = cache_key(repo, skipped)
+    file = cache / f"szz-{key}.parquet"
     done = pl.read_parquet(file) if file.is_file() else SCHEMA.to_frame()
-    seen_file = cache / f"szz-{cache_key(repo)}-fixes.parquet"
+    seen_file = cache / f"szz-{key}-fixes.parquet"
     seen = set(pl.read_parquet(seen_file).get_column("fix")) if seen_file.is_file() else set()
+    done = done.filter(pl.col("fix").is_in(list(seen)))  # a fix stopped before it was listed
     todo = [(fix, parent) for fix, parent in fixes if fix not in seen]
-    rows: list[Introduction] = []
-    if todo:
-        rows = _blame_all(repo, todo, blame_environment(repo, cache), progress)
+    if not todo:
+        return done
+    skip = GitIgnoreSpec.from_lines(skipped).match_file if skipped else None
+    environment = blame_environment(repo, cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    for start in range(0, len(todo), checkpoint):
+        chunk = todo[start : start + checkpoint]
+        rows = _blame_all(repo, chunk, environment, progress, skip)
         new = pl.DataFrame(
             [(i.fix, i.introducer, i.path, i.lines) for i in rows], schema=SCHEMA, orient="row"
         )
         done = pl.concat([done, new])
-        cache.mkdir(parents=True, exist_ok=True)
-        _write(done, file)
-        _write(pl.DataFrame({"fix": sorted(seen | {f for f, _ in todo})}), seen_file)
+        seen |= {fix for fix, _ in chunk}
+        _write(done, file)  # the introductions first: a fix is listed only once they are kept
+        _write(pl.DataFrame({"fix": sorted(seen)}, schema={"fix": pl.String()}), seen_file)
     return done
 
 
@@ -272,6 +296,7 @@ def _blame_all(
     todo: list[tuple[str, str]],
     environment: dict[str, str],
     progress: Callable[[int], None] | None,
+    skip: Callable[[str], bool] | None = None,
 ) -> list[Introduction]:
     """Introductions of every fix in `todo`, in its order: the diffs come from one git
     process, and each (fix, file) blame is a task for two workers, so one fix touching
@@ -291,7 +316,7 @@ def _blame_all(
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         for fix, diff in fix_diffs(repo, todo):
-            for path, lines in removed_lines(diff).items():
+            for path, lines in removed_lines(diff, skip).items():
                 task = pool.submit(blame, repo, parents[fix], path, lines, environment)
                 queue.append((fix, path, task))
             queue.append((fix, "", None))

@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from techlead.errors import TechleadError
+from techlead.extras import missing_extra
 
 ENVIRONMENT_VARIABLE = "TECHLEAD_DATABASE_URL"
 DEFAULT_FILE = Path(".techlead") / "techlead.db"
@@ -111,6 +112,9 @@ class Store:
         try:
             self.engine = self._engine(parsed.render_as_string(hide_password=False))
         except ModuleNotFoundError as exc:
+            needed = missing_extra(exc)  # psycopg, without the postgres extra
+            if needed is not None:
+                raise needed from None
             raise StoreError(f"{shown(url)}: driver {exc.name} is not installed") from None
 
     def scoped(self, repository: str) -> Store:
@@ -239,7 +243,10 @@ def _operational_errors() -> tuple[type[Exception], ...]:
     """Driver errors that are about the database being reachable and usable, not our SQL."""
     import sqlite3
 
-    import psycopg
+    try:
+        import psycopg
+    except ModuleNotFoundError:  # without the postgres extra only SQLite can be opened
+        return (sqlite3.DatabaseError,)
 
     # sqlite3.DatabaseError includes integrity and lock errors
     return (sqlite3.DatabaseError, psycopg.OperationalError, psycopg.IntegrityError)
