@@ -8,7 +8,6 @@ import io
 import json
 import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -195,37 +194,3 @@ def render_problems(problems: list[tuple[str, str]], output: OutputFormat, where
         render_frame(frame, output, f"Problems in {where}")
     else:  # the directory may be longer than the width: wrapped like a table's cells
         print_wrapped(Text(f"{where}: no problems"))
-
-
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
-
-def sarif_log(
-    rules: list[dict[str, Any]], results: list[dict[str, Any]], root: Path
-) -> dict[str, Any]:
-    """A SARIF 2.1.0 log of one techlead run; result locations are relative to `root`."""
-    from techlead import __version__
-
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "techlead", "version": __version__, "rules": rules}},
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
-                "results": results,
-            }
-        ],
-    }
-
-
-def write_sarif(path: Path, log: dict[str, Any]) -> None:
-    """Write a SARIF log to `path` (`--sarif`); a write that fails is a one-line error."""
-    import json
-
-    from techlead.errors import TechleadError
-
-    try:
-        path.write_text(json.dumps(log, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise TechleadError(f"--sarif {path}: cannot write: {exc.strerror}") from None

@@ -628,7 +628,7 @@ def test_output_files_and_records_that_are_not_checked(
     assert "note: 0001-layer-the-shop.md has rules but is 'proposed'" in err
     code, _, err = check(capsys, repo, "--sarif", str(tmp_path))
     assert code == 2
-    assert f"{tmp_path}: is a directory, not a file" in err
+    assert f"--sarif {tmp_path}: is a directory, not a file" in err
 
 
 def test_linking_a_madr_record_keeps_its_front_matter_as_written(

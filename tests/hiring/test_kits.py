@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis_fixtures import files_of
 from gitrepo import GitRepo
 from techlead.config import ConfigError, Settings, load_settings
 from techlead.decisions.store import load_decisions
@@ -205,7 +206,7 @@ def test_code_reading_comes_from_a_hotspots_function_of_readable_size(repo: GitR
             "authors": [2, 2, 1],
         }
     )
-    exercise = code_exercise(repo.path, ranked, spec_of_tests(Settings().review))
+    exercise = code_exercise(files_of(repo), ranked, spec_of_tests(Settings().review))
     assert exercise is not None
     assert (exercise.path, exercise.function, exercise.first_line) == ("app/core.py", "parse", 5)
     assert exercise.code.startswith("def parse(x):")

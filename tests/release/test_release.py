@@ -173,7 +173,7 @@ def test_outputs(project: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path:
     )
     assert "--role 'security team'" in capsys.readouterr().err
     assert main(["release", "check", "--sarif", str(tmp_path), "-C", here]) == 2
-    assert "not a file in an existing directory" in capsys.readouterr().err
+    assert f"--sarif {tmp_path}: is a directory, not a file" in capsys.readouterr().err
 
 
 def test_ai_share_since_the_last_release(

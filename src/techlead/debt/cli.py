@@ -13,11 +13,10 @@ from techlead import terminal
 from techlead.debt.age import directory_age, file_age
 from techlead.debt.complexity import measure_files
 from techlead.debt.coupling import CouplingOptions, coupling
-from techlead.debt.hotspots import hotspots
+from techlead.debt.hotspots import hotspot_window, hotspots
 from techlead.debt.trend import complexity_trend
 from techlead.history.cli import load_files
 from techlead.history.files import CurrentFiles
-from techlead.history.periods import since as parse_since
 from techlead.history.selection import Selection, select_files
 from techlead.options import (
     AllFilesOption,
@@ -31,6 +30,7 @@ from techlead.options import (
     TopOption,
 )
 from techlead.output import OutputFormat, render_frame
+from techlead.spans import since as since_moment
 
 app = typer.Typer(help="Where technical debt slows the team down.", no_args_is_help=True)
 
@@ -59,7 +59,7 @@ def render_selected(
 
 
 def _window(since: str | None) -> datetime | None:
-    return parse_since(since) if since is not None else None
+    return since_moment(since) if since is not None else None
 
 
 @app.command("hotspots")
@@ -76,7 +76,7 @@ def hotspots_command(
     """Complex files that change often: where debt costs the most (default window: [debt]
     since, 12m)."""
     files = load_files(ctx, repo, quiet)
-    window = parse_since(since or files.history.settings.debt.since)
+    window = hotspot_window(since, files.history.settings.debt)
     selection = select_files(files, all_files=all_files, path=path)
     frame = hotspots(selection.files, measured(selection.files, quiet), window, top=top)
     render_selected(frame, output, f"Hotspots since {window:%Y-%m-%d}", selection)

@@ -1,4 +1,5 @@
-"""Complexity of files at a revision, measured once per blob id and cached."""
+"""The measuring service: size, complexity and functions of blobs, measured once per blob id
+and kept in one cache (`debt`, `review`, `hire kit`, `org` and the dashboard all read it)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from techlead.history.cache import atomic_write
 from techlead.history.git import Repository, git_command, git_environment
 from techlead.history.miner import default_workers
 
-MEASURES = pl.Schema(
+SUMMARY = pl.Schema(
     {
         "blob": pl.String(),
         "loc": pl.Int64(),
@@ -28,7 +29,18 @@ MEASURES = pl.Schema(
         "method": pl.String(),
     }
 )
-_CACHE_FILE = "complexity-3.parquet"  # the number changes when measuring does
+FUNCTION = pl.Struct(
+    {
+        "name": pl.String(),
+        "long_name": pl.String(),
+        "start_line": pl.Int64(),
+        "end_line": pl.Int64(),
+        "complexity": pl.Int64(),
+    }
+)
+MEASURES = pl.Schema({**SUMMARY, "function_list": pl.List(FUNCTION)})
+_CACHE_FILE = "complexity-4.parquet"  # the number changes when measuring does
+_CACHE_FILES = "complexity*.parquet"  # older ones are removed when a new one is written
 _BATCH = 32
 _PARALLEL_FROM = 64  # fewer blobs than this are measured in-process
 
@@ -64,20 +76,27 @@ class ComplexityCache:
     def __init__(self, directory: Path) -> None:
         self.path = directory / _CACHE_FILE
 
-    def load(self) -> pl.DataFrame:
-        """Cached measures; empty when missing or unreadable (they are rebuilt)."""
+    def load(self, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """Cached measures (only `columns`, when given: Parquet reads no others); empty when
+        missing or unreadable (they are rebuilt)."""
+        schema = pl.Schema({name: MEASURES[name] for name in columns or MEASURES})
         try:
-            frame = pl.read_parquet(self.path) if self.path.exists() else None
+            frame = (
+                pl.read_parquet(self.path, columns=schema.names()) if self.path.exists() else None
+            )
         except (OSError, pl.exceptions.PolarsError):
             frame = None
-        if frame is None or frame.schema != MEASURES:
-            return pl.DataFrame(schema=MEASURES)
+        if frame is None or frame.schema != schema:
+            return pl.DataFrame(schema=schema)
         return frame
 
     def save(self, frame: pl.DataFrame) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, frame.write_parquet)
+            for older in self.path.parent.glob(_CACHE_FILES):
+                if older.name != self.path.name:
+                    older.unlink(missing_ok=True)
         except OSError as exc:
             raise CacheError(f"{self.path}: cannot write: {exc.strerror}") from exc
 
@@ -126,6 +145,35 @@ def _measure(
     return results
 
 
+def _measured(
+    repo: Repository,
+    wanted: pl.DataFrame,
+    cache_dir: Path,
+    columns: Sequence[str],
+    progress: Callable[[int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> pl.DataFrame:
+    """`columns` of the cached measures of the blobs in `wanted` (`blob`, `path`: the path
+    picks the language), those never measured before measured now and added to the cache."""
+    cache = ComplexityCache(cache_dir)
+    known = cache.load(columns)
+    missing = (
+        wanted.select("blob", "path")
+        .unique("blob", keep="first", maintain_order=True)
+        .join(known.select("blob"), on="blob", how="anti")
+    )
+    if not missing.height:
+        return known
+    if on_start:
+        on_start(missing.height)
+    measured = _measure(repo, list(missing.iter_rows()), progress)
+    new = pl.DataFrame(
+        [(blob, *measure) for blob, measure in measured], schema=MEASURES, orient="row"
+    )
+    cache.save(pl.concat([cache.load(), new]))
+    return pl.concat([known, new.select(columns)])
+
+
 def measure_files(
     repo: Repository,
     files: pl.DataFrame,
@@ -137,20 +185,25 @@ def measure_files(
 
     Only blobs never measured before are read and measured; the rest come from the cache.
     """
-    cache = ComplexityCache(cache_dir)
-    known = cache.load()
-    missing = (
-        files.select("blob", "path")
-        .unique("blob", keep="first", maintain_order=True)
-        .join(known.select("blob"), on="blob", how="anti")
-    )
-    if missing.height:
-        if on_start:
-            on_start(missing.height)
-        measured = _measure(repo, list(missing.iter_rows()), progress)
-        new = pl.DataFrame(
-            [(blob, *measure) for blob, measure in measured], schema=MEASURES, orient="row"
-        )
-        known = pl.concat([known, new])
-        cache.save(known)
+    known = _measured(repo, files, cache_dir, SUMMARY.names(), progress, on_start)
     return files.join(known, on="blob", how="left", maintain_order="left")
+
+
+def functions_of(repo: Repository, paths: dict[str, str], cache_dir: Path) -> pl.DataFrame:
+    """The functions lizard finds in each blob of `paths` (blob id to a path it has, which picks
+    the language), one row each (`blob` and the `FUNCTION` fields), in the order of each blob's
+    source; from the same per-blob cache as the other measures. Files lizard does not read, or
+    over `LIZARD_LIMIT`, have none (they get the indentation measure)."""
+    if not paths:
+        return pl.DataFrame(schema={"blob": pl.String(), **FUNCTION.to_schema()})
+    wanted = pl.DataFrame(
+        {"blob": list(paths), "path": list(paths.values())},
+        schema={"blob": pl.String, "path": pl.String},
+    )
+    known = _measured(repo, wanted, cache_dir, ["blob", "function_list"])
+    return (
+        known.join(wanted.select("blob"), on="blob", how="semi")
+        .explode("function_list")
+        .drop_nulls("function_list")  # a blob without functions explodes to one null
+        .unnest("function_list")
+    )

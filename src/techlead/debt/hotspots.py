@@ -11,8 +11,10 @@ from datetime import datetime
 
 import polars as pl
 
+from techlead.config import DebtSettings
 from techlead.history.exclusions import matching
 from techlead.history.files import CurrentFiles
+from techlead.spans import since as since_moment
 
 HOTSPOT_COLUMNS = (
     "path",
@@ -25,6 +27,15 @@ HOTSPOT_COLUMNS = (
     "last_change",
     "method",
 )
+
+
+def hotspot_window(
+    given: str | None, settings: DebtSettings, now: datetime | None = None
+) -> datetime:
+    """Where the window of change frequency starts: `--since` if given, else `[debt] since`."""
+    if given:
+        return since_moment(given, "--since", now)
+    return since_moment(settings.since, "[debt] since", now)
 
 
 def change_frequency(files: CurrentFiles, since: datetime) -> pl.DataFrame:

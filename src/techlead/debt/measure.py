@@ -1,6 +1,8 @@
-"""Size and complexity of one file's content (imported by worker processes: no Polars here).
+"""Size and complexity of one file's content, and its functions (imported by worker processes:
+no Polars here). This is the one place techlead runs lizard.
 
-Languages lizard knows get cyclomatic complexity (the sum over their functions); other text
+Languages lizard knows get cyclomatic complexity (the sum over their functions, each of which is
+kept: its name, lines and complexity, for `review` and `hire kit`); other text
 files get indentation complexity (the sum over non-blank lines of their indentation depth in
 levels of four spaces, a tab counting as one level), which tracks nesting in any language.
 """
@@ -45,13 +47,26 @@ PROSE_AND_DATA = frozenset(
 )
 
 
+class Function(NamedTuple):
+    """A function lizard found: its name, its name with parameters (`long_name`, which tells
+    overloads apart), its first and last lines and its cyclomatic complexity."""
+
+    name: str
+    long_name: str
+    start_line: int
+    end_line: int
+    complexity: int
+
+
 class Measure(NamedTuple):
-    """One blob's size and complexity; `method` is lizard, indentation or binary."""
+    """One blob's size and complexity; `method` is lizard, indentation, none or binary; the
+    functions are lizard's (none by the other methods)."""
 
     loc: int | None
     complexity: int | None
     functions: int | None
     method: str
+    function_list: tuple[Function, ...] = ()
 
 
 _CODE_NAMES = frozenset(
@@ -111,9 +126,12 @@ def measure_source(filename: str, data: bytes) -> Measure:
 
         if get_reader_for(filename) is not None:
             info = analyze_file.analyze_source_code(filename, text)
-            functions = info.function_list
-            total = sum(function.cyclomatic_complexity for function in functions)
-            return Measure(info.nloc, total, len(functions), "lizard")
+            functions = tuple(
+                Function(f.name, f.long_name, f.start_line, f.end_line, f.cyclomatic_complexity)
+                for f in info.function_list
+            )
+            total = sum(function.complexity for function in functions)
+            return Measure(info.nloc, total, len(functions), "lizard", functions)
     lines, indentation = indentation_complexity(text)
     return Measure(lines, indentation, None, "indentation")
 

@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from techlead.debt.charts import hotspot_scatter
 from techlead.debt.complexity import measure_files
 from techlead.debt.coupling import coupling
-from techlead.debt.hotspots import HOTSPOT_COLUMNS, hotspots
-from techlead.history.periods import since as parse_since
+from techlead.debt.hotspots import HOTSPOT_COLUMNS, hotspot_window, hotspots
 from techlead.history.selection import Selection, select_files
 from techlead.history.web import Evidence, evidence
 from techlead.pages import api, base_of, chart, network_spec, page, rows
@@ -50,7 +49,7 @@ def ranked_hotspots(
     """Files at HEAD of the configured kinds (every file with `all_files`) ranked by hotspot
     score, for the configured or given window."""
     window = since or ev.settings.debt.since
-    start = parse_since(window)
+    start = hotspot_window(since, ev.settings.debt)
     chosen = selected(ev, all_files).files
     return ev.derived(
         f"hotspots:{window}:{all_files}", lambda: hotspots(chosen, measures(ev), start)

@@ -11,6 +11,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from techlead import sarif as sarif_format
 from techlead import terminal
 from techlead.config import load_settings
 from techlead.decisions.check import Violation, check_log
@@ -42,10 +43,10 @@ from techlead.decisions.store import (
     write_new,
 )
 from techlead.decisions.views import dot_graph, mermaid_graph, table_of_contents
-from techlead.history.cache import atomic_write
 from techlead.history.git import open_repository
 from techlead.options import FormatOption, RepoOption, SarifOption
 from techlead.output import OutputFormat, render_frame, render_problems, to_json
+from techlead.plurals import counted
 
 app = typer.Typer(
     help="Architecture decision records (MADR and adr-tools compatible).", no_args_is_help=True
@@ -282,10 +283,6 @@ def lint_command(
         raise typer.Exit(1)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 class CheckFormat(enum.StrEnum):
     """How `adr check` prints what it found."""
 
@@ -301,9 +298,10 @@ def _check_targets(baseline: Path | None, update: bool, sarif_file: Path | None)
         raise DecisionLogError(
             "--update-baseline needs --baseline FILE or [decisions] baseline in techlead.toml"
         )
-    for target in (baseline, sarif_file):
-        if target is not None and target.is_dir():
-            raise DecisionLogError(f"{target}: is a directory, not a file")
+    if baseline is not None and baseline.is_dir():
+        raise DecisionLogError(f"{baseline}: is a directory, not a file")
+    if sarif_file is not None:
+        sarif_format.check_target(sarif_file)
 
 
 def _baseline(
@@ -315,7 +313,7 @@ def _baseline(
     if not path.exists() and update:
         write_baseline(path, violations)
         terminal.stderr.print(
-            f"baseline {path}: {_count(len(current), 'violation')} frozen", soft_wrap=True
+            f"baseline {path}: {counted(len(current), 'violation')} frozen", soft_wrap=True
         )
         return current
     frozen = frozen_in(path, configured)
@@ -323,7 +321,7 @@ def _baseline(
         kept = frozen & current
         write_baseline(path, [v for v in violations if identity(v) in kept])
         terminal.stderr.print(
-            f"baseline {path}: {_count(len(frozen - kept), 'fixed violation')} dropped, "
+            f"baseline {path}: {counted(len(frozen - kept), 'fixed violation')} dropped, "
             f"{len(kept)} kept",
             soft_wrap=True,
         )
@@ -383,23 +381,18 @@ def check_command(
     checked = compare(violations, frozen)
     log = sarif(checked, rules, repository.root, path)
     if sarif_file is not None:
-        text = to_json(log) + "\n"
-        try:
-            sarif_file.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(sarif_file, lambda temporary: temporary.write_text(text, encoding="utf-8"))
-        except OSError as exc:
-            raise DecisionLogError(f"{sarif_file}: cannot write: {exc.strerror}") from None
+        sarif_format.write(sarif_file, log)
     new = sum(item.new for item in checked)
     if output is CheckFormat.sarif:
-        sys.stdout.write(to_json(log) + "\n")
+        sys.stdout.write(sarif_format.text(log))
     else:
         listed = checked if show_frozen else [item for item in checked if item.new]
         if listed or output is not CheckFormat.table:
             render_frame(frame(listed), OutputFormat(output.value), "Decision rule violations")
     accepted = len({bound.decision.number for bound in rules})
     summary = (
-        f"{_count(len(rules), 'rule')} in {_count(accepted, 'accepted decision')}: "
-        f"{_count(len(checked), 'violation')}, {new} new"
+        f"{counted(len(rules), 'rule')} in {counted(accepted, 'accepted decision')}: "
+        f"{counted(len(checked), 'violation')}, {new} new"
     )
     if path is not None:
         summary += f", {len(checked) - new} frozen in the baseline {shown(path, repository.root)}"

@@ -10,13 +10,13 @@ from typing import Any
 
 import polars as pl
 
+from techlead import sarif as sarif_format
 from techlead.decisions.check import Violation
 from techlead.decisions.rules import BoundRule
 from techlead.errors import TechleadError
 from techlead.history.cache import atomic_write
 from techlead.inputs.files import read_text
 from techlead.inputs.formats import parse_json
-from techlead.output import sarif_log
 
 BASELINE_FORMAT = 1
 
@@ -116,18 +116,6 @@ def _fingerprint(violation: Violation) -> str:
     return hashlib.sha256(f"{rule}\0{key}".encode()).hexdigest()
 
 
-def _location(violation: Violation) -> dict[str, Any]:
-    artifact: dict[str, Any]
-    if Path(violation.file).is_absolute():
-        artifact = {"uri": Path(violation.file).as_uri()}
-    else:
-        artifact = {"uri": violation.file, "uriBaseId": "%SRCROOT%"}
-    physical: dict[str, Any] = {"artifactLocation": artifact}
-    if violation.line:
-        physical["region"] = {"startLine": violation.line}
-    return {"physicalLocation": physical}
-
-
 def sarif(
     checked: list[Checked], rules: list[BoundRule], root: Path, baseline: Path | None
 ) -> dict[str, Any]:
@@ -150,21 +138,22 @@ def sarif(
     results: list[dict[str, Any]] = []
     for item in checked:
         violation = item.violation
-        result: dict[str, Any] = {
-            "ruleId": violation.rule.rule_id,
+        more: dict[str, Any] = {
             "ruleIndex": order[violation.rule.rule_id],
-            "level": "error",
-            "message": {
-                "text": f"{violation.message} — breaks {violation.rule.name} of "
-                f"ADR {violation.adr.number} ({violation.adr.title})"
-            },
-            "locations": [_location(violation)],
             "partialFingerprints": {"techleadViolation/v1": _fingerprint(violation)},
             "baselineState": "new" if item.new else "unchanged",
         }
         if not item.new:
-            result["suppressions"] = [
+            more["suppressions"] = [
                 {"kind": "external", "justification": f"frozen in baseline {baseline}"}
             ]
-        results.append(result)
-    return sarif_log(descriptors, results, root)
+        message = (
+            f"{violation.message} — breaks {violation.rule.name} of "
+            f"ADR {violation.adr.number} ({violation.adr.title})"
+        )
+        results.append(
+            sarif_format.result(
+                violation.rule.rule_id, "error", message, violation.file, violation.line, more
+            )
+        )
+    return sarif_format.log(descriptors, results, root)

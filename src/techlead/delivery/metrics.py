@@ -30,6 +30,7 @@ import polars as pl
 
 from techlead.delivery.deployments import Deployment
 from techlead.history.git import Repository, run_git
+from techlead.plurals import counted
 
 _REVERT = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
 HOUR = 3600.0
@@ -139,7 +140,7 @@ def _failures(
 def _days(days: float) -> str:
     if days < 1:
         return f"{max(days * 24, 0):.0f} h"
-    return f"{days:.0f} day" + ("" if round(days) == 1 else "s")
+    return counted(round(days), "day")
 
 
 def _prefixed(commits: dict[str, int], prefix: str) -> str | None:

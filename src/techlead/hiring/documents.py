@@ -6,6 +6,7 @@ import html
 
 from techlead.hiring.kits import Kit
 from techlead.hiring.scorecards import RECOMMENDATIONS
+from techlead.plurals import counted
 
 
 def _fence(code: str, path: str) -> str:
@@ -13,10 +14,6 @@ def _fence(code: str, path: str) -> str:
     ticks = "`" * max(3, longest + 1)
     language = path.rsplit(".", 1)[-1] if "." in path else ""
     return f"{ticks}{language}\n{code}\n{ticks}"
-
-
-def _count(number: int, one: str, many: str | None = None) -> str:
-    return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
 def _bullets(title: str, items: tuple[str, ...]) -> list[str]:
@@ -48,7 +45,7 @@ def _code(kit: Kit) -> list[str]:
         "## Code reading",
         "",
         f"From `{code.path}` (line {code.first_line}), one of this repository's hotspots: "
-        f"{_count(code.revisions, 'change')} by {_count(code.authors, 'person', 'people')} "
+        f"{counted(code.revisions, 'change')} by {counted(code.authors, 'person', 'people')} "
         f"recently, complexity "
         f"{code.complexity}. Share it only if your policy allows showing this code to "
         "candidates.",

@@ -13,9 +13,11 @@ import polars as pl
 from pathspec import GitIgnoreSpec
 
 from techlead.config import Settings
+from techlead.debt.complexity import functions_of
 from techlead.decisions.records import Decision, sections
 from techlead.decisions.store import decision_directory, load_decisions
 from techlead.hiring.profiles import Competency, Matrix, Question, Role, Stage
+from techlead.history.files import CurrentFiles
 from techlead.history.git import run_git
 from techlead.history.test_paths import is_test_code
 from techlead.risk.szz import is_source
@@ -100,36 +102,46 @@ def pick_questions(
     return chosen, [c for c in stage.competencies if not any(q.competency == c for q in bank)]
 
 
-def _functions(path: str, code: str) -> list[tuple[str, int, int, int]]:
-    import lizard
-
-    analysis = lizard.analyze_file.analyze_source_code(path, code)
-    return [
-        (f.name, f.start_line, f.end_line, f.cyclomatic_complexity) for f in analysis.function_list
-    ]
-
-
 def code_exercise(
-    root: Path, hotspots: pl.DataFrame, tests: GitIgnoreSpec, top: int = 15
+    files: CurrentFiles, hotspots: pl.DataFrame, tests: GitIgnoreSpec, top: int = 15
 ) -> CodeExercise | None:
     """The most complex readable-sized function of the highest-ranked hotspot that has one,
-    test code (`tests`, from [review] test_paths) left out."""
+    test code (`tests`, from [review] test_paths) left out. Functions are the measuring
+    service's (measured once per blob, as for hotspots)."""
     low, high = FUNCTION_LINES
-    for row in hotspots.head(top).iter_rows(named=True):
-        path = row["path"]
-        if not is_source(path) or is_test_code(tests, path) or not row["revisions"]:
+    blob_of = dict(files.files.select("path", "blob").iter_rows())
+    rows = [
+        row
+        for row in hotspots.head(top).iter_rows(named=True)
+        if row["path"] in blob_of
+        and is_source(row["path"])
+        and not is_test_code(tests, row["path"])
+        and row["revisions"]
+    ]
+    repo = files.history.repo
+    paths = {blob_of[row["path"]]: row["path"] for row in rows}
+    lines = pl.col("end_line") - pl.col("start_line") + 1
+    readable = functions_of(repo, paths, files.cache_dir).filter(lines.is_between(low, high))
+    for row in rows:
+        blob = blob_of[row["path"]]
+        fitting = readable.filter(pl.col("blob") == blob)
+        if fitting.is_empty():
             continue
-        shown = run_git(root, ["show", f"HEAD:{path}"], check=False)
-        if shown.returncode != 0:
-            continue
-        code = shown.stdout.decode("utf-8", "replace")
-        fitting = [f for f in _functions(path, code) if low <= f[2] - f[1] + 1 <= high]
-        if not fitting:
-            continue
-        name, first, last, complexity = max(fitting, key=lambda f: (f[3], -f[1]))
+        # the most complex, the first of equals
+        best = fitting.sort(["complexity", "start_line"], descending=[True, False]).row(
+            0, named=True
+        )
+        first, last = best["start_line"], best["end_line"]
+        code = run_git(repo.root, ["cat-file", "blob", blob]).stdout.decode("utf-8", "replace")
         excerpt = textwrap.dedent("\n".join(code.splitlines()[first - 1 : last]))
         return CodeExercise(
-            path, name, first, excerpt, complexity, row["revisions"], row["authors"]
+            row["path"],
+            best["name"],
+            first,
+            excerpt,
+            best["complexity"],
+            row["revisions"],
+            row["authors"],
         )
     return None
 

@@ -123,7 +123,7 @@ def _kit(ev: Evidence, settings: Settings, role: str, stage: str, seed: int) -> 
     from techlead.history.test_paths import spec_of_tests
 
     tests = spec_of_tests(settings.review)
-    code = code_exercise(ev.repo.root, ranked_hotspots(ev), tests) if stage == "technical" else None
+    code = code_exercise(ev.files(), ranked_hotspots(ev), tests) if stage == "technical" else None
     design = (
         design_from_decisions(ev.repo.root, settings, seed) if stage == "system-design" else None
     )

@@ -16,6 +16,7 @@ from techlead.history.git import open_repository
 from techlead.history.scan import ScanResult, scan
 from techlead.history.summary import ScanSummary, summarize
 from techlead.output import OutputFormat, print_table, to_json
+from techlead.plurals import counted
 
 
 def scan_command(
@@ -77,10 +78,6 @@ def load_files(ctx: typer.Context, repo_path: Path, quiet: bool) -> CurrentFiles
     return current_files(scanned(ctx, repo_path, quiet))
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"
-
-
 def _share(share: float) -> str:
     return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
 
@@ -96,19 +93,17 @@ def summary_table(summary: ScanSummary) -> Table:
     table.add_column("value")
     new = f" ({summary.new_commits:,} new)" if summary.new_commits != summary.commits else ""
     table.add_row("HEAD", summary.head[:12] if summary.head else "no commits yet")
-    table.add_row(
-        "commits", f"{summary.commits:,}{new}, {_count(summary.merges, 'merge', 'merges')}"
-    )
+    table.add_row("commits", f"{summary.commits:,}{new}, {counted(summary.merges, 'merge')}")
     table.add_row("file changes", f"{summary.file_changes:,}")
-    people = _count(summary.authors, "person", "people")
-    bots = _count(summary.bots, "bot", "bots")
+    people = counted(summary.authors, "person", "people")
+    bots = counted(summary.bots, "bot")
     if summary.bot_names:
         shown = ", ".join(summary.bot_names[:3])
         more = "; techlead team bots lists all" if len(summary.bot_names) > 3 else ""
         bots = f"{bots} ({shown}{more})"
     table.add_row("authors", f"{people}, {bots}")
     if summary.ai_assisted_commits:
-        table.add_row("AI-assisted", _count(summary.ai_assisted_commits, "commit", "commits"))
+        table.add_row("AI-assisted", counted(summary.ai_assisted_commits, "commit"))
     table.add_row("files at HEAD", f"{summary.files:,}")
     table.add_row("first commit", _when(summary.first_commit_at))
     table.add_row("last commit", _when(summary.last_commit_at))

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 from techlead.config import FileKind
+from techlead.plurals import counted
 
 
 def _words(text: str) -> frozenset[str]:
@@ -126,5 +127,4 @@ def left_out_note(left_out: Counter[str], kept: tuple[str, ...]) -> str | None:
         return None
     what = "non-code" if kept == ("code",) else f"non-{'/'.join(kept)}"
     parts = ", ".join(f"{kind} {count:,}" for kind, count in sorted(left_out.items()))
-    plural = "file" if total == 1 else "files"
-    return f"{total:,} {what} {plural} left out ({parts}): --all-files includes them"
+    return f"{counted(total, what + ' file')} left out ({parts}): --all-files includes them"

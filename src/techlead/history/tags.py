@@ -10,6 +10,7 @@ import polars as pl
 
 from techlead.history import schema
 from techlead.history.git import Repository, run_git
+from techlead.plurals import counted
 
 _FORMAT = (
     "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
@@ -91,7 +92,7 @@ class ReleaseTags:
             else "configured"
         )
         count = self.prereleases_left_out
-        left = f"; {count} pre-release tag{'' if count == 1 else 's'} left out" if count else ""
+        left = f"; {counted(count, 'pre-release tag')} left out" if count else ""
         return f"tags {self.pattern} ({how}{left})"
 
 

@@ -11,6 +11,7 @@ from dateutil.parser import UnknownTimezoneWarning
 from dateutil.tz import UTC as DATEUTIL_UTC
 
 from techlead.errors import TechleadError
+from techlead.spans import read_span
 
 EXAMPLE = "2026-11-20 14:03 UTC"
 _FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -80,13 +81,9 @@ def _general(value: str, what: str) -> dt.datetime:
 
 
 def parse_since(value: str, what: str = "--since") -> dt.datetime:
-    """A time, or a period back from now such as 7d, 6w, 3m or 1y."""
-    found = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", value.lower())
-    if found:
-        amount, unit = int(found.group(1)), found.group(2)
-        days = amount * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]
-        return now() - dt.timedelta(days=days)
-    return parse_time(value, what)
+    """A time, or a span back from now such as 7d, 6w, 3m, 2q or 1y (`techlead.spans`)."""
+    span = read_span(value, what)
+    return span.before(now(), what) if span is not None else parse_time(value, what)
 
 
 def optional_time(value: str | None, what: str) -> dt.datetime | None:

@@ -8,12 +8,11 @@ from typing import Any
 import polars as pl
 
 from techlead.debt.complexity import measure_files
-from techlead.debt.hotspots import hotspots
+from techlead.debt.hotspots import hotspot_window, hotspots
 from techlead.delivery.deployments import DeploymentError, find_deployments
 from techlead.delivery.metrics import as_row, ship
 from techlead.delivery.report import delivery_keys
 from techlead.history.files import current_files
-from techlead.history.periods import since
 from techlead.history.scan import ScanResult
 from techlead.org.tasks import Options, Outcome
 from techlead.team.truck_factor import truck_factor
@@ -23,7 +22,7 @@ def repository_hotspots(result: ScanResult, options: Options) -> dict[str, pl.Da
     """The repository's top hotspots (its own window from its settings)."""
     files = current_files(result)
     measures = measure_files(files.history.repo, files.files, files.cache_dir)
-    window = since(result.history.settings.debt.since)
+    window = hotspot_window(None, result.history.settings.debt)
     return {"hotspots": hotspots(files, measures, window, top=options.top)}
 
 

@@ -15,6 +15,7 @@ import typer
 from techlead import terminal
 from techlead.options import FormatOption, QuietOption
 from techlead.output import OutputFormat, render_frame, to_json
+from techlead.plurals import counted
 
 if TYPE_CHECKING:
     from techlead.org.tasks import Outcome
@@ -104,10 +105,6 @@ def _summary(outcomes: list[Outcome]) -> pl.DataFrame:
     return frame if frame.get_column("note").str.len_chars().sum() else frame.drop("note")
 
 
-def _repositories(number: int) -> str:
-    return f"{number} {'repository' if number == 1 else 'repositories'}"
-
-
 def _outcomes_json(outcomes: list[Outcome]) -> list[dict[str, Any]]:
     return [{k: v for k, v in dataclasses.asdict(o).items() if k != "tables"} for o in outcomes]
 
@@ -139,7 +136,7 @@ def scan_command(
     if output is OutputFormat.json:
         sys.stdout.write(to_json({"repositories": _outcomes_json(outcomes)}) + "\n")
     else:
-        title = f"Scanned {done} of {_repositories(len(outcomes))}"
+        title = f"Scanned {done} of {counted(len(outcomes), 'repository')}"
         render_frame(_summary(outcomes), output, title)
     _failures(outcomes)
 
@@ -190,7 +187,7 @@ def hotspots_command(
     found = organisation_hotspots(outcomes, top)
     if output is OutputFormat.table and "changes_x_complexity" in found.columns:
         found = found.rename({"changes_x_complexity": "changes x\ncomplexity"})  # 80 columns
-    title = f"Top {top} hotspots across {_repositories(len(outcomes))}"
+    title = f"Top {top} hotspots across {counted(len(outcomes), 'repository')}"
     _render({"hotspots": (title, found)}, output, outcomes)
     _failures(outcomes)
 
@@ -255,6 +252,6 @@ def delivery_command(
         ctx, repos, scheduler, workers, clone_dir, repository_delivery, quiet, tags=tags
     )
     found = organisation_delivery(outcomes)
-    title = f"Delivery across {_repositories(len(outcomes))}"
+    title = f"Delivery across {counted(len(outcomes), 'repository')}"
     _render({"delivery": (title, found)}, output, outcomes)
     _failures(outcomes)

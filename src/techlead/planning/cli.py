@@ -22,6 +22,7 @@ from techlead.options import FormatOption, QuietOption, RepoOption
 from techlead.output import OutputFormat, frame_table, print_table, render_frame, to_json
 from techlead.planning.forecast import PERCENTILES, ForecastError, Risk, Scope
 from techlead.planning.throughput import Completions, Window
+from techlead.plurals import counted
 from techlead.shell import opened_store
 
 if TYPE_CHECKING:
@@ -103,10 +104,6 @@ def _number(text: str, what: str) -> float:
         return float(text)
     except ValueError:
         raise ForecastError(f"{what}: {text!r} is not a number") from None
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _split(value: str | None) -> tuple[float, float]:
@@ -194,7 +191,7 @@ def _basis(window: Window, completions: Completions) -> dict[str, Any]:
 def _caption(basis: dict[str, Any]) -> str:
     return (
         f"from {basis['per_day']:.2f} {basis['unit']}/day, {basis['history']['first']} to "
-        f"{basis['history']['last']} ({_plural(basis['days_with_data'], 'day')} with any), "
+        f"{basis['history']['last']} ({counted(basis['days_with_data'], 'day')} with any), "
         f"{basis['source']}"
     )
 
@@ -249,7 +246,7 @@ def import_command(
         )
     total = summary.added + summary.updated + summary.unchanged
     terminal.stdout.print(
-        f"imported {_plural(total, 'item')} from {_plural(summary.files, 'file')}: "
+        f"imported {counted(total, 'item')} from {counted(summary.files, 'file')}: "
         f"{summary.added} new, "
         f"{summary.updated} updated, {summary.unchanged} unchanged"
     )
@@ -585,7 +582,7 @@ def capacity_command(
         "basis": basis,
     }
     caption = (
-        f"{size} {'person' if size == 1 else 'people'}, {result.absent_days:g} of "
+        f"{counted(size, 'person', 'people')}, {result.absent_days:g} of "
         f"{size * sprint_days} person-days away ({result.availability:.0%} available); "
         + _caption(basis)
     )
@@ -684,11 +681,11 @@ def backtest_command(
     if not result.is_calibration:
         count = len(result.samples)
         title = (
-            f"Forecast backtest: {count} {'forecast' if count == 1 else 'forecasts'}, too few "
+            f"Forecast backtest: {counted(count, 'forecast')}, too few "
             f"to call a calibration (at least {MIN_FORECASTS})"
         )
         terminal.stderr.print(
-            f"warning: only {count} {'forecast' if count == 1 else 'forecasts'} could be "
+            f"warning: only {counted(count, 'forecast')} could be "
             f"checked; {MIN_FORECASTS} or more are needed before the shares say how well "
             "forecasts are calibrated",
             soft_wrap=True,

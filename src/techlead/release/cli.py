@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,9 +11,10 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 
+from techlead import sarif as sarif_format
 from techlead import terminal
 from techlead.options import FormatOption, RepoOption, SarifOption
-from techlead.output import OutputFormat, render_frame, sarif_log, to_json, write_sarif
+from techlead.output import OutputFormat, render_frame, to_json
 from techlead.shell import opened_store
 
 app = typer.Typer(
@@ -60,15 +60,12 @@ def check_command(
     """Check a release against its gates (tests, coverage, performance, vulnerabilities, open
     incidents, overdue action items, decision rules, sign-offs); exit 1 on no-go. Every check
     is kept: `techlead release history`."""
-    from techlead.errors import TechleadError
     from techlead.history.git import open_repository
     from techlead.release.check import release_name, run_gates
     from techlead.release.records import check_name, record_check
 
-    if sarif_file is not None and (
-        sarif_file.is_dir() or not sarif_file.absolute().parent.is_dir()
-    ):
-        raise TechleadError(f"--sarif {sarif_file}: not a file in an existing directory")
+    if sarif_file is not None:
+        sarif_format.check_target(sarif_file)
     with opened_store(ctx, repo) as (root, settings, store):
         repository = open_repository(root)
         name = check_name(release if release is not None else release_name(repository))
@@ -82,11 +79,11 @@ def check_command(
         "gates": [dataclasses.asdict(g) for g in gates],
     }
     if sarif_file is not None:
-        write_sarif(sarif_file, _sarif(result, root))
+        sarif_format.write(sarif_file, _sarif(result, root))
     if output is CheckFormat.json:
         sys.stdout.write(to_json(result) + "\n")
     elif output is CheckFormat.sarif:
-        sys.stdout.write(json.dumps(_sarif(result, root), indent=2) + "\n")
+        sys.stdout.write(sarif_format.text(_sarif(result, root)))
     elif output is CheckFormat.markdown:
         sys.stdout.write(_markdown(result))
     else:
@@ -130,25 +127,16 @@ def _evidence_file(source: str | None) -> str:
 def _sarif(result: dict[str, Any], root: Path) -> dict[str, Any]:
     rules = [{"id": f"techlead/release/{g['name'].replace(' ', '-')}"} for g in result["gates"]]
     results = [
-        {
-            "ruleId": f"techlead/release/{g['name'].replace(' ', '-')}",
-            "level": "error" if g["status"] == "failed" else "note",
-            "message": {"text": f"release {result['release']}: {g['name']}: {g['evidence']}"},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {
-                            "uri": _evidence_file(g["source"]),
-                            "uriBaseId": "%SRCROOT%",
-                        }
-                    }
-                }
-            ],
-        }
+        sarif_format.result(
+            f"techlead/release/{g['name'].replace(' ', '-')}",
+            "error" if g["status"] == "failed" else "note",
+            f"release {result['release']}: {g['name']}: {g['evidence']}",
+            _evidence_file(g["source"]),
+        )
         for g in result["gates"]
         if g["status"] != "skipped"
     ]
-    return sarif_log(rules, results, root)
+    return sarif_format.log(rules, results, root)
 
 
 @app.command("signoff")

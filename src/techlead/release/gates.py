@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from techlead.config import Settings
+from techlead.plurals import counted
 from techlead.release.evidence import (
     SEVERITIES,
     EvidenceError,
@@ -272,9 +273,8 @@ def rules_gate(found: RuleEvidence, settings: Settings) -> Gate:
     if not new:
         text = "no new violation" if found.baseline else "no violation"
     else:
-        noun = "violation" if new == 1 else "violations"
         shown = "; ".join(found.new[:3])
-        text = f"{new} {'new ' if found.baseline else ''}{noun}: {shown}"
+        text = f"{counted(new, ('new ' if found.baseline else '') + 'violation')}: {shown}"
     if found.baseline is not None:
         text += f"; {found.frozen} frozen in the baseline {found.baseline}"
     return Gate("decision rules", "failed" if new else "passed", text, "decision records")

@@ -17,7 +17,9 @@ app = typer.Typer(help="Reports for people who do not read code.", no_args_is_he
 @app.command("stakeholder")
 def stakeholder_command(
     ctx: typer.Context,
-    period: Annotated[str, typer.Option(help="The period reported: 30d, 6w, 3m.")] = "30d",
+    period: Annotated[
+        str, typer.Option(help="The period reported: a span such as 30d, 6w, 3m, 1q, 1y.")
+    ] = "30d",
     out: Annotated[Path, typer.Option(help="report.html (self-contained) or report.pdf.")] = Path(
         "report.html"
     ),
@@ -29,21 +31,18 @@ def stakeholder_command(
 ) -> None:
     """The delivery outlook, what shipped, incidents, risks, decisions and what the team
     needs, each in a sentence with the chart behind it."""
-    from techlead.errors import TechleadError
     from techlead.history.web import Evidence
     from techlead.report.stakeholder import render_html, stakeholder_context
     from techlead.shell import opened_store
+    from techlead.spans import parse_span
 
-    match = re.fullmatch(r"(\d{1,4})([dwm])", period.strip())
-    if match is None:
-        raise TechleadError(f"--period {period!r}: a number of days, weeks or months: 30d, 6w, 3m")
-    days = int(match.group(1)) * {"d": 1, "w": 7, "m": 30}[match.group(2)]
+    span = parse_span(period, "--period")
     _check_out(out, templates, "stakeholder.html")
     with opened_store(ctx, repo) as (root, settings, store):
         evidence = Evidence(root, settings)
         with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
             evidence.refresh(progress=bar)
-        html = render_html(stakeholder_context(evidence, store, days), templates)
+        html = render_html(stakeholder_context(evidence, store, span), templates)
     _write(html, out)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from techlead.history.web import Evidence
+from techlead.spans import Span
 from techlead.store.database import Store
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -80,13 +81,15 @@ def _decisions(ev: Evidence, since: dt.date) -> list[dict[str, Any]]:
     return found
 
 
-def stakeholder_context(ev: Evidence, store: Store, days: int) -> dict[str, Any]:
-    """Everything the template shows (documented in docs/reports.md)."""
+def stakeholder_context(ev: Evidence, store: Store, period: Span) -> dict[str, Any]:
+    """Everything the template shows (documented in docs/reports.md), for the `period` up to
+    today (from midnight, UTC, that span before today)."""
     from techlead.debt.charts import hotspot_scatter
     from techlead.web.overview import overview
 
     today = dt.date.today()
-    since = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(), dt.UTC)
+    since = period.before(dt.datetime.combine(today, dt.time(), dt.UTC), "--period")
+    days = (today - since.date()).days
     data = overview(ev, store)
     forecast = data["forecast"]
     truck = data["truck_factor"]

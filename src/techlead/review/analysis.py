@@ -16,10 +16,12 @@ import polars as pl
 from pathspec import GitIgnoreSpec
 
 from techlead.config import Settings
+from techlead.debt.complexity import functions_of
 from techlead.errors import TechleadError
 from techlead.history.files import CurrentFiles
 from techlead.history.git import Repository, commit_of, lines_added, run_git
 from techlead.history.test_paths import is_test_code, spec_of_tests
+from techlead.plurals import counted
 from techlead.review.reviewers import Reviewer
 from techlead.risk.features import METRICS
 from techlead.risk.szz import is_source
@@ -141,7 +143,7 @@ def explain(row: dict[str, Any], history: pl.DataFrame) -> list[str]:
         reasons.append(
             (
                 max(share_below("nf"), share_below("nd")),
-                f"touches {int(row['nf'])} files in {_count(int(row['nd']), 'directory')}",
+                f"touches {int(row['nf'])} files in {counted(int(row['nd']), 'directory')}",
             )
         )
     churn = row["la"] + row["ld"]
@@ -164,11 +166,6 @@ def explain(row: dict[str, Any], history: pl.DataFrame) -> list[str]:
         reasons.append((share_below("entropy"), "the change is spread evenly over its files"))
     reasons.sort(key=lambda item: -item[0])
     return [text for _, text in reasons[:3]]
-
-
-def _count(number: int, thing: str) -> str:
-    plural = thing[:-1] + "ies" if thing.endswith("y") else thing + "s"
-    return f"{number} {thing if number == 1 else plural}"
 
 
 def commit_risks(
@@ -279,55 +276,47 @@ def _blob_ids(repo: Repository, names: list[str]) -> list[str | None]:
 
 
 def complexity_findings(
-    repo: Repository, base: str, head: str, files: list[str], cache: Path | None = None
+    repo: Repository, base: str, head: str, files: list[str], cache_dir: Path
 ) -> list[Finding]:
-    """Functions whose cyclomatic complexity grew (lizard), per changed source file. Each
-    file version is measured once: results are kept per blob in `cache`."""
-    import lizard
-
+    """Functions whose cyclomatic complexity grew (lizard), per changed source file, or new
+    ones of complexity 10 or more. Each file version is measured once, by the measuring
+    service (cached per blob in `cache_dir`); functions are told apart by name and parameters,
+    the last of a name counting."""
     sources = [path for path in files if is_source(path)]
-    blobs = _blob_ids(repo, [f"{rev}:{path}" for path in sources for rev in (base, head)])
-    known: dict[str, dict[str, int]] = {}
-    stored = cache / "functions.json" if cache else None
-    if stored is not None and stored.is_file():
-        try:
-            known = json.loads(stored.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            known = {}
-    added = False
-
-    def functions(blob: str | None, path: str) -> dict[str, int]:
-        nonlocal added
-        if blob is None:
-            return {}
-        if blob not in known:
-            code = run_git(repo.root, ["cat-file", "blob", blob]).stdout
-            analysis = lizard.analyze_file.analyze_source_code(
-                path, code.decode("utf-8", "replace")
-            )
-            known[blob] = {f.long_name: f.cyclomatic_complexity for f in analysis.function_list}
-            added = True
-        return known[blob]
-
+    versions = [(rev, path) for path in sources for rev in (base, head)]
+    blobs = _blob_ids(repo, [f"{rev}:{path}" for rev, path in versions])
+    paths = {blob: path for blob, (_, path) in zip(blobs, versions, strict=True) if blob}
+    latest = (
+        functions_of(repo, paths, cache_dir)
+        .group_by("blob", "long_name", maintain_order=True)
+        .agg(pl.col("complexity").last())
+    )
+    changed = pl.DataFrame(
+        {"path": sources, "before": blobs[0::2], "after": blobs[1::2]},
+        schema={"path": pl.String, "before": pl.String, "after": pl.String},
+    ).drop_nulls("after")
+    compared = (
+        changed.join(  # in the order of the files, then of the functions in each
+            latest.rename({"blob": "after"}), on="after", maintain_order="left_right"
+        )
+        .join(
+            latest.rename({"blob": "before", "complexity": "was"}),
+            on=["before", "long_name"],
+            how="left",
+            maintain_order="left",
+        )
+        .filter(
+            (pl.col("complexity") > pl.col("was"))
+            | (pl.col("was").is_null() & (pl.col("complexity") >= 10))
+        )
+    )
     found = []
-    for index, path in enumerate(sources):
-        before, after = blobs[2 * index], blobs[2 * index + 1]
-        if after is None:
-            continue
-        old, new = functions(before, path), functions(after, path)
-        for name, ccn in new.items():
-            grown = name in old and ccn > old[name]
-            if grown or (name not in old and ccn >= 10):
-                level = "warning" if ccn >= 15 else "note"
-                was = f"{old[name]} → " if name in old else "new, "
-                found.append(
-                    Finding("complexity", level, path, None, f"{name}: complexity {was}{ccn}")
-                )
-    if added and stored is not None:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_suffix(".partial")
-        partial.write_text(json.dumps(known), encoding="utf-8")
-        partial.replace(stored)
+    for path, name, ccn, was in compared.select(
+        "path", "long_name", "complexity", "was"
+    ).iter_rows():
+        level = "warning" if ccn >= 15 else "note"
+        grown = f"{was} → " if was is not None else "new, "
+        found.append(Finding("complexity", level, path, None, f"{name}: complexity {grown}{ccn}"))
     return found
 
 
@@ -508,7 +497,6 @@ def review_change(
     pairs: pl.DataFrame,
     reviewers_given: list[str],
     spread: bool = False,
-    cache: Path | None = None,
     baseline: Path | None = None,
 ) -> Review:
     from techlead.review.reviewers import codeowners, suggest
@@ -540,7 +528,7 @@ def review_change(
     review.findings = [
         *rules.findings,
         *security_findings(repo, head, added_lines(repo, base, head), tests_spec),
-        *complexity_findings(repo, base, head, changed, cache),
+        *complexity_findings(repo, base, head, changed, files.cache_dir),
         *coupling_findings(pairs, changed, settings.review.coupling_degree),
         *hotspot_findings(hotspots, changed),
         *test_findings(changed, tests_spec),

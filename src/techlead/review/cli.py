@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -65,13 +64,13 @@ def review_command(
     """Review a change: defect risk of each commit in words, hotspots and coupled files,
     suggested reviewers, decision rules, complexity, tests, security, AI-assisted commits.
     Exit 1 when a gate fails (see the review section of techlead.toml)."""
+    from techlead import sarif as sarif_format
     from techlead.debt.cli import measured
     from techlead.debt.coupling import coupling
-    from techlead.debt.hotspots import hotspots
+    from techlead.debt.hotspots import hotspot_window, hotspots
     from techlead.errors import TechleadError
     from techlead.history.cli import scanned
     from techlead.history.files import current_files
-    from techlead.history.periods import since
     from techlead.review.analysis import resolve_range, review_change
     from techlead.review.report import markdown, plain, sarif
     from techlead.risk.features import cached_metrics, risk_cache
@@ -82,7 +81,7 @@ def review_command(
             f"{revisions!r}: give a range, or --pr, or --backtest N (only one of them)"
         )
     if sarif_file is not None:
-        _check_target(sarif_file)
+        sarif_format.check_target(sarif_file)
     result = scanned(ctx, repo, quiet)
     files = current_files(result)
     history = files.history
@@ -93,7 +92,7 @@ def review_command(
     base, head = resolve_range(history.repo, revisions, pr)
     cache = risk_cache(result)
     metrics = cached_metrics(result, settings.risk, cache)
-    window = since(settings.debt.since)
+    window = hotspot_window(None, settings.debt)
     ranked = hotspots(files, measured(files, quiet), window, None, None)
     review = review_change(
         files,
@@ -106,35 +105,22 @@ def review_command(
         coupling(files),
         reviewer or [],
         spread,
-        cache,
         baseline,
     )
     root = history.repo.root
     if sarif_file is not None:
-        from techlead.output import write_sarif
-
-        write_sarif(sarif_file, sarif(review, root))
+        sarif_format.write(sarif_file, sarif(review, root))
     if output is ReviewFormat.json:
         from techlead.output import to_json
 
         sys.stdout.write(to_json(plain(review)) + "\n")
     elif output is ReviewFormat.sarif:
-        sys.stdout.write(json.dumps(sarif(review, root), indent=2) + "\n")
+        sys.stdout.write(sarif_format.text(sarif(review, root)))
     else:
         sys.stdout.write(markdown(review, settings.review.listed))
     if not review.passed:
         terminal.stderr.print("review gate failed", soft_wrap=True)
         raise typer.Exit(1)
-
-
-def _check_target(path: Path) -> None:
-    """An output file is checked before the work, not after it."""
-    from techlead.errors import TechleadError
-
-    if path.is_dir():
-        raise TechleadError(f"--sarif {path}: is a directory")
-    if not path.absolute().parent.is_dir():
-        raise TechleadError(f"--sarif {path}: no such directory {path.absolute().parent}")
 
 
 def _backtest(files: CurrentFiles, last: int, output: ReviewFormat) -> None:

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from techlead.output import sarif_log
+from techlead import sarif as sarif_format
 from techlead.review.analysis import Review
 
 _ICON = {True: "✅", False: "❌"}
@@ -95,37 +95,14 @@ def sarif(review: Review, root: Path) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     kinds = sorted({f.kind for f in review.findings} | {"risk", "gate"})
     for f in review.findings:
-        result: dict[str, Any] = {
-            "ruleId": f"techlead/{f.kind}",
-            "level": f.level,
-            "message": {"text": f.message},
-        }
-        if f.file:
-            region = {"region": {"startLine": f.line}} if f.line else {}
-            result["locations"] = [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"},
-                        **region,
-                    }
-                }
-            ]
-        results.append(result)
+        results.append(
+            sarif_format.result(f"techlead/{f.kind}", f.level, f.message, f.file or None, f.line)
+        )
     for c in review.commits:
         if c.risky:
-            results.append(
-                {
-                    "ruleId": "techlead/risk",
-                    "level": "warning",
-                    "message": {
-                        "text": f"commit {c.commit[:10]} has defect risk {c.risk:.0%}: "
-                        + "; ".join(c.reasons)
-                    },
-                }
-            )
+            why = f"commit {c.commit[:10]} has defect risk {c.risk:.0%}: " + "; ".join(c.reasons)
+            results.append(sarif_format.result("techlead/risk", "warning", why))
     for g in review.gates:
         if not g.passed:
-            results.append(
-                {"ruleId": "techlead/gate", "level": "error", "message": {"text": g.reason}}
-            )
-    return sarif_log([{"id": f"techlead/{k}"} for k in kinds], results, root)
+            results.append(sarif_format.result("techlead/gate", "error", g.reason))
+    return sarif_format.log([{"id": f"techlead/{k}"} for k in kinds], results, root)

@@ -181,23 +181,23 @@ class Store:
 
     def follow_rename(self) -> str | None:
         """In a repository's own store, records kept under one other name (the directory was
-        renamed) and none under this one are renamed along; the old name, if it happened."""
+        renamed) and none under this one are renamed along, in every table that names a
+        repository (`models.repository_tables`); the old name, if it happened."""
         from sqlalchemy import select, union, update
 
-        from techlead.store.models import Candidate, Incident, RepositoryGrant, WorkItem
+        from techlead.store.models import repository_tables
 
-        names = union(
-            select(Incident.repository), select(WorkItem.repository), select(Candidate.repository)
-        )
+        tables = repository_tables()
+        names = union(*(select(table.c.repository) for table in tables))
         with self.reading() as connection:  # every command asks: no write lock for it
-            found = list(connection.execute(names).scalars())
+            found = [str(name) for name in connection.execute(names).scalars()]
         if len(found) != 1 or found[0] == self.repository:
             return None
         with self.session() as session:
-            for model in (Incident, WorkItem, Candidate, RepositoryGrant):
+            for table in tables:
                 session.execute(
-                    update(model)
-                    .where(model.repository == found[0])
+                    update(table)
+                    .where(table.c.repository == found[0])
                     .values(repository=self.repository)
                 )
         return found[0]

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -378,3 +379,9 @@ class CompetencyScore(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("scorecard_id", "competency"),)
+
+
+def repository_tables() -> list[Table]:
+    """Every table whose rows carry the name of a repository (a `repository` column): the
+    records of a repository and the grants to see one."""
+    return [table for table in Base.metadata.sorted_tables if "repository" in table.c]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,9 +11,8 @@ from rich.table import Table
 
 from techlead import terminal
 from techlead.debt.cli import measured, render_selected
-from techlead.debt.hotspots import hotspots
+from techlead.debt.hotspots import hotspot_window, hotspots
 from techlead.history.cli import load_files, scanned
-from techlead.history.periods import since as parse_since
 from techlead.history.selection import select_files
 from techlead.options import (
     AllFilesOption,
@@ -28,6 +26,8 @@ from techlead.options import (
     TopOption,
 )
 from techlead.output import OutputFormat, frame_table, print_table, render_frame, to_json
+from techlead.plurals import counted
+from techlead.spans import since as since_moment
 from techlead.team.identities import (
     bot_accounts,
     bots_frame,
@@ -60,7 +60,7 @@ def ownership_command(
     first (the main developer's share x lines added), over all history or --since."""
     files = load_files(ctx, repo, quiet)
     selection = select_files(files, all_files=all_files, path=path)
-    start = parse_since(since) if since is not None else None
+    start = since_moment(since) if since is not None else None
     chosen = selection.files
     frame = (
         directory_ownership(chosen, depth, start) if by_directory else file_ownership(chosen, start)
@@ -139,7 +139,7 @@ def offboard_command(
     """Which files (and hotspots) would be left without an author if these people left."""
     files = load_files(ctx, repo, quiet)
     leaving = resolve_people(files, people)
-    window = parse_since(since or files.history.settings.debt.since, datetime.now(UTC))
+    window = hotspot_window(since, files.history.settings.debt)
     selection = select_files(files, all_files=all_files, path=path)
     chosen = selection.files
     ranked = hotspots(chosen, measured(chosen, quiet), window)
@@ -192,5 +192,5 @@ def bots_command(
     if output is OutputFormat.table and frame.is_empty():
         terminal.stdout.print("No commits by bots.")
         return
-    accounts = "account" if frame.height == 1 else "accounts"
-    render_frame(frame, output, f"Bots: {frame.height:,} {accounts}, left out of the analyses")
+    title = f"Bots: {counted(frame.height, 'account')}, left out of the analyses"
+    render_frame(frame, output, title)

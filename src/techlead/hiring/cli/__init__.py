@@ -179,16 +179,15 @@ def _check_out(out: Path | None) -> None:
 
 def _code(ctx: typer.Context, repo: Path, quiet: bool) -> CodeExercise | None:
     from techlead.debt.cli import measured
-    from techlead.debt.hotspots import hotspots
+    from techlead.debt.hotspots import hotspot_window, hotspots
     from techlead.hiring.kits import code_exercise
     from techlead.history.cli import load_files
-    from techlead.history.periods import since
     from techlead.history.test_paths import spec_of_tests
 
     files = load_files(ctx, repo, quiet)
     settings = files.history.settings
-    ranked = hotspots(files, measured(files, quiet), since(settings.debt.since))
-    return code_exercise(files.history.repo.root, ranked, spec_of_tests(settings.review))
+    ranked = hotspots(files, measured(files, quiet), hotspot_window(None, settings.debt))
+    return code_exercise(files, ranked, spec_of_tests(settings.review))
 
 
 @app.command("kit")

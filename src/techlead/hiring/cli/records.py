@@ -18,6 +18,7 @@ import typer
 from techlead import terminal
 from techlead.options import FormatOption, RepoOption
 from techlead.output import OutputFormat, render_frame, to_json
+from techlead.plurals import counted
 from techlead.shell import opened_store
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def _said(candidate: CandidateView) -> str:
     done = sum(c.submitted for c in candidate.scorecards) + candidate.hidden
     said = f"#{candidate.id} {candidate.name} ({candidate.role}, {candidate.status})"
     if done or candidate.pending:
-        said += f"; {_plural(done, 'scorecard')} submitted"
+        said += f"; {counted(done, 'scorecard')} submitted"
     if candidate.pending:
         said += f", open: {', '.join(candidate.pending)}"
     return said
@@ -273,7 +274,7 @@ def _debrief_summary(result: Debrief) -> list[str]:
     lines = [f"Recommendations: {said}" + (" — split: discuss" if result.split else "")]
     if result.mean is not None:
         lines.append(
-            f"Mean score {result.mean} over {_plural(result.submitted, 'submitted scorecard')}"
+            f"Mean score {result.mean} over {counted(result.submitted, 'submitted scorecard')}"
         )
     if result.disagreements:
         lines.append(f"Disagreement on: {', '.join(result.disagreements)}")
@@ -356,8 +357,8 @@ def calibration_command(
         if output is OutputFormat.markdown:
             sys.stdout.write("\n")
         terminal.stdout.print(
-            f"{_plural(result.candidates, 'candidate')}; "
-            f"{_plural(result.hires_rated, 'hire')} rated later"
+            f"{counted(result.candidates, 'candidate')}; "
+            f"{counted(result.hires_rated, 'hire')} rated later"
             + (f"; panel mean score vs outcome: Spearman {rho}" if rho is not None else ""),
             soft_wrap=True,
         )
@@ -367,10 +368,6 @@ def _rho(rho: float | None, n: int) -> str:
     if rho is not None:
         return f"{rho:+.2f} ({n})"
     return f"— ({n}: too few or no spread)" if n else ""
-
-
-def _plural(number: int, thing: str) -> str:
-    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def interviewer_frame(result: Calibration) -> pl.DataFrame:
