@@ -1,4 +1,5 @@
-"""What every dashboard page shares: templates, charts in the page, sanitised Markdown, JSON.
+"""What every dashboard page shares: templates, charts in the page, sanitised Markdown, JSON,
+and the request's repository with its settings, evidence and record store.
 
 Pages are server-rendered Jinja2 templates (autoescaped). Charts travel as Vega-Lite specs in
 non-executable `<script type="application/json">` blocks that the static `techlead.js` hands
@@ -23,7 +24,9 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from techlead.config import REPOSITORY_NAME, Settings
+from techlead.history.evidence import Evidence
 from techlead.output import _cell, to_json
+from techlead.store.database import Store
 
 WEB = Path(__file__).parent / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
@@ -156,6 +159,19 @@ async def settings_of(request: Request, name: RepositoryName) -> Settings:
     """FastAPI dependency: the settings of the request's repository."""
     settings: Settings = request.app.state.settings[name]
     return settings
+
+
+async def evidence(request: Request, name: RepositoryName) -> Evidence:
+    """FastAPI dependency: the evidence of the repository the request is about."""
+    found: Evidence = request.app.state.evidence[name]
+    return found
+
+
+async def record_store(request: Request, name: RepositoryName) -> Store:
+    """FastAPI dependency: the record store of the request's repository (its records only;
+    stores on the same database share one engine and connection pool)."""
+    store: Store = request.app.state.stores[name]
+    return store
 
 
 def spring_layout(

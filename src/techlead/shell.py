@@ -1,5 +1,5 @@
-"""What the shells of record-keeping capabilities share: the repository, its settings and its
-record store, opened for one command."""
+"""What the CLI shells share: the repository, its settings and its record store opened for one
+command; its history mined with a progress bar; a listing with a note on the files left out."""
 
 from __future__ import annotations
 
@@ -13,12 +13,18 @@ import typer
 from techlead import terminal
 from techlead.config import Settings, load_settings, repository_name
 from techlead.history.git import open_repository
+from techlead.output import OutputFormat, render_frame
 
 if TYPE_CHECKING:
+    import polars as pl
+
+    from techlead.history.files import CurrentFiles
+    from techlead.history.scan import ScanResult
+    from techlead.history.selection import Selection
     from techlead.store.database import Store
 
-# The record store (SQLAlchemy, Alembic, psycopg) is imported when a command opens it, not
-# when the CLI starts: every other command would pay for it.
+# The record store (SQLAlchemy, Alembic, psycopg) and the history's tables are imported when a
+# command opens them, not when the CLI starts: every other command would pay for them.
 
 
 @contextlib.contextmanager
@@ -48,3 +54,40 @@ def opened_store(ctx: typer.Context, repo: Path) -> Iterator[tuple[Path, Setting
         yield root, settings, store
     finally:
         store.close()
+
+
+def mined(root: Path, settings: Settings, quiet: bool) -> ScanResult:
+    """Scan the repository at `root` (incrementally, with a progress bar)."""
+    from techlead.history.scan import scan
+
+    with terminal.ProgressBar(f"Mining {root.name}", quiet, unit="commits") as bar:
+        return scan(root, settings, progress=bar)
+
+
+def scanned(ctx: typer.Context, repo_path: Path, quiet: bool) -> ScanResult:
+    """The repository `repo_path` is in, with its settings, scanned (see `mined`)."""
+    config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
+    root = open_repository(repo_path).root
+    return mined(root, load_settings(root, config_file), quiet)
+
+
+def load_files(ctx: typer.Context, repo_path: Path, quiet: bool) -> CurrentFiles:
+    """Scan (incrementally, with a progress bar) and return the files at HEAD and their changes."""
+    from techlead.history.files import current_files
+
+    return current_files(scanned(ctx, repo_path, quiet))
+
+
+def render_selected(
+    frame: pl.DataFrame,
+    output: OutputFormat,
+    title: str,
+    selection: Selection,
+    top: int | None = None,
+) -> None:
+    """Render `frame`, saying what the file kinds left out: under the table's title, or on
+    stderr for the other formats (their stdout stays one document)."""
+    note = selection.note
+    render_frame(frame, output, f"{title}\n{note}" if note else title, top)
+    if note and output is not OutputFormat.table:
+        terminal.stderr.print(f"note: {note}", soft_wrap=True)

@@ -149,9 +149,9 @@ def test_a_whole_incident(tl: Techlead) -> None:
 
     shown = tl.json("incident", "show", "1")
     assert shown["status"] == "closed"
-    assert shown["started"] == "2026-11-20T13:55:00+00:00"
-    assert shown["acknowledged"] == "2026-11-20T14:06:00+00:00"
-    assert shown["mitigated"] == "2026-11-20T14:23:00+00:00"
+    assert shown["started_at"] == "2026-11-20T13:55:00+00:00"
+    assert shown["acknowledged_at"] == "2026-11-20T14:06:00+00:00"
+    assert shown["mitigated_at"] == "2026-11-20T14:23:00+00:00"
     assert sorted((r["role"], r["name"]) for r in shown["roles"]) == [
         ("commander", "Dana"),
         ("scribe", "Carol"),
@@ -212,8 +212,8 @@ def test_resolving_directly_marks_mitigated_and_minor_incidents_close_without_po
     tl.ok("incident", "status", "1", "resolved", "--at", "2026-11-20 11:00")
     tl.ok("incident", "status", "1", "closed", "--at", "2026-11-20 11:05")
     shown = tl.json("incident", "show", "1")
-    assert shown["mitigated"] == shown["resolved"] == "2026-11-20T11:00:00+00:00"
-    assert shown["closed"] == "2026-11-20T11:05:00+00:00"
+    assert shown["mitigated_at"] == shown["resolved_at"] == "2026-11-20T11:00:00+00:00"
+    assert shown["closed_at"] == "2026-11-20T11:05:00+00:00"
 
 
 def test_links_are_verified(tl: Techlead) -> None:
@@ -341,7 +341,7 @@ def test_import_from_csv_is_all_or_nothing_and_updates_on_reimport(
     assert "2 incidents added, 0 updated" in out
     listed = {i["title"]: i for i in tl.json("incident", "list")}
     assert listed["Disk full on db-2"]["status"] == "resolved"
-    assert listed["Cache stampede"]["detected"] == "2026-10-03T10:00:00+00:00"
+    assert listed["Cache stampede"]["detected_at"] == "2026-10-03T10:00:00+00:00"
     assert listed["Cache stampede"]["status"] == "investigating"
     export.write_text(export.read_text().replace(";;;\n", ";;2026-10-03 11:00;Bob\n"))
     assert "0 incidents added, 1 updated, 1 unchanged" in tl.ok("incident", "import", str(export))
@@ -387,7 +387,7 @@ def test_what_a_first_trial_found(tl: Techlead, tmp_path: Path) -> None:
     tl.ok("incident", "open", "Old", "-s", "SEV3", "--at", "20.10.2026 10:00")
     tl.ok("incident", "open", "New", "-s", "SEV3", "--at", "2026-11-20T14:03+01:00")
     listed = tl.json("incident", "list")
-    assert [(i["title"], i["detected"]) for i in listed] == [
+    assert [(i["title"], i["detected_at"]) for i in listed] == [
         ("New", "2026-11-20T13:03:00+00:00"),
         ("Old", "2026-10-20T10:00:00+00:00"),
     ]

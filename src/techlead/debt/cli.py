@@ -6,18 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 
-from techlead import terminal
 from techlead.debt.age import directory_age, file_age
-from techlead.debt.complexity import measure_files
+from techlead.debt.complexity import measured
 from techlead.debt.coupling import CouplingOptions, coupling
 from techlead.debt.hotspots import hotspot_window, hotspots
 from techlead.debt.trend import complexity_trend
-from techlead.history.cli import load_files
-from techlead.history.files import CurrentFiles
-from techlead.history.selection import Selection, select_files
+from techlead.history.selection import select_files
 from techlead.options import (
     AllFilesOption,
     ByDirectoryOption,
@@ -30,32 +26,10 @@ from techlead.options import (
     TopOption,
 )
 from techlead.output import OutputFormat, render_frame
+from techlead.shell import load_files, render_selected
 from techlead.spans import since as since_moment
 
 app = typer.Typer(help="Where technical debt slows the team down.", no_args_is_help=True)
-
-
-def measured(files: CurrentFiles, quiet: bool) -> pl.DataFrame:
-    """Files at HEAD with their complexity; unmeasured blobs get measured with a progress bar."""
-    with terminal.ProgressBar("Measuring complexity", quiet, unit="files") as bar:
-        return measure_files(
-            files.history.repo, files.files, files.cache_dir, bar.advance, bar.start
-        )
-
-
-def render_selected(
-    frame: pl.DataFrame,
-    output: OutputFormat,
-    title: str,
-    selection: Selection,
-    top: int | None = None,
-) -> None:
-    """Render `frame`, saying what the file kinds left out: under the table's title, or on
-    stderr for the other formats (their stdout stays one document)."""
-    note = selection.note
-    render_frame(frame, output, f"{title}\n{note}" if note else title, top)
-    if note and output is not OutputFormat.table:
-        terminal.stderr.print(f"note: {note}", soft_wrap=True)
 
 
 def _window(since: str | None) -> datetime | None:

@@ -15,6 +15,8 @@ from techlead.debt.measure import Measure, measure_batch
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from techlead.history.files import CurrentFiles
 from techlead.errors import CacheError, GitError
 from techlead.history.cache import atomic_write
 from techlead.history.git import Repository, git_command, git_environment
@@ -207,3 +209,14 @@ def functions_of(repo: Repository, paths: dict[str, str], cache_dir: Path) -> pl
         .drop_nulls("function_list")  # a blob without functions explodes to one null
         .unnest("function_list")
     )
+
+
+def measured(files: CurrentFiles, quiet: bool) -> pl.DataFrame:
+    """Files at HEAD with their complexity, as a command shows it: blobs not measured before
+    get measured under a progress bar on stderr."""
+    from techlead import terminal
+
+    with terminal.ProgressBar("Measuring complexity", quiet, unit="files") as bar:
+        return measure_files(
+            files.history.repo, files.files, files.cache_dir, bar.advance, bar.start
+        )

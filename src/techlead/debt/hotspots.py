@@ -3,6 +3,10 @@
 score = (revisions / most revisions) x (complexity / highest complexity), both maxima taken over
 the analysed files that changed in the window and have a complexity (prose and data have none),
 so it runs from 0 to 1; a file needs both frequent change and complexity to rank high.
+
+`ranked_hotspots` is the ranking over a repository's `Evidence`, computed once per HEAD: what
+the dashboard, the reports and the analyses built on hotspots (off-boarding, interview kits)
+read.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ from datetime import datetime
 import polars as pl
 
 from techlead.config import DebtSettings
+from techlead.debt.complexity import measure_files
+from techlead.history.evidence import Evidence
 from techlead.history.exclusions import matching
 from techlead.history.files import CurrentFiles
+from techlead.history.selection import Selection, select_files
 from techlead.spans import since as since_moment
 
 HOTSPOT_COLUMNS = (
@@ -81,3 +88,31 @@ def hotspots(
     ).sort(["score", "revisions", "path"], descending=[True, True, False])
     ranked = ranked.select(HOTSPOT_COLUMNS)
     return ranked.head(top) if top is not None else ranked
+
+
+def selected(ev: Evidence, all_files: bool = False) -> Selection:
+    """The files of the configured kinds (code by default), or every file."""
+    return ev.derived(
+        f"selection:{all_files}", lambda: select_files(ev.files(), all_files=all_files)
+    )
+
+
+def measures(ev: Evidence) -> pl.DataFrame:
+    """Files at HEAD with their complexity (measured once per blob, cached)."""
+    files = ev.files()
+    return ev.derived(
+        "measures", lambda: measure_files(files.history.repo, files.files, files.cache_dir)
+    )
+
+
+def ranked_hotspots(
+    ev: Evidence, since: str | None = None, all_files: bool = False
+) -> pl.DataFrame:
+    """Files at HEAD of the configured kinds (every file with `all_files`) ranked by hotspot
+    score, for the configured or given window."""
+    window = since or ev.settings.debt.since
+    start = hotspot_window(since, ev.settings.debt)
+    chosen = selected(ev, all_files).files
+    return ev.derived(
+        f"hotspots:{window}:{all_files}", lambda: hotspots(chosen, measures(ev), start)
+    )

@@ -9,12 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from techlead.debt.charts import hotspot_scatter
-from techlead.debt.complexity import measure_files
 from techlead.debt.coupling import coupling
-from techlead.debt.hotspots import HOTSPOT_COLUMNS, hotspot_window, hotspots
-from techlead.history.selection import Selection, select_files
-from techlead.history.web import Evidence, evidence
-from techlead.pages import api, base_of, chart, network_spec, page, rows
+from techlead.debt.hotspots import HOTSPOT_COLUMNS, ranked_hotspots, selected
+from techlead.history.evidence import Evidence
+from techlead.pages import api, base_of, chart, evidence, network_spec, page, rows
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
@@ -26,34 +24,6 @@ TopQuery = Annotated[int, Query(ge=1, le=5000, description="How many rows.")]
 AllFilesQuery = Annotated[
     bool, Query(description="Every kind of file, not only code ([files] kinds).")
 ]
-
-
-def selected(ev: Evidence, all_files: bool = False) -> Selection:
-    """The files of the configured kinds (code by default), or every file."""
-    return ev.derived(
-        f"selection:{all_files}", lambda: select_files(ev.files(), all_files=all_files)
-    )
-
-
-def measures(ev: Evidence) -> pl.DataFrame:
-    """Files at HEAD with their complexity (measured once per blob, cached)."""
-    files = ev.files()
-    return ev.derived(
-        "measures", lambda: measure_files(files.history.repo, files.files, files.cache_dir)
-    )
-
-
-def ranked_hotspots(
-    ev: Evidence, since: str | None = None, all_files: bool = False
-) -> pl.DataFrame:
-    """Files at HEAD of the configured kinds (every file with `all_files`) ranked by hotspot
-    score, for the configured or given window."""
-    window = since or ev.settings.debt.since
-    start = hotspot_window(since, ev.settings.debt)
-    chosen = selected(ev, all_files).files
-    return ev.derived(
-        f"hotspots:{window}:{all_files}", lambda: hotspots(chosen, measures(ev), start)
-    )
 
 
 def _sorted(frame: pl.DataFrame, sort: str, descending: bool) -> pl.DataFrame:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from techlead.decisions.frozen import checked_rules, shown
+from techlead.decisions.log import decision_log, decision_row
 from techlead.decisions.records import Decision
-from techlead.decisions.store import DecisionLogError, decision_directory, find, load_decisions
+from techlead.decisions.store import DecisionLogError, find
 from techlead.decisions.views import relations
 from techlead.errors import NotFoundError, TechleadError
-from techlead.history.web import Evidence, evidence
-from techlead.pages import api, base_of, chart, markdown_html, network_spec, page
+from techlead.history.evidence import Evidence
+from techlead.pages import api, base_of, chart, evidence, markdown_html, network_spec, page
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
@@ -23,39 +23,7 @@ RecordNumber = Annotated[int, Path(ge=0, le=99_999, description="Decision record
 
 
 def _decisions(ev: Evidence) -> list[Decision]:
-    directory = decision_directory(ev.repo.root, ev.settings.decisions.directory)
-    return load_decisions(directory) if directory.is_dir() else []
-
-
-def _row(record: Decision) -> dict[str, Any]:
-    return {
-        "number": record.number,
-        "title": record.title,
-        "status": record.status,
-        "status_text": record.status_text,
-        "date": record.date,
-        "review_by": record.review_by,
-        "file": record.path.name,
-    }
-
-
-def stale_decisions(ev: Evidence, today: dt.date, days: int) -> list[dict[str, Any]]:
-    """Records past their review date, or proposed and undecided for longer than `days`."""
-    stale = []
-    for record in _decisions(ev):
-        proposed_on = _date(record.date)
-        overdue = record.review_by is not None and record.review_by < today
-        waiting = record.status == "proposed" and proposed_on and (today - proposed_on).days > days
-        if overdue or waiting:
-            stale.append({**_row(record), "why": "review overdue" if overdue else "undecided"})
-    return stale
-
-
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+    return decision_log(ev.repo.root, ev.settings)
 
 
 def _rule_results(ev: Evidence) -> dict[str, Any]:
@@ -89,7 +57,7 @@ def _rule_results(ev: Evidence) -> dict[str, Any]:
 def _log(ev: Evidence) -> dict[str, Any]:
     records = _decisions(ev)
     return {
-        "decisions": [_row(record) for record in records],
+        "decisions": [decision_row(record) for record in records],
         "relations": [{"from": a, "to": b, "label": label} for a, b, label in relations(records)],
         "check": _rule_results(ev),
     }
@@ -147,7 +115,7 @@ async def decision_page(
         request,
         "decision.html",
         f"ADR {record.number}: {record.title}",
-        record=_row(record),
+        record=decision_row(record),
         html=markdown_html(body),
     )
 
@@ -155,4 +123,4 @@ async def decision_page(
 @twins.get("/decisions/{number}", tags=["decisions"], summary="One decision record")
 async def decision_api(ev: EvidenceDependency, number: RecordNumber) -> Response:
     record = _record(ev, number)
-    return api({**_row(record), "text": record.text})
+    return api({**decision_row(record), "text": record.text})

@@ -60,9 +60,8 @@ def _shipped(
 ) -> tuple[Settings, Deployments, list[Shipped]]:
     from techlead.delivery.deployments import find_deployments
     from techlead.delivery.metrics import ship
-    from techlead.history.cli import mined
     from techlead.incidents.service import linked_commits
-    from techlead.shell import opened_store
+    from techlead.shell import mined, opened_store
 
     with opened_store(ctx, repo) as (root, settings, store):
         linked = linked_commits(store)
@@ -251,13 +250,12 @@ def ai_command(
     (lines rewritten within 21 days), revert rate and defect risk (once `risk train` has run),
     with the counts behind each figure."""
     from techlead.delivery.ai import ai_flags, as_rows, compare, share_by_period
-    from techlead.history.cli import mined
     from techlead.history.git import run_git
     from techlead.history.periods import newest_first
     from techlead.planning.backlog import keys_labelled, stored_items
     from techlead.risk.features import METRICS, cached_metrics, risk_cache
     from techlead.risk.model import load_model
-    from techlead.shell import opened_store
+    from techlead.shell import mined, opened_store
 
     with opened_store(ctx, repo) as (root, settings, store):
         labelled = keys_labelled(stored_items(store), settings.delivery.ai_labels)

@@ -11,11 +11,11 @@ from techlead.delivery.charts import keys_chart
 from techlead.delivery.deployments import DeploymentError, find_deployments
 from techlead.delivery.metrics import ship
 from techlead.delivery.report import as_dict, delivery_keys, deployment_rows
-from techlead.history.web import Evidence, evidence
+from techlead.history.evidence import Evidence
 from techlead.incidents.service import linked_commits
-from techlead.pages import api, chart, page
+from techlead.pages import api, chart, evidence, page, record_store
+from techlead.store.changes import record_version
 from techlead.store.database import Store
-from techlead.store.web import record_store, record_version
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME

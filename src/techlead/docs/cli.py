@@ -63,7 +63,7 @@ def stale_command(
     decisions due for review."""
     from techlead.docs.links import documentation_files, formats_read
     from techlead.docs.stale import stale_documents
-    from techlead.history.cli import scanned
+    from techlead.shell import scanned
 
     history = scanned(ctx, repo, quiet).history
     root, settings = history.repo.root, history.settings

@@ -40,10 +40,18 @@ from techlead.hiring.scorecards import (
     record_scorecard,
     submitted_scores,
 )
-from techlead.history.web import Evidence, evidence
-from techlead.pages import api, base_of, chart, markdown_html, page, settings_of
+from techlead.history.evidence import Evidence
+from techlead.pages import (
+    api,
+    base_of,
+    chart,
+    evidence,
+    markdown_html,
+    page,
+    record_store,
+    settings_of,
+)
 from techlead.store.database import Store
-from techlead.store.web import record_store
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
@@ -116,7 +124,7 @@ async def kits_api(settings: SettingsDependency, ev: EvidenceDependency) -> Resp
 
 
 def _kit(ev: Evidence, settings: Settings, role: str, stage: str, seed: int) -> str:
-    from techlead.debt.web import ranked_hotspots
+    from techlead.debt.hotspots import ranked_hotspots
 
     matrix = _matrix(ev, settings)
     matrix.role(role).stage(stage)

@@ -10,10 +10,9 @@ import typer
 from rich.table import Table
 
 from techlead import terminal
-from techlead.config import Settings, load_settings
-from techlead.history.files import CurrentFiles, current_files
+from techlead.config import load_settings
 from techlead.history.git import open_repository
-from techlead.history.scan import ScanResult, scan
+from techlead.history.scan import scan
 from techlead.history.summary import ScanSummary, summarize
 from techlead.output import OutputFormat, print_table, to_json
 from techlead.plurals import counted
@@ -58,24 +57,6 @@ def scan_command(
         return
     for summary in summaries:
         print_table(summary_table(summary))
-
-
-def mined(root: Path, settings: Settings, quiet: bool) -> ScanResult:
-    """Scan the repository at `root` (incrementally, with a progress bar)."""
-    with terminal.ProgressBar(f"Mining {root.name}", quiet, unit="commits") as bar:
-        return scan(root, settings, progress=bar)
-
-
-def scanned(ctx: typer.Context, repo_path: Path, quiet: bool) -> ScanResult:
-    """The repository `repo_path` is in, with its settings, scanned (see `mined`)."""
-    config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
-    root = open_repository(repo_path).root
-    return mined(root, load_settings(root, config_file), quiet)
-
-
-def load_files(ctx: typer.Context, repo_path: Path, quiet: bool) -> CurrentFiles:
-    """Scan (incrementally, with a progress bar) and return the files at HEAD and their changes."""
-    return current_files(scanned(ctx, repo_path, quiet))
 
 
 def _share(share: float) -> str:

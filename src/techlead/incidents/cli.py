@@ -219,20 +219,10 @@ def link_command(
 
 
 def _incident_rows(views: list[service.IncidentView]) -> pl.DataFrame:
+    from techlead.incidents.detail import incident_row
+
     return pl.DataFrame(
-        [
-            (
-                v.incident.id,
-                v.incident.severity,
-                v.incident.status,
-                v.incident.title,
-                v.incident.service,
-                ", ".join(v.holders("commander")) or None,
-                v.incident.detected_at,
-                v.incident.resolved_at,
-            )
-            for v in views
-        ],
+        [incident_row(v).model_dump() for v in views],
         schema={
             "id": pl.Int64,
             "severity": pl.String,
@@ -240,10 +230,9 @@ def _incident_rows(views: list[service.IncidentView]) -> pl.DataFrame:
             "title": pl.String,
             "service": pl.String,
             "commander": pl.String,
-            "detected": pl.Datetime("us", "UTC"),
-            "resolved": pl.Datetime("us", "UTC"),
+            "detected_at": pl.Datetime("us", "UTC"),
+            "resolved_at": pl.Datetime("us", "UTC"),
         },
-        orient="row",
     )
 
 
@@ -271,51 +260,6 @@ def list_command(
         render_frame(_incident_rows(views), output, "Incidents")
 
 
-def _incident_json(view: service.IncidentView) -> dict[str, Any]:
-    i = view.incident
-    return {
-        "id": i.id,
-        "external_id": i.external_id,
-        "title": i.title,
-        "severity": i.severity,
-        "service": i.service,
-        "status": i.status,
-        "summary": i.summary,
-        **{
-            name: getattr(i, f"{name}_at")
-            for name in (
-                "started",
-                "detected",
-                "acknowledged",
-                "identified",
-                "mitigated",
-                "resolved",
-                "closed",
-            )
-        },
-        "postmortem": i.postmortem_path,
-        "roles": [{"role": r.role, "name": r.name} for r in view.roles],
-        "links": [
-            {"kind": link.kind, "target": link.target, "note": link.note} for link in view.links
-        ],
-        "linked_from": view.linked_from,
-        "actions": [
-            {
-                "id": a.id,
-                "type": a.type,
-                "text": a.text,
-                "owner": a.owner,
-                "due": a.due,
-                "status": a.status,
-            }
-            for a in view.actions
-        ],
-        "timeline": [
-            {"at": e.at, "kind": e.kind, "text": e.text, "author": e.author} for e in view.entries
-        ],
-    }
-
-
 @app.command("show")
 def show_command(
     ctx: typer.Context,
@@ -330,7 +274,9 @@ def show_command(
         view = service.get(store, _id(incident))
     if output is not OutputFormat.table:
         if output is OutputFormat.json:
-            sys.stdout.write(to_json(_incident_json(view)) + "\n")
+            from techlead.incidents.detail import incident_detail
+
+            sys.stdout.write(to_json(incident_detail(view).model_dump()) + "\n")
             return
         render_frame(_incident_rows([view]), output)
         return
@@ -494,7 +440,7 @@ def search_command(
             "severity": pl.String,
             "status": pl.String,
             "title": pl.String,
-            "detected": pl.Datetime("us", "UTC"),
+            "detected_at": pl.Datetime("us", "UTC"),
         },
         orient="row",
     )

@@ -10,14 +10,29 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from techlead.config import Settings
-from techlead.history.web import Evidence, evidence
+from techlead.history.evidence import Evidence
 from techlead.incidents import service
+from techlead.incidents.detail import (
+    IncidentDetail,
+    IncidentWithPostmortem,
+    incident_detail,
+    incident_row,
+)
 from techlead.incidents.service import OPEN_STATUSES, STATUSES, IncidentView
 from techlead.incidents.stats import incident_stats, stats_document
 from techlead.incidents.times import duration
-from techlead.pages import api, base_of, markdown_html, page, settings_of, templates
+from techlead.pages import (
+    api,
+    base_of,
+    evidence,
+    markdown_html,
+    page,
+    record_store,
+    settings_of,
+    templates,
+)
+from techlead.store.changes import record_version
 from techlead.store.database import Store
-from techlead.store.web import record_store, record_version
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
@@ -52,24 +67,6 @@ class StatusChange(BaseModel):
     status: str = Field(description="investigating, identified, mitigated, resolved or closed")
 
 
-def _row(view: IncidentView) -> dict[str, Any]:
-    i = view.incident
-    return {
-        "id": i.id,
-        "title": i.title,
-        "severity": i.severity,
-        "service": i.service,
-        "status": i.status,
-        "commander": ", ".join(view.holders("commander")) or None,
-        "detected_at": i.detected_at,
-        "resolved_at": i.resolved_at,
-    }
-
-
-def open_incident_rows(store: Store) -> list[dict[str, Any]]:
-    return [_row(view) for view in service.list_incidents(store, open_only=True)]
-
-
 def _listing(store: Store, settings: Settings, ev: Evidence) -> dict[str, Any]:
     """Every incident and the statistics (cached until records change)."""
     key = f"incidents:{record_version(store)}:{dt.date.today()}"
@@ -82,37 +79,9 @@ def _listing_now(store: Store, settings: Settings, ev: Evidence) -> dict[str, An
         store, ev.repo.root, settings.incidents.severities, None, dt.date.today()
     )
     return {
-        "incidents": [_row(view) for view in service.list_incidents(store)],
+        "incidents": [incident_row(view).model_dump() for view in service.list_incidents(store)],
         "stats": stats,
         "postmortem_rate": stats.postmortem_rate,
-    }
-
-
-def _detail(view: IncidentView) -> dict[str, Any]:
-    return {
-        **_row(view),
-        "summary": view.incident.summary,
-        "started_at": view.incident.started_at,
-        "acknowledged_at": view.incident.acknowledged_at,
-        "mitigated_at": view.incident.mitigated_at,
-        "closed_at": view.incident.closed_at,
-        "timeline": [
-            {"at": e.at, "kind": e.kind, "text": e.text, "author": e.author} for e in view.entries
-        ],
-        "roles": [{"role": r.role, "name": r.name} for r in view.roles],
-        "links": [{"kind": k.kind, "target": k.target, "note": k.note} for k in view.links],
-        "actions": [
-            {
-                "id": a.id,
-                "text": a.text,
-                "type": a.type,
-                "owner": a.owner,
-                "due": a.due,
-                "status": a.status,
-            }
-            for a in view.actions
-        ],
-        "postmortem_path": view.incident.postmortem_path,
     }
 
 
@@ -193,9 +162,15 @@ def open_form(
     return RedirectResponse(f"{base_of(request)}/incidents/{view.incident.id}", status_code=303)
 
 
-@twins.post("/incidents", tags=["incidents"], summary="Open an incident", status_code=201)
+@twins.post(
+    "/incidents",
+    tags=["incidents"],
+    summary="Open an incident",
+    status_code=201,
+    response_model=IncidentDetail,
+)
 def open_api(store: StoreDependency, settings: SettingsDependency, new: NewIncident) -> Response:
-    return api(_detail(_open(store, settings, new)), status_code=201)
+    return api(incident_detail(_open(store, settings, new)).model_dump(), status_code=201)
 
 
 @router.get("/incidents/{number}", response_class=HTMLResponse, include_in_schema=False)
@@ -208,19 +183,27 @@ async def incident_page(
         request,
         "incident.html",
         f"Incident {number}: {view.incident.title}",
-        incident=_detail(view),
+        incident=incident_detail(view).model_dump(),
         postmortem=markdown_html(text) if text is not None else None,
         statuses=[s for s in STATUSES if s != view.incident.status],
         is_open=view.incident.status in OPEN_STATUSES,
     )
 
 
-@twins.get("/incidents/{number}", tags=["incidents"], summary="One incident")
+@twins.get(
+    "/incidents/{number}",
+    tags=["incidents"],
+    summary="One incident",
+    response_model=IncidentWithPostmortem,
+)
 async def incident_api(
     store: StoreDependency, ev: EvidenceDependency, number: IncidentNumber
 ) -> Response:
     view = service.get(store, number)
-    return api({**_detail(view), "postmortem": _postmortem(view, ev)})
+    detail = IncidentWithPostmortem(
+        **incident_detail(view).model_dump(), postmortem=_postmortem(view, ev)
+    )
+    return api(detail.model_dump())
 
 
 @router.post("/incidents/{number}/updates", include_in_schema=False)
@@ -267,7 +250,12 @@ def status_form(
     return RedirectResponse(f"{base_of(request)}/incidents/{number}", status_code=303)
 
 
-@twins.post("/incidents/{number}/status", tags=["incidents"], summary="Move an incident on")
+@twins.post(
+    "/incidents/{number}/status",
+    tags=["incidents"],
+    summary="Move an incident on",
+    response_model=IncidentDetail,
+)
 def status_api(
     store: StoreDependency,
     settings: SettingsDependency,
@@ -276,4 +264,4 @@ def status_api(
     change: StatusChange,
 ) -> Response:
     _status(store, settings, ev, number, change.status)
-    return api(_detail(service.get(store, number)))
+    return api(incident_detail(service.get(store, number)).model_dump())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import math
 import re
 import sys
@@ -21,7 +20,7 @@ from techlead.config import Settings
 from techlead.options import FormatOption, QuietOption, RepoOption
 from techlead.output import OutputFormat, frame_table, print_table, render_frame, to_json
 from techlead.planning.forecast import PERCENTILES, ForecastError, Risk, Scope
-from techlead.planning.throughput import Completions, Window
+from techlead.planning.throughput import Completions, Source, Window
 from techlead.plurals import counted
 from techlead.shell import opened_store
 
@@ -37,14 +36,6 @@ forecast_app = typer.Typer(
     help="Monte Carlo forecasts from the team's own daily throughput.", no_args_is_help=True
 )
 app.add_typer(forecast_app, name="forecast")
-
-
-class Source(enum.StrEnum):
-    """Where throughput comes from."""
-
-    auto = "auto"
-    tracker = "tracker"
-    git = "git"
 
 
 SourceOption = Annotated[
@@ -144,26 +135,22 @@ class _Evidence:
 def _evidence(ctx: typer.Context, repo: Path, source: Source, quiet: bool) -> _Evidence:
     """Finished work from the imported backlog or from the repository's history."""
     from techlead.planning.backlog import stored_items
-    from techlead.planning.throughput import git_completions, tracker_completions
+    from techlead.planning.throughput import finished_work, git_completions
+    from techlead.shell import mined
 
     with opened_store(ctx, repo) as (root, settings, store):
-        completions = tracker_completions(stored_items(store), settings.planning)
-    if source is Source.tracker and not completions.days:
-        raise ForecastError(
-            "no finished items in the imported backlog",
-            hint="import an export with `techlead plan import`, or use --source git",
-        )
-    if source is Source.git or not completions.days:
-        from techlead.history.cli import mined
+        items = stored_items(store)
 
+    def from_git() -> Completions:
         result = mined(root, settings, quiet)
-        completions = git_completions(result.history.commits, result.head, settings.planning)
-        if source is Source.auto:
-            terminal.stderr.print(
-                f"note: no finished items imported; throughput is {completions.unit} "
-                "from git history",
-                soft_wrap=True,
-            )
+        return git_completions(result.history.commits, result.head, settings.planning)
+
+    completions = finished_work(items, settings.planning, from_git, source)
+    if source is Source.auto and completions.source == "git history":
+        terminal.stderr.print(
+            f"note: no finished items imported; throughput is {completions.unit} from git history",
+            soft_wrap=True,
+        )
     return _Evidence(settings, completions)
 
 

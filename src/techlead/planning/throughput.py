@@ -9,7 +9,9 @@ counts every commit on the main line. Bots' changes are left out.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -82,6 +84,35 @@ def tracker_completions(items: pl.DataFrame, settings: PlanningSettings) -> Comp
             people.append(item["assignee"])
     sources = sorted(set(items.get_column("source").to_list())) if items.height else []
     return Completions(days, people, "items", " and ".join(sources) + " backlog")
+
+
+class Source(enum.StrEnum):
+    """Where throughput comes from."""
+
+    auto = "auto"
+    tracker = "tracker"
+    git = "git"
+
+
+def finished_work(
+    items: pl.DataFrame,
+    settings: PlanningSettings,
+    git: Callable[[], Completions],
+    source: Source = Source.auto,
+) -> Completions:
+    """The finished work a forecast samples: the imported backlog's (`items`), or the
+    history's (`git()`, called only then) for `git`, or for `auto` when nothing finished was
+    imported."""
+    if source is not Source.git:
+        tracked = tracker_completions(items, settings)
+        if tracked.days:
+            return tracked
+        if source is Source.tracker:
+            raise ThroughputError(
+                "no finished items in the imported backlog",
+                hint="import an export with `techlead plan import`, or use --source git",
+            )
+    return git()
 
 
 def git_completions(

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from techlead.pages import api, page
+from techlead.pages import api, page, record_store
 from techlead.release.records import history, latest_check
 from techlead.store.database import Store
-from techlead.store.web import record_store
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME

@@ -31,7 +31,7 @@ def stakeholder_command(
 ) -> None:
     """The delivery outlook, what shipped, incidents, risks, decisions and what the team
     needs, each in a sentence with the chart behind it."""
-    from techlead.history.web import Evidence
+    from techlead.history.evidence import Evidence
     from techlead.report.stakeholder import render_html, stakeholder_context
     from techlead.shell import opened_store
     from techlead.spans import parse_span

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from techlead.history.web import Evidence
+from techlead.history.evidence import Evidence
 from techlead.spans import Span
 from techlead.store.database import Store
 
@@ -85,7 +85,7 @@ def stakeholder_context(ev: Evidence, store: Store, period: Span) -> dict[str, A
     """Everything the template shows (documented in docs/reports.md), for the `period` up to
     today (from midnight, UTC, that span before today)."""
     from techlead.debt.charts import hotspot_scatter
-    from techlead.web.overview import overview
+    from techlead.report.overview import overview
 
     today = dt.date.today()
     since = period.before(dt.datetime.combine(today, dt.time(), dt.UTC), "--period")
@@ -110,7 +110,7 @@ def stakeholder_context(ev: Evidence, store: Store, period: Span) -> dict[str, A
     if forecast is not None:
         context["charts"]["throughput"] = _svg(_throughput(forecast))
     if data["hotspots"]:
-        from techlead.debt.web import ranked_hotspots
+        from techlead.debt.hotspots import ranked_hotspots
 
         scatter = hotspot_scatter(ranked_hotspots(ev).head(40), "")
         scatter["encoding"].pop("href", None)  # on paper: no links to dashboard pages

@@ -65,16 +65,16 @@ def review_command(
     suggested reviewers, decision rules, complexity, tests, security, AI-assisted commits.
     Exit 1 when a gate fails (see the review section of techlead.toml)."""
     from techlead import sarif as sarif_format
-    from techlead.debt.cli import measured
+    from techlead.debt.complexity import measured
     from techlead.debt.coupling import coupling
     from techlead.debt.hotspots import hotspot_window, hotspots
     from techlead.errors import TechleadError
-    from techlead.history.cli import scanned
     from techlead.history.files import current_files
     from techlead.review.analysis import resolve_range, review_change
     from techlead.review.report import markdown, plain, sarif
     from techlead.risk.features import cached_metrics, risk_cache
     from techlead.risk.model import load_model
+    from techlead.shell import scanned
 
     if revisions is not None and (pr or backtest is not None):
         raise TechleadError(

@@ -27,11 +27,10 @@ GapOption = Annotated[
 
 def _labelled(ctx: typer.Context, repo: Path, quiet: bool) -> tuple[Any, pl.DataFrame, Path]:
     """The repository's settings, its changes with metrics and SZZ labels, and its risk cache."""
-    from techlead.history.cli import mined
     from techlead.planning.backlog import stored_items
     from techlead.risk.dataset import bug_reports, labelled_changes
     from techlead.risk.features import cached_metrics, risk_cache
-    from techlead.shell import opened_store
+    from techlead.shell import mined, opened_store
 
     with opened_store(ctx, repo) as (root, settings, store):
         reports = bug_reports(stored_items(store))

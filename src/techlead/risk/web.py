@@ -8,8 +8,8 @@ import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from techlead.history.web import Evidence, evidence
-from techlead.pages import api, chart, page
+from techlead.history.evidence import Evidence
+from techlead.pages import api, chart, evidence, page
 from techlead.risk.features import METRICS, cached_metrics, risk_cache
 from techlead.risk.model import EVALUATION_FILE, MODEL_FILE, load_evaluation, load_model
 

@@ -10,9 +10,8 @@ import typer
 from rich.table import Table
 
 from techlead import terminal
-from techlead.debt.cli import measured, render_selected
+from techlead.debt.complexity import measured
 from techlead.debt.hotspots import hotspot_window, hotspots
-from techlead.history.cli import load_files, scanned
 from techlead.history.selection import select_files
 from techlead.options import (
     AllFilesOption,
@@ -27,6 +26,7 @@ from techlead.options import (
 )
 from techlead.output import OutputFormat, frame_table, print_table, render_frame, to_json
 from techlead.plurals import counted
+from techlead.shell import load_files, render_selected, scanned
 from techlead.spans import since as since_moment
 from techlead.team.identities import (
     bot_accounts,

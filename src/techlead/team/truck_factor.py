@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from techlead.debt.age import directory_of
+from techlead.history.evidence import Evidence
 from techlead.history.files import CurrentFiles
 
 DOA_BASE = 3.293
@@ -98,6 +99,11 @@ def truck_factor(files: CurrentFiles) -> TruckFactor:
     """The repository's truck factor over its files at HEAD (bots and exclusions left out)."""
     authors = authors_by_file(degree_of_authorship(files))
     return greedy_truck_factor(files.files.get_column("path").to_list(), authors)
+
+
+def overall_truck_factor(ev: Evidence) -> TruckFactor:
+    """The repository's truck factor over its evidence (computed once per HEAD)."""
+    return ev.derived("truck_factor", lambda: truck_factor(ev.files()))
 
 
 def truck_factor_by_directory(files: CurrentFiles, depth: int = 1) -> list[TruckFactor]:

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from techlead.debt.charts import complexity_trend_chart
+from techlead.debt.hotspots import ranked_hotspots
 from techlead.debt.trend import complexity_trend
-from techlead.debt.web import ranked_hotspots
-from techlead.history.web import Evidence, evidence
-from techlead.pages import api, chart, page
+from techlead.history.evidence import Evidence
+from techlead.pages import api, chart, evidence, page
 from techlead.team.offboard import orphaned_files, resolve_people
 from techlead.team.ownership import directory_ownership, file_ownership
-from techlead.team.truck_factor import TruckFactor, truck_factor, truck_factor_by_directory
+from techlead.team.truck_factor import overall_truck_factor, truck_factor_by_directory
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
@@ -23,10 +23,6 @@ EvidenceDependency = Annotated[Evidence, Depends(evidence)]
 PeopleQuery = Annotated[
     list[str], Query(description="Developers leaving (name or e-mail); repeat for several.")
 ]
-
-
-def overall_truck_factor(ev: Evidence) -> TruckFactor:
-    return ev.derived("truck_factor", lambda: truck_factor(ev.files()))
 
 
 def _team(ev: Evidence) -> dict[str, Any]:

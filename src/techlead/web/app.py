@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from techlead import __version__
 from techlead.config import Settings, repository_name
 from techlead.errors import NotFoundError, TechleadError
-from techlead.history.web import Evidence
+from techlead.history.evidence import Evidence
 from techlead.pages import WEB, api, page
 from techlead.store.database import Store
 from techlead.web.schema import document_responses
@@ -272,7 +272,7 @@ def app_from_environment() -> FastAPI:
 def warm_up(repositories: Sequence[Served]) -> None:
     """Compute what the overviews show before anyone asks (complexity, hotspots, truck factor),
     so that the first page opens at once. Failures surface later, on the page that needs it."""
-    from techlead.web.overview import overview
+    from techlead.report.overview import overview
 
     for repository in repositories:
         with contextlib.suppress(Exception):

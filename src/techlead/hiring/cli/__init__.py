@@ -178,11 +178,11 @@ def _check_out(out: Path | None) -> None:
 
 
 def _code(ctx: typer.Context, repo: Path, quiet: bool) -> CodeExercise | None:
-    from techlead.debt.cli import measured
+    from techlead.debt.complexity import measured
     from techlead.debt.hotspots import hotspot_window, hotspots
     from techlead.hiring.kits import code_exercise
-    from techlead.history.cli import load_files
     from techlead.history.test_paths import spec_of_tests
+    from techlead.shell import load_files
 
     files = load_files(ctx, repo, quiet)
     settings = files.history.settings

@@ -1,19 +1,11 @@
-"""The record store as a FastAPI dependency."""
+"""When a repository's records last changed: the key that results derived from records are
+cached under."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from sqlalchemy import text
 
-from techlead.pages import RepositoryName
 from techlead.store.database import Store
-
-
-async def record_store(request: Request, name: RepositoryName) -> Store:
-    """The record store of the request's repository (its records only; stores on the same
-    database share one engine and connection pool)."""
-    store: Store = request.app.state.stores[name]
-    return store
-
 
 _VERSION = """
 SELECT
@@ -32,7 +24,5 @@ def record_version(store: Store) -> tuple[object, ...]:
     """Changes whenever the repository's records change (by this server or any other writer):
     counts and the latest change times, read in one indexed statement (plain SQL: it runs on
     every page built from records). Pages derived from records are cached under it."""
-    from sqlalchemy import text
-
     with store.reading() as connection:
         return tuple(connection.execute(text(_VERSION), {"r": store.repository}).one())

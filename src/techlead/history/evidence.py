@@ -1,8 +1,10 @@
-"""The evidence a dashboard request reads: the mined history, kept current as HEAD moves.
+"""The evidence of one repository, kept current as HEAD moves: what the dashboard and the
+reports read.
 
-The repository is scanned when the server starts; afterwards HEAD is looked at no more than
-every few seconds, and a move re-scans incrementally and drops what was derived from the old
-history. Derived results (complexity, hotspots, truck factor, ...) are memoised per HEAD.
+It is scanned on first use (the dashboard: when the server starts); afterwards HEAD is looked
+at no more than every few seconds, and a move re-scans incrementally and drops what was derived
+from the old history. Derived results (complexity, hotspots, truck factor, ...) are memoised
+per HEAD.
 """
 
 from __future__ import annotations
@@ -15,13 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from fastapi import Request
-
 from techlead.config import Settings
 from techlead.history.files import CurrentFiles, current_files
 from techlead.history.git import head_commit, open_repository
 from techlead.history.scan import ScanProgress, ScanResult, scan
-from techlead.pages import RepositoryName
 
 T = TypeVar("T")
 RECHECK_SECONDS = 5.0
@@ -83,9 +82,3 @@ class Evidence:
             self._derived.move_to_end(key)
             value: T = self._derived[key]
             return value
-
-
-async def evidence(request: Request, name: RepositoryName) -> Evidence:
-    """FastAPI dependency: the evidence of the repository the request is about."""
-    found: Evidence = request.app.state.evidence[name]
-    return found

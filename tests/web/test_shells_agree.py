@@ -1,0 +1,101 @@
+"""The CLI and the dashboard's JSON twins give the same answer for the same records: one shape
+per incident, one forecast for the same history, settings and seed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import build_repository
+from gitrepo import GitRepo
+from techlead.cli import main
+from techlead.config import load_settings
+from techlead.store.database import open_store
+from techlead.web.app import create_app, served
+
+
+class Shells:
+    """The CLI and the dashboard over one repository and one record store."""
+
+    def __init__(self, repo: GitRepo, url: str, capsys: pytest.CaptureFixture[str]) -> None:
+        self.repo, self.url, self.capsys = repo, url, capsys
+
+    def cli(self, *argv: str) -> Any:
+        code = main(["--db", self.url, *argv, "-C", str(self.repo.path), "-f", "json"])
+        out, err = self.capsys.readouterr()
+        assert code == 0, err
+        return json.loads(out)
+
+    def run(self, *argv: str) -> None:
+        code = main(["--db", self.url, *argv, "-C", str(self.repo.path)])
+        assert code == 0, self.capsys.readouterr().err
+        self.capsys.readouterr()
+
+    def web(self) -> Iterator[TestClient]:
+        store = open_store(self.url, "repo")
+        repository = served(self.repo.path, load_settings(self.repo.path), store)
+        repository.evidence.refresh()
+        try:
+            with TestClient(create_app([repository])) as client:
+                yield client
+        finally:
+            store.close()
+
+
+@pytest.fixture
+def shells(repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shells:
+    build_repository(repo)
+    return Shells(repo, f"sqlite:///{tmp_path / 'records.db'}", capsys)
+
+
+def test_an_incident_has_one_shape_in_the_cli_and_its_json_twin(shells: Shells) -> None:
+    shells.run("incident", "open", "Checkout fails", "-s", "SEV2", "--service", "shop",
+               "--commander", "Ana", "--at", "2026-11-20 14:03 UTC")  # fmt: skip
+    shells.run("incident", "ack", "1", "--by", "Ben", "--at", "2026-11-20 14:06 UTC")
+    shells.run("incident", "update", "1", "rolled back", "--by", "Ana")
+    shells.run("incident", "role", "1", "scribe", "Chen")
+    shells.run("incident", "open", "Search slow", "-s", "SEV3")
+    shells.run("incident", "link", "2", "--incident", "1")
+    shells.run("action", "add", "1", "Alert on 500s", "--owner", "Ben", "--due", "2026-12-01")
+    shells.run("incident", "status", "1", "resolved", "--at", "2026-11-20 15:00 UTC")
+    shown = shells.cli("incident", "show", "1")
+    listed = shells.cli("incident", "list")
+    for client in shells.web():
+        twin = client.get("/api/repos/repo/incidents/1").json()
+        rows = client.get("/api/repos/repo/incidents").json()["incidents"]
+        schema = client.get("/openapi.json").json()
+    assert twin.pop("postmortem") is None  # the twin adds the post-mortem's text
+    assert twin == shown
+    assert shown["detected_at"] == "2026-11-20T14:03:00+00:00"
+    assert shown["acknowledged_at"] == "2026-11-20T14:06:00+00:00"
+    assert shown["postmortem_path"] is None
+    assert shown["commander"] == "Ana"
+    assert shown["linked_from"] == [2]
+    assert [a["text"] for a in shown["actions"]] == ["Alert on 500s"]
+    assert {"detected", "resolved", "postmortem"}.isdisjoint(shown)
+    assert {row["id"]: row for row in rows} == {row["id"]: row for row in listed}
+    documented = schema["components"]["schemas"]
+    assert set(documented["IncidentDetail"]["properties"]) == set(shown)
+    assert set(documented["IncidentWithPostmortem"]["properties"]) == {*shown, "postmortem"}
+    answer = schema["paths"]["/api/repos/{repository}/incidents/{number}"]["get"]["responses"]
+    assert answer["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/IncidentWithPostmortem"
+    }
+
+
+def test_the_planning_page_forecasts_as_the_cli_does(shells: Shells) -> None:
+    shells.repo.write("techlead.toml", "[planning]\ntrials = 300\n")
+    cli = shells.cli("plan", "forecast", "when", "--items", "12", "--seed", "1", "-q")
+    for client in shells.web():
+        page = client.get("/api/repos/repo/planning?items=12").json()
+        overview = client.get("/api/repos/repo/overview").json()
+    assert cli["trials"] == 300
+    assert page["source"] == cli["basis"]["source"] == "git history"
+    assert page["forecast"]["percentiles"] == cli["percentiles"]
+    backlog = shells.cli("plan", "forecast", "when", "--items", "10", "--seed", "1", "-q")
+    assert overview["forecast"]["percentiles"] == backlog["percentiles"]
