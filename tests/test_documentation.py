@@ -12,6 +12,7 @@ the table in capitals: `hiring.roles.ROLE.stages.STAGE.minutes`.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -96,3 +97,12 @@ def test_commands_are_walked_into_every_lazy_group() -> None:
     found = set(commands(typer.main.get_command(app)))
     assert {"techlead", "techlead debt", "techlead debt hotspots", "techlead serve"} <= found
     assert {"techlead plan forecast when", "techlead user token revoke"} <= found
+
+
+def test_the_configuration_pages_example_is_valid_configuration() -> None:
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    example = re.search(r"^```toml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    assert example is not None
+    settings = Settings.model_validate(tomllib.loads(example.group(1)))
+    assert settings.delivery.environment == "production"
+    assert settings.release.junit == ["reports/junit*.xml"]
