@@ -1,5 +1,6 @@
-"""What every dashboard page shares: templates, charts in the page, sanitised Markdown, JSON,
-and the request's repository with its settings, evidence and record store.
+"""What every dashboard page shares: templates, charts in the page, JSON, and the request's
+repository with its settings, evidence and record store (sanitised Markdown is in
+`techlead.sanitised_markdown`, which the reports use too).
 
 Pages are server-rendered Jinja2 templates (autoescaped). Charts travel as Vega-Lite specs in
 non-executable `<script type="application/json">` blocks that the static `techlead.js` hands
