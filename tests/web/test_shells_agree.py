@@ -99,3 +99,54 @@ def test_the_planning_page_forecasts_as_the_cli_does(shells: Shells) -> None:
     assert page["forecast"]["percentiles"] == cli["percentiles"]
     backlog = shells.cli("plan", "forecast", "when", "--items", "10", "--seed", "1", "-q")
     assert overview["forecast"]["percentiles"] == backlog["percentiles"]
+
+
+def answer_of(schema: dict[str, Any], route: str) -> dict[str, Any]:
+    """The OpenAPI schema of a twin's answer (GET /api/repos/NAME`route`)."""
+    operation = schema["paths"][f"/api/repos/{{repository}}{route}"]["get"]
+    answer: dict[str, Any] = operation["responses"]["200"]["content"]["application/json"]
+    return answer["schema"]
+
+
+def fields_of(schema: dict[str, Any], model: str) -> list[str]:
+    """The fields the OpenAPI schema documents for a model, in order."""
+    return list(schema["components"]["schemas"][model]["properties"])
+
+
+def listed(schema: dict[str, Any], route: str) -> str:
+    """The model a twin answers a list of."""
+    answer = answer_of(schema, route)
+    assert answer["type"] == "array", answer
+    reference: str = answer["items"]["$ref"]
+    return reference.rsplit("/", 1)[-1]
+
+
+def test_hotspots_and_coupling_have_one_shape_in_the_cli_and_their_twins(shells: Shells) -> None:
+    hotspots = shells.cli("debt", "hotspots", "--top", "50", "-q")
+    pairs = shells.cli("debt", "coupling", "-q")
+    for client in shells.web():
+        hotspot_twin = client.get("/api/repos/repo/hotspots").json()
+        coupling_twin = client.get("/api/repos/repo/coupling").json()
+        schema = client.get("/openapi.json").json()
+    assert [row["path"] for row in hotspots] == ["app/core.py", "app/api.py"]
+    assert hotspot_twin == hotspots
+    assert pairs == coupling_twin
+    assert [(p["path"], p["coupled"]) for p in pairs] == [("app/api.py", "app/core.py")]
+    assert listed(schema, "/hotspots") == "Hotspot"
+    assert fields_of(schema, "Hotspot") == list(hotspots[0])
+    assert listed(schema, "/coupling") == "CoupledPair"
+    assert fields_of(schema, "CoupledPair") == list(pairs[0])
+
+
+def test_code_age_and_trend_are_their_documented_records(shells: Shells) -> None:
+    from techlead.debt.age import DirectoryAge, FileAge
+    from techlead.debt.trend import TrendPoint
+
+    ages = shells.cli("debt", "age", "-q")
+    directories = shells.cli("debt", "age", "--by-directory", "-q")
+    trend = shells.cli("debt", "trend", "app/core.py", "-q")
+    assert [list(row) for row in ages] == [list(FileAge.model_fields)] * len(ages) != []
+    assert [row["directory"] for row in directories] == ["app"]
+    assert list(directories[0]) == list(DirectoryAge.model_fields)
+    assert list(trend[-1]) == list(TrendPoint.model_fields)
+    assert trend[-1]["loc"] == 25
