@@ -150,3 +150,39 @@ def test_code_age_and_trend_are_their_documented_records(shells: Shells) -> None
     assert list(directories[0]) == list(DirectoryAge.model_fields)
     assert list(trend[-1]) == list(TrendPoint.model_fields)
     assert trend[-1]["loc"] == 25
+
+
+def test_truck_factor_and_ownership_have_one_shape_in_the_cli_and_the_team_twin(
+    shells: Shells,
+) -> None:
+    truck = shells.cli("team", "truck-factor", "-q")
+    by_directory = shells.cli("team", "truck-factor", "--by-directory", "-q")
+    ownership = shells.cli("team", "ownership", "--by-directory", "--all-files", "-q")
+    files = shells.cli("team", "ownership", "-q")
+    orphaned = shells.cli("team", "offboard", "Ben", "-q")
+    for client in shells.web():
+        team = client.get("/api/repos/repo/team").json()
+        offboard = client.get("/api/repos/repo/team/offboard?person=Ben").json()
+        file = client.get("/api/repos/repo/files/app/core.py").json()
+        schema = client.get("/openapi.json").json()
+    assert team["truck_factor"] == truck
+    assert truck["scope"] == "."
+    assert "authors" not in truck
+    assert team["by_directory"] == by_directory
+    assert [r["scope"] for r in by_directory] == ["app", "docs"]
+    assert team["ownership"] == ownership
+    assert offboard["leaving"] == ["Ben"]  # the CLI, by default, over code files only
+    assert [row for row in offboard["orphaned"] if row["path"].endswith(".py")] == orphaned
+    assert file["ownership"] == [row for row in files if row["path"] == "app/core.py"]
+    assert file["hotspot"]["rank"] == 1
+    assert answer_of(schema, "/team") == {"$ref": "#/components/schemas/TeamKnowledge"}
+    assert fields_of(schema, "TeamKnowledge") == list(team)
+    assert fields_of(schema, "TruckFactorRecord") == list(truck)
+    assert fields_of(schema, "DirectoryOwnership") == list(ownership[0])
+    assert fields_of(schema, "FileOwnership") == list(files[0])
+    assert answer_of(schema, "/team/offboard") == {"$ref": "#/components/schemas/Offboarding"}
+    assert fields_of(schema, "OrphanedFile") == list(orphaned[0])
+    answer = answer_of(schema, "/files/{path}")
+    assert answer == {"$ref": "#/components/schemas/FileDetail"}
+    assert fields_of(schema, "FileDetail") == list(file)
+    assert set(fields_of(schema, "RankedHotspot")) == set(file["hotspot"])
