@@ -186,3 +186,30 @@ def test_truck_factor_and_ownership_have_one_shape_in_the_cli_and_the_team_twin(
     assert answer == {"$ref": "#/components/schemas/FileDetail"}
     assert fields_of(schema, "FileDetail") == list(file)
     assert set(fields_of(schema, "RankedHotspot")) == set(file["hotspot"])
+
+
+def test_the_dora_keys_and_deployments_have_one_shape_in_the_cli_and_the_delivery_twin(
+    shells: Shells,
+) -> None:
+    for client in shells.web():
+        untagged = client.get("/api/repos/repo/delivery")
+        page = client.get("/repos/repo/delivery")
+    assert untagged.status_code == 400  # as `techlead delivery` fails, with the reason
+    assert "no release tags" in untagged.json()["error"]
+    assert "no release tags" in page.text
+    for tag, commit in (("v1.0.0", "HEAD~10"), ("v1.1.0", "HEAD~3"), ("v1.2.0", "HEAD")):
+        shells.repo.git("tag", tag, commit)
+    keys = shells.cli("delivery", "--period", "quarter", "-q")
+    listing = shells.cli("delivery", "deployments", "-q")
+    for client in shells.web():
+        twin = client.get("/api/repos/repo/delivery?period=quarter").json()
+        schema = client.get("/openapi.json").json()
+    assert {key: twin[key] for key in keys} == keys
+    assert twin["deployment_list"] == listing["deployments"]
+    assert [d["deployment"] for d in listing["deployments"]] == ["v1.2.0", "v1.1.0", "v1.0.0"]
+    assert listing["deployments"][0]["environment"] is None  # always there, null when unknown
+    assert answer_of(schema, "/delivery") == {"$ref": "#/components/schemas/DeliveryOverview"}
+    assert fields_of(schema, "DeliveryOverview") == list(twin)
+    assert fields_of(schema, "DeliveryOverview")[: len(keys)] == list(keys)  # and two more
+    assert fields_of(schema, "KeysRow") == list(keys["rows"][0])
+    assert fields_of(schema, "DeploymentRecord") == list(listing["deployments"][0])
