@@ -65,8 +65,8 @@ def plain(items: list[R] | R) -> Any:
     """Typed records as plain data (times still `datetime`): what `to_json` and the JSON twins
     write, so every shell writes the same document."""
     if isinstance(items, list):
-        return [item.model_dump() for item in items]
-    return items.model_dump()
+        return [item.model_dump(by_alias=True) for item in items]
+    return items.model_dump(by_alias=True)
 
 
 def _cell(value: Any) -> str:

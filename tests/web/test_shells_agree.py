@@ -3,6 +3,7 @@ per incident, one forecast for the same history, settings and seed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from conftest import build_repository
 from gitrepo import GitRepo
 from techlead.cli import main
 from techlead.config import load_settings
+from techlead.planning.answers import ForecastBasis, HowManyAnswer, WhenAnswer
 from techlead.store.database import open_store
 from techlead.web.app import create_app, served
 
@@ -94,9 +96,28 @@ def test_the_planning_page_forecasts_as_the_cli_does(shells: Shells) -> None:
     for client in shells.web():
         page = client.get("/api/repos/repo/planning?items=12").json()
         overview = client.get("/api/repos/repo/overview").json()
+        schema = client.get("/openapi.json").json()
     assert cli["trials"] == 300
     assert page["source"] == cli["basis"]["source"] == "git history"
     assert page["forecast"]["percentiles"] == cli["percentiles"]
+    assert page["forecast"]["history"] == cli["basis"]["history"]
+    assert answer_of(schema, "/planning") == {"$ref": "#/components/schemas/PlanningOutlook"}
+    assert fields_of(schema, "PlanningOutlook") == list(page)
+    assert fields_of(schema, "OutlookForecast") == list(page["forecast"])
+    assert (
+        fields_of(schema, "WeekFinished")
+        == list(page["forecast"]["weeks"][0])
+        == [
+            "from",
+            "finished",
+        ]
+    )
+    assert fields_of(schema, "HistorySpan") == list(cli["basis"]["history"])
+    assert list(cli) == list(WhenAnswer.model_fields)
+    assert list(cli["basis"]) == list(ForecastBasis.model_fields)
+    by = str(dt.date.today() + dt.timedelta(days=30))
+    how_many = shells.cli("plan", "forecast", "how-many", "--by", by, "--seed", "1", "-q")
+    assert list(how_many) == list(HowManyAnswer.model_fields)
     backlog = shells.cli("plan", "forecast", "when", "--items", "10", "--seed", "1", "-q")
     assert overview["forecast"]["percentiles"] == backlog["percentiles"]
 
