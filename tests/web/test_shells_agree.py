@@ -234,3 +234,28 @@ def test_the_dora_keys_and_deployments_have_one_shape_in_the_cli_and_the_deliver
     assert fields_of(schema, "DeliveryOverview")[: len(keys)] == list(keys)  # and two more
     assert fields_of(schema, "KeysRow") == list(keys["rows"][0])
     assert fields_of(schema, "DeploymentRecord") == list(listing["deployments"][0])
+
+
+def test_a_decision_record_has_one_shape_in_the_cli_and_the_decisions_twins(
+    shells: Shells,
+) -> None:
+    listed = shells.cli("adr", "list")
+    shown = shells.cli("adr", "show", "1")
+    for client in shells.web():
+        log = client.get("/api/repos/repo/decisions").json()
+        one = client.get("/api/repos/repo/decisions/1").json()
+        schema = client.get("/openapi.json").json()
+    assert log["decisions"] == listed
+    assert [(d["status"], d["status_text"]) for d in listed] == [
+        ("accepted", "accepted"),
+        ("proposed", "proposed"),
+    ]
+    assert one.pop("text").startswith("---\nstatus: accepted")
+    assert one == shown
+    assert answer_of(schema, "/decisions") == {"$ref": "#/components/schemas/DecisionLogOverview"}
+    assert fields_of(schema, "DecisionLogOverview") == list(log)
+    assert fields_of(schema, "DecisionRow") == list(listed[0])
+    assert fields_of(schema, "RuleCheck") == list(log["check"])
+    answer = answer_of(schema, "/decisions/{number}")
+    assert answer == {"$ref": "#/components/schemas/DecisionWithText"}
+    assert fields_of(schema, "DecisionWithText") == [*shown, "text"]
