@@ -79,6 +79,7 @@ def test_truck_factor_json(project: Path, capsys: pytest.CaptureFixture[str]) ->
         "removed": ["Ann Lead"],
         "files": 3,
         "orphaned_share": 1.0,
+        "scope": ".",
     }
 
 

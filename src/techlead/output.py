@@ -8,9 +8,10 @@ import io
 import json
 import sys
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
+from pydantic import BaseModel, ConfigDict
 from rich.console import RenderableType
 from rich.table import Table
 
@@ -41,6 +42,31 @@ def _plain(value: Any) -> Any:
 def to_json(value: Any) -> str:
     """Dataclasses, dates and containers as indented, key-stable JSON."""
     return json.dumps(_plain(value), indent=2, ensure_ascii=False)
+
+
+class Record(BaseModel):
+    """One record of a result: its fields are the record's one JSON shape (ADR 0033), which
+    the CLI's `--format json`, the dashboard's JSON twins (as their OpenAPI `response_model`)
+    and the reports share. A field the result lacks, or a column the record does not name,
+    fails loudly rather than changing the shape."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def records(frame: pl.DataFrame, model: type[R]) -> list[R]:
+    """A result frame's rows as typed records."""
+    return [model.model_validate(row) for row in frame.iter_rows(named=True)]
+
+
+def plain(items: list[R] | R) -> Any:
+    """Typed records as plain data (times still `datetime`): what `to_json` and the JSON twins
+    write, so every shell writes the same document."""
+    if isinstance(items, list):
+        return [item.model_dump(by_alias=True) for item in items]
+    return items.model_dump(by_alias=True)
 
 
 def _cell(value: Any) -> str:
@@ -140,13 +166,21 @@ def frame_json(frame: pl.DataFrame) -> str:
 
 
 def render_frame(
-    frame: pl.DataFrame, output: OutputFormat, title: str | None = None, top: int | None = None
+    frame: pl.DataFrame,
+    output: OutputFormat,
+    title: str | None = None,
+    top: int | None = None,
+    record: type[BaseModel] | None = None,
 ) -> None:
-    """Print a result frame (its first `top` rows, if given) to stdout in the chosen format."""
+    """Print a result frame (its first `top` rows, if given) to stdout in the chosen format;
+    as JSON, its rows are `record`s when given."""
     if top is not None:
         frame = frame.head(top)
     if output is OutputFormat.table:
         print_table(frame_table(frame, title))
+        return
+    if output is OutputFormat.json and record is not None:
+        sys.stdout.write(to_json(plain(records(frame, record))) + "\n")
         return
     text = {
         OutputFormat.json: frame_json,

@@ -17,6 +17,7 @@ from techlead.output import OutputFormat, render_frame
 
 if TYPE_CHECKING:
     import polars as pl
+    from pydantic import BaseModel
 
     from techlead.history.files import CurrentFiles
     from techlead.history.scan import ScanResult
@@ -84,10 +85,12 @@ def render_selected(
     title: str,
     selection: Selection,
     top: int | None = None,
+    record: type[BaseModel] | None = None,
 ) -> None:
-    """Render `frame`, saying what the file kinds left out: under the table's title, or on
-    stderr for the other formats (their stdout stays one document)."""
+    """Render `frame` (as `record`s in JSON, when given), saying what the file kinds left out:
+    under the table's title, or on stderr for the other formats (their stdout stays one
+    document)."""
     note = selection.note
-    render_frame(frame, output, f"{title}\n{note}" if note else title, top)
+    render_frame(frame, output, f"{title}\n{note}" if note else title, top, record)
     if note and output is not OutputFormat.table:
         terminal.stderr.print(f"note: {note}", soft_wrap=True)

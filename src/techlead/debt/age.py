@@ -5,10 +5,37 @@ from __future__ import annotations
 from datetime import datetime
 
 import polars as pl
+from pydantic import Field
 
 from techlead.history.files import CurrentFiles
+from techlead.output import Record
 
 _DAYS_PER_MONTH = 30.436875
+
+_STALE = "Untouched for a year, with complexity in the top quarter."
+
+
+class FileAge(Record):
+    """How long ago one file at HEAD last changed."""
+
+    path: str
+    last_change: datetime | None
+    loc: int | None
+    complexity: int | None
+    age_months: float | None = Field(description="Months since its last change.")
+    stale_and_complex: bool = Field(description=_STALE)
+
+
+class DirectoryAge(Record):
+    """How long ago anything in one directory last changed."""
+
+    directory: str = Field(description='Its first --depth directories ("." for the top).')
+    files: int
+    last_change: datetime | None
+    age_months: float | None = Field(description="Months since any file in it changed.")
+    mean_age_months: float | None
+    complexity: int = Field(description="Its files' complexity, summed.")
+    stale_and_complex: int = Field(description="Its files untouched for a year and complex.")
 
 
 def directory_of(column: str, depth: int) -> pl.Expr:

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from techlead.debt.age import directory_age, file_age
+from techlead.debt.age import DirectoryAge, FileAge, directory_age, file_age
 from techlead.debt.complexity import measured
-from techlead.debt.coupling import CouplingOptions, coupling
-from techlead.debt.hotspots import hotspot_window, hotspots
-from techlead.debt.trend import complexity_trend
+from techlead.debt.coupling import CoupledPair, CouplingOptions, coupling
+from techlead.debt.hotspots import Hotspot, hotspot_window, hotspots
+from techlead.debt.trend import TrendPoint, complexity_trend
 from techlead.history.selection import select_files
 from techlead.options import (
     AllFilesOption,
@@ -53,7 +53,7 @@ def hotspots_command(
     window = hotspot_window(since, files.history.settings.debt)
     selection = select_files(files, all_files=all_files, path=path)
     frame = hotspots(selection.files, measured(selection.files, quiet), window, top=top)
-    render_selected(frame, output, f"Hotspots since {window:%Y-%m-%d}", selection)
+    render_selected(frame, output, f"Hotspots since {window:%Y-%m-%d}", selection, record=Hotspot)
 
 
 @app.command("trend")
@@ -67,7 +67,8 @@ def trend_command(
 ) -> None:
     """Size and complexity of one file over its history: is a hotspot getting better?"""
     files = load_files(ctx, repo, quiet)
-    render_frame(complexity_trend(files, file, samples), output, f"Trend of {file}")
+    trend = complexity_trend(files, file, samples)
+    render_frame(trend, output, f"Trend of {file}", record=TrendPoint)
 
 
 @app.command("coupling")
@@ -104,7 +105,7 @@ def coupling_command(
     start = _window(since)
     frame = coupling(files, options, since=start, keep=selection.paths, path=path)
     title = f"Change coupling since {start:%Y-%m-%d}" if start else "Change coupling"
-    render_selected(frame, output, title, selection, top)
+    render_selected(frame, output, title, selection, top, CoupledPair)
 
 
 @app.command("age")
@@ -124,5 +125,9 @@ def age_command(
     selection = select_files(files, all_files=all_files, path=path)
     chosen = selection.files
     ages = file_age(chosen, measured(chosen, quiet), datetime.now(UTC))
-    frame = directory_age(ages, depth) if by_directory else ages
-    render_selected(frame, output, "Code age", selection, top)
+    if by_directory:
+        render_selected(
+            directory_age(ages, depth), output, "Code age", selection, top, DirectoryAge
+        )
+    else:
+        render_selected(ages, output, "Code age", selection, top, FileAge)

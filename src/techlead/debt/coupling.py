@@ -15,9 +15,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
+from pydantic import Field
 
 from techlead.history.exclusions import matching
 from techlead.history.files import CurrentFiles
+from techlead.output import Record
+
+
+class CoupledPair(Record):
+    """Two files that keep changing together."""
+
+    path: str
+    coupled: str = Field(description="The file it changes with.")
+    degree: int = Field(description="Shared revisions / the pair's average revisions, in %.")
+    shared_revisions: int = Field(description="Change sets with both files.")
+    average_revisions: int = Field(description="The two files' mean revisions, rounded up.")
 
 
 @dataclass(frozen=True)

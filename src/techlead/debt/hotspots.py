@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import polars as pl
+from pydantic import Field
 
 from techlead.config import DebtSettings
 from techlead.debt.complexity import measure_files
@@ -21,6 +22,7 @@ from techlead.history.evidence import Evidence
 from techlead.history.exclusions import matching
 from techlead.history.files import CurrentFiles
 from techlead.history.selection import Selection, select_files
+from techlead.output import Record
 from techlead.spans import since as since_moment
 
 HOTSPOT_COLUMNS = (
@@ -34,6 +36,20 @@ HOTSPOT_COLUMNS = (
     "last_change",
     "method",
 )
+
+
+class Hotspot(Record):
+    """One file at HEAD ranked by hotspot score."""
+
+    path: str
+    score: float = Field(description="From 0 to 1: change frequency times complexity, scaled.")
+    revisions: int = Field(description="Commits that changed it in the window (bots' left out).")
+    complexity: int | None = Field(description="Cyclomatic complexity; null for prose and data.")
+    loc: int | None = Field(description="Lines of code; null when not measured.")
+    churn: int = Field(description="Lines added and deleted in the window.")
+    authors: int = Field(description="People who changed it in the window.")
+    last_change: datetime | None
+    method: str | None = Field(description="How complexity was measured (lizard, indentation).")
 
 
 def hotspot_window(

@@ -9,17 +9,30 @@ main-line commit but merged after it does not end the trend with an older versio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
+from pydantic import Field
 
 from techlead.debt.complexity import measure_files
 from techlead.errors import NotFoundError
 from techlead.history.files import CurrentFiles
 from techlead.history.git import run_git
+from techlead.output import Record
 
 
 class UnknownFileError(NotFoundError):
     """The path named is not a file at HEAD."""
+
+
+class TrendPoint(Record):
+    """One sampled version of a file."""
+
+    date: datetime | None = Field(description="When the version reached HEAD's line.")
+    commit: str
+    path: str = Field(description="The file's path at that commit.")
+    loc: int | None
+    complexity: int | None
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from techlead.debt.charts import hotspot_scatter
-from techlead.debt.coupling import coupling
-from techlead.debt.hotspots import HOTSPOT_COLUMNS, ranked_hotspots, selected
+from techlead.debt.coupling import CoupledPair, coupling
+from techlead.debt.hotspots import HOTSPOT_COLUMNS, Hotspot, ranked_hotspots, selected
 from techlead.history.evidence import Evidence
+from techlead.output import plain, records
 from techlead.pages import api, base_of, chart, evidence, network_spec, page, rows
 
 router = APIRouter()  # pages, under /repos/NAME
@@ -67,14 +68,19 @@ async def hotspots_page(
     )
 
 
-@twins.get("/hotspots", tags=["debt"], summary="Hotspots: complex files that change often")
+@twins.get(
+    "/hotspots",
+    tags=["debt"],
+    summary="Hotspots: complex files that change often",
+    response_model=list[Hotspot],
+)
 async def hotspots_api(
     ev: EvidenceDependency,
     since: SinceQuery = None,
     top: TopQuery = 50,
     all_files: AllFilesQuery = False,
 ) -> Response:
-    return api(ranked_hotspots(ev, since, all_files).head(top))
+    return api(plain(records(ranked_hotspots(ev, since, all_files).head(top), Hotspot)))
 
 
 def _coupling(ev: Evidence, all_files: bool = False) -> pl.DataFrame:
@@ -118,8 +124,13 @@ async def coupling_page(
     )
 
 
-@twins.get("/coupling", tags=["debt"], summary="Change coupling: files that change together")
+@twins.get(
+    "/coupling",
+    tags=["debt"],
+    summary="Change coupling: files that change together",
+    response_model=list[CoupledPair],
+)
 async def coupling_api(
     ev: EvidenceDependency, top: TopQuery = 100, all_files: AllFilesQuery = False
 ) -> Response:
-    return api(_coupling(ev, all_files).head(top))
+    return api(plain(records(_coupling(ev, all_files).head(top), CoupledPair)))

@@ -17,6 +17,7 @@ from techlead.config import load_settings
 from techlead.decisions.check import Violation, check_log
 from techlead.decisions.frozen import baseline_path, frozen_in, shown
 from techlead.decisions.lint import lint_log
+from techlead.decisions.log import decision_detail, decision_record
 from techlead.decisions.matrix import (
     Matrix,
     load_matrix,
@@ -27,7 +28,6 @@ from techlead.decisions.matrix import (
 from techlead.decisions.records import STANDARD_STATUSES, Decision
 from techlead.decisions.renumber import renumber
 from techlead.decisions.report import compare, frame, identity, sarif, write_baseline
-from techlead.decisions.rules import rules_of
 from techlead.decisions.store import (
     FIRST_RECORD_BODY,
     DecisionLogError,
@@ -45,7 +45,7 @@ from techlead.decisions.store import (
 from techlead.decisions.views import dot_graph, mermaid_graph, table_of_contents
 from techlead.history.git import open_repository
 from techlead.options import FormatOption, RepoOption, SarifOption
-from techlead.output import OutputFormat, render_frame, render_problems, to_json
+from techlead.output import OutputFormat, plain, render_frame, render_problems, to_json
 from techlead.plurals import counted
 
 app = typer.Typer(
@@ -183,6 +183,10 @@ def list_command(
         },
         orient="row",
     )
+    if output is OutputFormat.json:  # the status alone, and as written (the table's status)
+        rows = [decision_record(d) for d in decisions]
+        sys.stdout.write(to_json(plain(rows)) + "\n")
+        return
     render_frame(frame, output, f"Decisions in {directory}")
 
 
@@ -197,20 +201,7 @@ def show_command(
     directory, _ = _log(ctx, repo)
     record = find(load_decisions(directory), number)
     if output is OutputFormat.json:
-        fields = {
-            "number": record.number,
-            "title": record.title,
-            "status": record.status,
-            "status_text": record.status_text,
-            "date": record.date,
-            "file": record.path.name,
-            "links": [{"label": link.label, "target": link.target} for link in record.links],
-            "rules": [
-                {"id": bound.rule_id, **bound.rule.model_dump(exclude_none=True)}
-                for bound in rules_of(record)
-            ],
-        }
-        sys.stdout.write(to_json(fields) + "\n")
+        sys.stdout.write(to_json(plain(decision_detail(record))) + "\n")
         return
     sys.stdout.write(record.text if record.text.endswith("\n") else record.text + "\n")
 

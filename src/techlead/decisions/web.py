@@ -7,13 +7,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from techlead.decisions.frozen import checked_rules, shown
-from techlead.decisions.log import decision_log, decision_row
+from techlead.decisions.log import (
+    DecisionLogOverview,
+    DecisionWithText,
+    decision_detail,
+    decision_log,
+    decision_log_overview,
+    decision_row,
+)
 from techlead.decisions.records import Decision
 from techlead.decisions.store import DecisionLogError, find
-from techlead.decisions.views import relations
-from techlead.errors import NotFoundError, TechleadError
+from techlead.errors import NotFoundError
 from techlead.history.evidence import Evidence
+from techlead.output import plain
 from techlead.pages import api, base_of, chart, evidence, network_spec, page
 from techlead.sanitised_markdown import markdown_html
 
@@ -27,41 +33,9 @@ def _decisions(ev: Evidence) -> list[Decision]:
     return decision_log(ev.repo.root, ev.settings)
 
 
-def _rule_results(ev: Evidence) -> dict[str, Any]:
-    def run() -> dict[str, Any]:
-        try:
-            result = checked_rules(ev.repo, ev.settings)
-        except TechleadError as error:  # a record, rule or baseline that cannot be read
-            return {"rules": 0, "violations": [], "frozen": 0, "baseline": None,
-                    "error": error.message}  # fmt: skip
-        return {
-            "rules": len(result.rules),
-            "violations": [
-                {
-                    "adr": v.adr.number,
-                    "rule": v.rule.rule_id,
-                    "file": v.file,
-                    "line": v.line,
-                    "message": v.message,
-                }
-                for v in result.new
-            ],
-            "frozen": len(result.frozen),
-            "baseline": shown(result.baseline, ev.repo.root) if result.baseline else None,
-            "error": None,
-        }
-
-    result: dict[str, Any] = ev.derived("rule_check", run)
-    return result
-
-
 def _log(ev: Evidence) -> dict[str, Any]:
-    records = _decisions(ev)
-    return {
-        "decisions": [decision_row(record) for record in records],
-        "relations": [{"from": a, "to": b, "label": label} for a, b, label in relations(records)],
-        "check": _rule_results(ev),
-    }
+    log: dict[str, Any] = plain(decision_log_overview(ev))
+    return log
 
 
 @router.get("/decisions", response_class=HTMLResponse, include_in_schema=False)
@@ -92,7 +66,12 @@ async def decisions_page(request: Request, ev: EvidenceDependency) -> HTMLRespon
     return page(request, "decisions.html", "Decisions", log=log, chart=graph)
 
 
-@twins.get("/decisions", tags=["decisions"], summary="Decision records and rule results")
+@twins.get(
+    "/decisions",
+    tags=["decisions"],
+    summary="Decision records and rule results",
+    response_model=DecisionLogOverview,
+)
 async def decisions_api(ev: EvidenceDependency) -> Response:
     return api(_log(ev))
 
@@ -121,7 +100,13 @@ async def decision_page(
     )
 
 
-@twins.get("/decisions/{number}", tags=["decisions"], summary="One decision record")
+@twins.get(
+    "/decisions/{number}",
+    tags=["decisions"],
+    summary="One decision record",
+    response_model=DecisionWithText,
+)
 async def decision_api(ev: EvidenceDependency, number: RecordNumber) -> Response:
     record = _record(ev, number)
-    return api({**decision_row(record), "text": record.text})
+    detail = DecisionWithText(**decision_detail(record).model_dump(), text=record.text)
+    return api(plain(detail))

@@ -14,7 +14,7 @@ from rich.text import Text
 from techlead import terminal
 from techlead.errors import TechleadError
 from techlead.options import FormatOption, QuietOption, RepoOption
-from techlead.output import OutputFormat, print_wrapped, render_frame, to_json
+from techlead.output import OutputFormat, plain, print_wrapped, render_frame, to_json
 
 if TYPE_CHECKING:
     from techlead.config import Settings
@@ -126,7 +126,7 @@ def _refuse_options_before(ctx: typer.Context) -> None:
 
 def _render_keys(result: DeliveryKeys, output: OutputFormat) -> None:
     from techlead.delivery.metrics import KEYS_SCHEMA
-    from techlead.delivery.report import as_dict, keys_rows
+    from techlead.delivery.report import keys_record, keys_rows
 
     frame = pl.DataFrame(keys_rows(result), schema=KEYS_SCHEMA)
     title = f"DORA keys of {result.overall.deployments} deployments"
@@ -138,7 +138,7 @@ def _render_keys(result: DeliveryKeys, output: OutputFormat) -> None:
         "(DORA 2024 clusters; the 2025 report describes team profiles instead)",
     ]
     if output is OutputFormat.json:
-        sys.stdout.write(to_json(as_dict(result)) + "\n")
+        sys.stdout.write(to_json(plain(keys_record(result))) + "\n")
     elif output is OutputFormat.csv:
         # one table: the source on every row, the levels (or why none) on the whole's row
         first = pl.col("period") == "all"
@@ -189,7 +189,7 @@ def deployments_command(
     """Every deployment, newest first: what it shipped for the first time, its median lead
     time, and why it counts as failed (a revert within [delivery] revert_window_days, a hotfix
     after it, the deploy log's status, an incident)."""
-    from techlead.delivery.report import deployment_rows
+    from techlead.delivery.report import deployment_listing, deployment_rows
 
     _, found, shipped = _shipped(ctx, repo, log, environment, tags, quiet)
     frame = pl.DataFrame(deployment_rows(shipped), infer_schema_length=None)
@@ -217,8 +217,7 @@ def deployments_command(
             )
         )
     elif output is OutputFormat.json:
-        listing = {"source": found.source, "failed": failed, "deployments": frame.to_dicts()}
-        sys.stdout.write(to_json(listing) + "\n")
+        sys.stdout.write(to_json(plain(deployment_listing(found, shipped))) + "\n")
     elif output is OutputFormat.csv:
         render_frame(frame.with_columns(source=pl.lit(found.source)), output)
     else:

@@ -8,13 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from techlead.delivery.charts import keys_chart
-from techlead.delivery.deployments import DeploymentError, find_deployments
-from techlead.delivery.metrics import ship
-from techlead.delivery.report import as_dict, delivery_keys, deployment_rows
+from techlead.delivery.dashboard import DeliveryOverview, delivery_overview
+from techlead.delivery.deployments import DeploymentError
 from techlead.history.evidence import Evidence
-from techlead.incidents.service import linked_commits
+from techlead.output import plain
 from techlead.pages import api, chart, evidence, page, record_store
-from techlead.store.changes import record_version
 from techlead.store.database import Store
 
 router = APIRouter()  # pages, under /repos/NAME
@@ -28,32 +26,12 @@ AllQuery = Annotated[bool, Query(alias="all", description="every period, not the
 
 
 def _delivery(ev: Evidence, store: Store, unit: str, every: bool) -> dict[str, Any]:
-    key = f"delivery:{unit}:{every}:{record_version(store)}"
-    return ev.derived(key, lambda: _delivery_now(ev, store, unit, every))
-
-
-def _delivery_now(ev: Evidence, store: Store, unit: str, every: bool) -> dict[str, Any]:
-    """What `techlead delivery` and `techlead delivery deployments` show, in one document."""
-    history = ev.result().history
-    rules = ev.settings.delivery
+    """The page's document: the overview, or why there is none."""
     try:
-        found = find_deployments(history, None, None, None)
+        found: dict[str, Any] = plain(delivery_overview(ev, store, unit, every))
     except DeploymentError as exc:
         return {"problem": exc.message, "rows": [], "levels": {}, "deployment_list": []}
-    shipped = ship(
-        history.repo,
-        found.deployments,
-        linked_commits(store),
-        rules.hotfix_pattern,
-        rules.revert_window_days,
-    )
-    result = delivery_keys(found, shipped, unit, rules.min_deployments, every)
-    return {
-        **as_dict(result),
-        "periods_note": result.periods_note,
-        "problem": None,
-        "deployment_list": deployment_rows(shipped),
-    }
+    return {**found, "problem": None}
 
 
 @router.get("/delivery", response_class=HTMLResponse, include_in_schema=False)
@@ -70,11 +48,17 @@ async def delivery_page(
     return page(request, "delivery.html", "Delivery", delivery=data, charts=charts, period=period)
 
 
-@twins.get("/delivery", tags=["delivery"], summary="DORA keys per period and every deployment")
+@twins.get(
+    "/delivery",
+    tags=["delivery"],
+    summary="DORA keys per period and every deployment",
+    response_model=DeliveryOverview,
+)
 async def delivery_api(
     ev: EvidenceDependency,
     store: StoreDependency,
     period: PeriodQuery = "quarter",
     every: AllQuery = False,
 ) -> Response:
-    return api(_delivery(ev, store, period, every))
+    """400 with the reason when there are no deployments to measure."""
+    return api(plain(delivery_overview(ev, store, period, every)))

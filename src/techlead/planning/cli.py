@@ -18,7 +18,14 @@ import typer
 from techlead import terminal
 from techlead.config import Settings
 from techlead.options import FormatOption, QuietOption, RepoOption
-from techlead.output import OutputFormat, frame_table, print_table, render_frame, to_json
+from techlead.output import (
+    OutputFormat,
+    frame_table,
+    plain,
+    print_table,
+    render_frame,
+    to_json,
+)
 from techlead.planning.forecast import PERCENTILES, ForecastError, Risk, Scope
 from techlead.planning.throughput import Completions, Source, Window
 from techlead.plurals import counted
@@ -166,13 +173,10 @@ def _window(evidence: _Evidence, start: dt.date, history_days: int | None) -> Wi
 
 
 def _basis(window: Window, completions: Completions) -> dict[str, Any]:
-    return {
-        "source": completions.source,
-        "unit": completions.unit,
-        "history": {"first": window.first, "last": window.last},
-        "per_day": round(window.mean, 3),
-        "days_with_data": window.days_with_data,
-    }
+    from techlead.planning.answers import forecast_basis
+
+    found: dict[str, Any] = plain(forecast_basis(window, completions))
+    return found
 
 
 def _caption(basis: dict[str, Any]) -> str:
@@ -364,16 +368,16 @@ class _Inputs:
     seed: int
 
     def summary(self, question: str, **answer: Any) -> dict[str, Any]:
-        return {
-            "question": question,
-            "start": self.start,
-            **answer,
-            "trials": self.trials,
-            "seed": self.seed,
-            "split": [self.scope.split_low, self.scope.split_high],
-            "risks": [vars(risk) for risk in self.scope.risks],
-            "basis": _basis(self.window, self.evidence.completions),
-        }
+        """The answer as its record (`WhenAnswer` or `HowManyAnswer`), as plain data."""
+        from techlead.planning.answers import HowManyAnswer, WhenAnswer, forecast_basis, simulated
+
+        model = WhenAnswer if question == "when" else HowManyAnswer
+        basis = forecast_basis(self.window, self.evidence.completions)
+        common = simulated(self.scope, self.trials, self.seed, basis)
+        found: dict[str, Any] = plain(
+            model(question=question, start=self.start, **answer, **common)
+        )
+        return found
 
 
 def _inputs(

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from techlead.history.evidence import Evidence
+from techlead.output import plain
 from techlead.pages import api, chart, evidence, page, record_store
 from techlead.planning.chart import when_chart
-from techlead.planning.outlook import planning_outlook
+from techlead.planning.outlook import PlanningOutlook, planning_outlook
 from techlead.store.changes import record_version
 from techlead.store.database import Store
 
@@ -55,9 +56,10 @@ def throughput_chart(weeks: list[dict[str, Any]], limits: list[float], unit: str
 async def planning_page(
     request: Request, ev: EvidenceDependency, store: StoreDependency, items: ItemsQuery = None
 ) -> HTMLResponse:
-    planning = planning_outlook(ev, store, items)
+    outlook = planning_outlook(ev, store, items)
+    planning: dict[str, Any] = plain(outlook.record)
     charts = []
-    forecast = planning.pop("_forecast", None)
+    forecast = outlook.simulation
     if forecast is not None:
         info = planning["forecast"]
         title = f"When will {info['items']} {planning['unit']} be finished?"
@@ -74,10 +76,13 @@ async def planning_page(
     return page(request, "planning.html", "Planning", planning=planning, charts=charts)
 
 
-@twins.get("/planning", tags=["planning"], summary="Throughput, forecast and story lint")
+@twins.get(
+    "/planning",
+    tags=["planning"],
+    summary="Throughput, forecast and story lint",
+    response_model=PlanningOutlook,
+)
 async def planning_api(
     ev: EvidenceDependency, store: StoreDependency, items: ItemsQuery = None
 ) -> Response:
-    planning = planning_outlook(ev, store, items)
-    planning.pop("_forecast", None)
-    return api(planning)
+    return api(plain(planning_outlook(ev, store, items).record))

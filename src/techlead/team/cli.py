@@ -24,7 +24,14 @@ from techlead.options import (
     SinceOption,
     TopOption,
 )
-from techlead.output import OutputFormat, frame_table, print_table, render_frame, to_json
+from techlead.output import (
+    OutputFormat,
+    frame_table,
+    plain,
+    print_table,
+    render_frame,
+    to_json,
+)
 from techlead.plurals import counted
 from techlead.shell import load_files, render_selected, scanned
 from techlead.spans import since as since_moment
@@ -34,9 +41,20 @@ from techlead.team.identities import (
     duplicates_frame,
     likely_duplicates,
 )
-from techlead.team.offboard import orphaned_files, resolve_people
-from techlead.team.ownership import OWNERSHIP_ORDER, directory_ownership, file_ownership
-from techlead.team.truck_factor import TruckFactor, truck_factor, truck_factor_by_directory
+from techlead.team.offboard import OrphanedFile, orphaned_files, resolve_people
+from techlead.team.ownership import (
+    OWNERSHIP_ORDER,
+    DirectoryOwnership,
+    FileOwnership,
+    directory_ownership,
+    file_ownership,
+)
+from techlead.team.truck_factor import (
+    TruckFactor,
+    truck_factor,
+    truck_factor_by_directory,
+    truck_factor_record,
+)
 
 app = typer.Typer(
     help="Who knows what: ownership, truck factor, off-boarding.", no_args_is_help=True
@@ -62,11 +80,13 @@ def ownership_command(
     selection = select_files(files, all_files=all_files, path=path)
     start = since_moment(since) if since is not None else None
     chosen = selection.files
-    frame = (
-        directory_ownership(chosen, depth, start) if by_directory else file_ownership(chosen, start)
-    )
     window = f" since {start:%Y-%m-%d}" if start else ""
-    render_selected(frame, output, f"Ownership{window}, {OWNERSHIP_ORDER}", selection, top)
+    title = f"Ownership{window}, {OWNERSHIP_ORDER}"
+    if by_directory:
+        frame = directory_ownership(chosen, depth, start)
+        render_selected(frame, output, title, selection, top, DirectoryOwnership)
+    else:
+        render_selected(file_ownership(chosen, start), output, title, selection, top, FileOwnership)
 
 
 def _truck_table(results: list[TruckFactor]) -> Table:
@@ -96,17 +116,8 @@ def truck_factor_command(
         print_table(_truck_table(results))
         return
     if output is OutputFormat.json:
-        plain = [
-            {
-                "truck_factor": r.truck_factor,
-                "removed": r.removed,
-                "files": r.files,
-                "orphaned_share": r.orphaned_share,
-                **({"directory": r.scope} if by_directory else {}),
-            }
-            for r in results
-        ]
-        sys.stdout.write(to_json(plain if by_directory else plain[0]) + "\n")
+        found = [truck_factor_record(r) for r in results]
+        sys.stdout.write(to_json(plain(found if by_directory else found[0])) + "\n")
         return
     import polars as pl
 
@@ -146,7 +157,7 @@ def offboard_command(
     frame = orphaned_files(chosen, leaving, ranked)
     who = ", ".join(leaving)
     title = f"Left without an author if {who} left (hotspots since {window:%Y-%m-%d})"
-    render_selected(frame, output, title, selection, top)
+    render_selected(frame, output, title, selection, top, OrphanedFile)
 
 
 @app.command("identities")

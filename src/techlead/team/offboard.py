@@ -5,10 +5,30 @@ from __future__ import annotations
 import difflib
 
 import polars as pl
+from pydantic import Field
 
+from techlead.debt.hotspots import ranked_hotspots
 from techlead.errors import NotFoundError
+from techlead.history.evidence import Evidence
 from techlead.history.files import CurrentFiles
+from techlead.output import Record, records
 from techlead.team.truck_factor import authors_by_file, degree_of_authorship
+
+
+class OrphanedFile(Record):
+    """A file whose every author is leaving."""
+
+    path: str
+    authors: str = Field(description="Its authors, joined by commas.")
+    hotspot_rank: int | None = Field(description="Its place in the hotspots (1 the worst).")
+    score: float | None = Field(description="Its hotspot score.")
+
+
+class Offboarding(Record):
+    """What leaving people would orphan."""
+
+    leaving: list[str] = Field(description="The people leaving, as the history spells them.")
+    orphaned: list[OrphanedFile]
 
 
 class UnknownDeveloperError(NotFoundError):
@@ -47,3 +67,11 @@ def orphaned_files(files: CurrentFiles, leaving: list[str], hotspots: pl.DataFra
         "path", pl.col("hotspot_rank").cast(pl.Int64), "score"
     )
     return frame.join(ranks, on="path", how="left").sort(["hotspot_rank", "path"], nulls_last=True)
+
+
+def offboarding(ev: Evidence, names: list[str]) -> Offboarding:
+    """Files (and hotspots) of the repository's evidence left without an author if these
+    people left."""
+    leaving = resolve_people(ev.files(), names)
+    orphans = orphaned_files(ev.files(), leaving, ranked_hotspots(ev))
+    return Offboarding(leaving=leaving, orphaned=records(orphans, OrphanedFile))

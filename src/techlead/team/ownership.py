@@ -12,9 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import polars as pl
+from pydantic import Field
 
 from techlead.debt.age import directory_of
 from techlead.history.files import CurrentFiles
+from techlead.output import Record
 
 OWNERSHIP_COLUMNS = (
     "main_developer",
@@ -26,6 +28,39 @@ OWNERSHIP_COLUMNS = (
     "added",
     "revisions",
 )
+
+_MAIN = "Who added the most lines."
+_OWNERSHIP = "The main developer's share of the lines added."
+_BY_REVISIONS = "Who made the most revisions."
+_FRAGMENTATION = "1 - sum of squared shares: 0 when one person wrote everything."
+
+
+class FileOwnership(Record):
+    """Who owns one file at HEAD."""
+
+    path: str
+    main_developer: str = Field(description=_MAIN)
+    ownership: float = Field(description=_OWNERSHIP)
+    main_developer_by_revisions: str = Field(description=_BY_REVISIONS)
+    revision_share: float
+    contributors: int
+    fragmentation: float = Field(description=_FRAGMENTATION)
+    added: int = Field(description="Lines added by people.")
+    revisions: int
+
+
+class DirectoryOwnership(Record):
+    """Who owns one directory (over every file beneath it)."""
+
+    directory: str = Field(description='Its first --depth directories ("." for the top).')
+    main_developer: str = Field(description=_MAIN)
+    ownership: float = Field(description=_OWNERSHIP)
+    main_developer_by_revisions: str = Field(description=_BY_REVISIONS)
+    revision_share: float
+    contributors: int
+    fragmentation: float = Field(description=_FRAGMENTATION)
+    added: int = Field(description="Lines added by people.")
+    revisions: int
 
 
 def _ownership(contributions: pl.DataFrame, key: str) -> pl.DataFrame:

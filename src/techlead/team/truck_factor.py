@@ -13,10 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import polars as pl
+from pydantic import Field
 
 from techlead.debt.age import directory_of
 from techlead.history.evidence import Evidence
 from techlead.history.files import CurrentFiles
+from techlead.output import Record
 
 DOA_BASE = 3.293
 NORMALISED_THRESHOLD = 0.75
@@ -33,6 +35,27 @@ class TruckFactor:
     orphaned_share: float
     scope: str = "."
     authors: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+
+
+class TruckFactorRecord(Record):
+    """A truck factor, of the repository or of one directory."""
+
+    truck_factor: int = Field(description="How many people would have to leave.")
+    removed: list[str] = Field(description="Who they are, the top author first.")
+    files: int = Field(description="Files at HEAD in the scope.")
+    orphaned_share: float = Field(description="The share of those files left without an author.")
+    scope: str = Field(description='The directory ("." for the repository).')
+
+
+def truck_factor_record(found: TruckFactor) -> TruckFactorRecord:
+    """The truck factor as its record (without who authors each file)."""
+    return TruckFactorRecord(
+        truck_factor=found.truck_factor,
+        removed=found.removed,
+        files=found.files,
+        orphaned_share=found.orphaned_share,
+        scope=found.scope,
+    )
 
 
 def degree_of_authorship(files: CurrentFiles) -> pl.DataFrame:

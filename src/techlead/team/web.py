@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from techlead.debt.charts import complexity_trend_chart
-from techlead.debt.hotspots import ranked_hotspots
 from techlead.debt.trend import complexity_trend
 from techlead.history.evidence import Evidence
+from techlead.output import plain
 from techlead.pages import api, chart, evidence, page
-from techlead.team.offboard import orphaned_files, resolve_people
-from techlead.team.ownership import directory_ownership, file_ownership
-from techlead.team.truck_factor import overall_truck_factor, truck_factor_by_directory
+from techlead.team.file_detail import FileDetail, file_detail
+from techlead.team.knowledge import TeamKnowledge, team_knowledge
+from techlead.team.offboard import Offboarding, offboarding
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
@@ -23,24 +22,6 @@ EvidenceDependency = Annotated[Evidence, Depends(evidence)]
 PeopleQuery = Annotated[
     list[str], Query(description="Developers leaving (name or e-mail); repeat for several.")
 ]
-
-
-def _team(ev: Evidence) -> dict[str, Any]:
-    result: dict[str, Any] = ev.derived("team", lambda: _team_now(ev))
-    return result
-
-
-def _team_now(ev: Evidence) -> dict[str, Any]:
-    truck = overall_truck_factor(ev)
-    directories = ev.derived("truck_by_directory", lambda: truck_factor_by_directory(ev.files()))
-    ownership = ev.derived("directory_ownership", lambda: directory_ownership(ev.files()))
-    people = ev.files().human_changes.group_by("author").agg(revisions=pl.col("commit").n_unique())
-    return {
-        "truck_factor": truck,
-        "by_directory": directories,
-        "ownership": ownership.to_dicts(),
-        "people": people.sort(["revisions", "author"], descending=[True, False]).to_dicts(),
-    }
 
 
 def ownership_chart(ownership: list[dict[str, Any]]) -> dict[str, Any]:
@@ -76,7 +57,7 @@ def ownership_chart(ownership: list[dict[str, Any]]) -> dict[str, Any]:
 
 @router.get("/team", response_class=HTMLResponse, include_in_schema=False)
 async def team_page(request: Request, ev: EvidenceDependency) -> HTMLResponse:
-    team = _team(ev)
+    team = plain(team_knowledge(ev))
     return page(
         request,
         "team.html",
@@ -89,15 +70,14 @@ async def team_page(request: Request, ev: EvidenceDependency) -> HTMLResponse:
     )
 
 
-@twins.get("/team", tags=["team"], summary="Truck factor and ownership by directory")
+@twins.get(
+    "/team",
+    tags=["team"],
+    summary="Truck factor and ownership by directory",
+    response_model=TeamKnowledge,
+)
 async def team_api(ev: EvidenceDependency) -> Response:
-    return api(_team(ev))
-
-
-def _offboard(ev: Evidence, person: list[str]) -> dict[str, Any]:
-    leaving = resolve_people(ev.files(), person)
-    orphans = orphaned_files(ev.files(), leaving, ranked_hotspots(ev))
-    return {"leaving": leaving, "orphaned": orphans.to_dicts()}
+    return api(plain(team_knowledge(ev)))
 
 
 @router.get("/team/offboard", response_class=HTMLResponse, include_in_schema=False)
@@ -107,36 +87,22 @@ async def offboard_page(
     """The what-if table (a fragment when htmx asks for it)."""
     fragment = request.headers.get("HX-Target") == "offboard"
     template = "offboard.html" if fragment else "offboard_page.html"
-    return page(request, template, "If they left", result=_offboard(ev, person))
+    return page(request, template, "If they left", result=plain(offboarding(ev, person)))
 
 
-@twins.get("/team/offboard", tags=["team"], summary="Files orphaned if these people left")
+@twins.get(
+    "/team/offboard",
+    tags=["team"],
+    summary="Files orphaned if these people left",
+    response_model=Offboarding,
+)
 async def offboard_api(ev: EvidenceDependency, person: PeopleQuery) -> Response:
-    return api(_offboard(ev, person))
-
-
-def _file(ev: Evidence, path: str) -> dict[str, object]:
-    trend = ev.derived(f"trend:{path}", lambda: complexity_trend(ev.files(), path))
-    owners = ev.derived("ownership", lambda: file_ownership(ev.files()))
-    changes = ev.files().human_changes.filter(pl.col("file") == path)
-    authors = (
-        changes.group_by("author")
-        .agg(revisions=pl.col("commit").n_unique(), added=pl.col("added").sum())
-        .sort(["revisions", "author"], descending=[True, False])
-    )
-    hotspot = ranked_hotspots(ev).with_row_index("rank", offset=1).filter(pl.col("path") == path)
-    return {
-        "path": path,
-        "hotspot": hotspot.to_dicts()[0] if hotspot.height else None,
-        "ownership": owners.filter(pl.col("path") == path).to_dicts(),
-        "authors": authors.to_dicts(),
-        "trend": trend.to_dicts(),
-    }
+    return api(plain(offboarding(ev, person)))
 
 
 @router.get("/files/{path:path}", response_class=HTMLResponse, include_in_schema=False)
 async def file_page(request: Request, ev: EvidenceDependency, path: str) -> HTMLResponse:
-    found = _file(ev, path)
+    found = plain(file_detail(ev, path))
     trend = ev.derived(f"trend:{path}", lambda: complexity_trend(ev.files(), path))
     return page(
         request,
@@ -150,6 +116,11 @@ async def file_page(request: Request, ev: EvidenceDependency, path: str) -> HTML
     )
 
 
-@twins.get("/files/{path:path}", tags=["debt"], summary="One file: trend and owners")
+@twins.get(
+    "/files/{path:path}",
+    tags=["debt"],
+    summary="One file: trend and owners",
+    response_model=FileDetail,
+)
 async def file_api(ev: EvidenceDependency, path: str) -> Response:
-    return api(_file(ev, path))
+    return api(plain(file_detail(ev, path)))
