@@ -1,5 +1,6 @@
-"""What every dashboard page shares: templates, charts in the page, sanitised Markdown, JSON,
-and the request's repository with its settings, evidence and record store.
+"""What every dashboard page shares: templates, charts in the page, JSON, and the request's
+repository with its settings, evidence and record store (sanitised Markdown is in
+`techlead.sanitised_markdown`, which the reports use too).
 
 Pages are server-rendered Jinja2 templates (autoescaped). Charts travel as Vega-Lite specs in
 non-executable `<script type="application/json">` blocks that the static `techlead.js` hands
@@ -13,13 +14,11 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import nh3
 import polars as pl
 from fastapi import Depends, Request
 from fastapi import Path as PathParameter
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
@@ -43,8 +42,6 @@ def csrf_field(request: Request) -> Markup:
 
 templates.env.globals["csrf_field"] = csrf_field
 _chart_ids = itertools.count(1)
-_markdown = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
-_markdown_text = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def page(
@@ -130,29 +127,6 @@ def chart(spec: dict[str, Any], label: str) -> Markup:
         f'<div class="chart-view" data-spec="chart-{number}"></div>'
         f'<script type="application/json" id="chart-{number}">{data}</script></figure>'
     )
-
-
-def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute filter: an image from another server (`https://...`, `//host/...`)
-    loses its address, so a page never asks a third party for anything (it would learn who
-    reads the record, and when); the image's alt text is shown instead."""
-    if tag == "img" and attribute == "src":
-        stripped = value.strip()
-        if stripped.startswith(("//", "\\")) or ":" in stripped.split("/", 1)[0]:
-            return None
-    return value
-
-
-_sanitiser = nh3.Cleaner(
-    link_rel="noopener noreferrer nofollow", attribute_filter=_local_images_only
-)
-
-
-def markdown_html(text: str, raw_html: bool = True) -> Markup:
-    """Markdown (ADRs, post-mortems) as HTML with anything scriptable removed and images only
-    from this server; without `raw_html`, HTML in the text is shown as text."""
-    rendered = (_markdown if raw_html else _markdown_text).render(text)
-    return Markup(_sanitiser.clean(rendered))
 
 
 async def settings_of(request: Request, name: RepositoryName) -> Settings:

@@ -20,7 +20,8 @@ from techlead.decisions.store import DecisionLogError, find
 from techlead.errors import NotFoundError
 from techlead.history.evidence import Evidence
 from techlead.output import plain
-from techlead.pages import api, base_of, chart, evidence, markdown_html, network_spec, page
+from techlead.pages import api, base_of, chart, evidence, network_spec, page
+from techlead.sanitised_markdown import markdown_html
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME

@@ -46,11 +46,11 @@ from techlead.pages import (
     base_of,
     chart,
     evidence,
-    markdown_html,
     page,
     record_store,
     settings_of,
 )
+from techlead.sanitised_markdown import markdown_html
 from techlead.store.database import Store
 
 router = APIRouter()  # pages, under /repos/NAME

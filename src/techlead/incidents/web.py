@@ -25,12 +25,12 @@ from techlead.pages import (
     api,
     base_of,
     evidence,
-    markdown_html,
     page,
     record_store,
     settings_of,
     templates,
 )
+from techlead.sanitised_markdown import markdown_html
 from techlead.store.changes import record_version
 from techlead.store.database import Store
 

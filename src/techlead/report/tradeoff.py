@@ -10,8 +10,8 @@ from typing import Any
 from techlead.config import Settings
 from techlead.decisions.matrix import load_matrix, ranking, sensitivity
 from techlead.decisions.store import decision_directory, find, load_decisions, slugify
-from techlead.pages import markdown_html
 from techlead.report.stakeholder import PALETTE, _svg
+from techlead.sanitised_markdown import markdown_html
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 
