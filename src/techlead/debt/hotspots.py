@@ -11,6 +11,7 @@ read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import polars as pl
@@ -21,6 +22,7 @@ from techlead.history.evidence import Evidence
 from techlead.history.exclusions import matching
 from techlead.history.files import CurrentFiles
 from techlead.history.selection import Selection, select_files
+from techlead.spans import holds_until
 from techlead.spans import since as since_moment
 
 HOTSPOT_COLUMNS = (
@@ -43,6 +45,22 @@ def hotspot_window(
     if given:
         return since_moment(given, "--since", now)
     return since_moment(settings.since, "[debt] since", now)
+
+
+def window_holds_until(
+    files: CurrentFiles, start_at: Callable[[datetime], datetime], now: datetime
+) -> datetime | None:
+    """Until when the changes inside a window that starts at `start_at(now)` stay the same as
+    time passes (its start moving on); None while HEAD does not move: a window from a date, or
+    no change at or after its start."""
+    start = start_at(now)
+    later = files.changes.filter(pl.col("author_time") >= start).get_column("author_time")
+    if later.is_empty():
+        return None
+    earliest = later.min()
+    if not isinstance(earliest, datetime):
+        return None
+    return holds_until(start_at, now, earliest)
 
 
 def change_frequency(files: CurrentFiles, since: datetime) -> pl.DataFrame:
