@@ -63,7 +63,8 @@ def test_a_warm_analysis_replays_its_kept_answer(
         ("team", "truck-factor", "-C", str(project.path), "--format", "json"),
     ):
         fresh = _warm(capsys, *argv)
-        assert fresh and fresh != TAMPERED
+        assert fresh
+        assert fresh != TAMPERED
         assert _run(capsys, *argv) == TAMPERED
         assert _run(capsys, "--no-cache", *argv) == fresh
 

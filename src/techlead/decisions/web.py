@@ -13,20 +13,20 @@ from techlead.decisions.records import Decision
 from techlead.decisions.store import DecisionLogError, find
 from techlead.decisions.views import relations
 from techlead.errors import NotFoundError, TechleadError
-from techlead.history.evidence import Evidence
 from techlead.pages import api, base_of, chart, evidence, markdown_html, network_spec, page
+from techlead.project import Project
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 RecordNumber = Annotated[int, Path(ge=0, le=99_999, description="Decision record number.")]
 
 
-def _decisions(ev: Evidence) -> list[Decision]:
+def _decisions(ev: Project) -> list[Decision]:
     return decision_log(ev.repo.root, ev.settings)
 
 
-def _rule_results(ev: Evidence) -> dict[str, Any]:
+def _rule_results(ev: Project) -> dict[str, Any]:
     def run() -> dict[str, Any]:
         try:
             result = checked_rules(ev.repo, ev.settings)
@@ -54,7 +54,7 @@ def _rule_results(ev: Evidence) -> dict[str, Any]:
     return result
 
 
-def _log(ev: Evidence) -> dict[str, Any]:
+def _log(ev: Project) -> dict[str, Any]:
     records = _decisions(ev)
     return {
         "decisions": [decision_row(record) for record in records],
@@ -96,7 +96,7 @@ async def decisions_api(ev: EvidenceDependency) -> Response:
     return api(_log(ev))
 
 
-def _record(ev: Evidence, number: int) -> Decision:
+def _record(ev: Project, number: int) -> Decision:
     try:
         return find(_decisions(ev), number)
     except DecisionLogError as error:

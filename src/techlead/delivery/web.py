@@ -11,15 +11,15 @@ from techlead.delivery.charts import keys_chart
 from techlead.delivery.deployments import DeploymentError, find_deployments
 from techlead.delivery.metrics import ship
 from techlead.delivery.report import as_dict, delivery_keys, deployment_rows
-from techlead.history.evidence import Evidence
 from techlead.incidents.service import linked_commits
 from techlead.pages import api, chart, evidence, page, record_store
+from techlead.project import Project
 from techlead.store.changes import record_version
 from techlead.store.database import Store
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 StoreDependency = Annotated[Store, Depends(record_store)]
 PeriodQuery = Annotated[
     str, Query(pattern="^(week|month|quarter)$", description="week, month or quarter")
@@ -27,12 +27,12 @@ PeriodQuery = Annotated[
 AllQuery = Annotated[bool, Query(alias="all", description="every period, not the newest 12")]
 
 
-def _delivery(ev: Evidence, store: Store, unit: str, every: bool) -> dict[str, Any]:
+def _delivery(ev: Project, store: Store, unit: str, every: bool) -> dict[str, Any]:
     key = f"delivery:{unit}:{every}:{record_version(store)}"
     return ev.derived(key, lambda: _delivery_now(ev, store, unit, every))
 
 
-def _delivery_now(ev: Evidence, store: Store, unit: str, every: bool) -> dict[str, Any]:
+def _delivery_now(ev: Project, store: Store, unit: str, every: bool) -> dict[str, Any]:
     """What `techlead delivery` and `techlead delivery deployments` show, in one document."""
     history = ev.result().history
     rules = ev.settings.delivery

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from techlead.history.evidence import Evidence
 from techlead.planning.backlog import stored_items
 from techlead.planning.forecast import Scope, forecast_completion
 from techlead.planning.lint import lint_backlog, open_items
@@ -23,6 +22,7 @@ from techlead.planning.throughput import (
     git_completions,
     history_window,
 )
+from techlead.project import Project
 from techlead.store.changes import record_version
 from techlead.store.database import Store
 
@@ -30,7 +30,7 @@ FORECAST_SEED = 1  # the CLI's default --seed: the same records give the same da
 UNSIZED_BACKLOG = 10  # items forecast when nothing is open and no number is asked for
 
 
-def _completions(ev: Evidence, items: pl.DataFrame) -> Completions:
+def _completions(ev: Project, items: pl.DataFrame) -> Completions:
     def from_git() -> Completions:
         result = ev.result()
         return ev.derived(
@@ -41,7 +41,7 @@ def _completions(ev: Evidence, items: pl.DataFrame) -> Completions:
     return finished_work(items, ev.settings.planning, from_git)
 
 
-def planning_outlook(ev: Evidence, store: Store, items_wanted: int | None) -> dict[str, Any]:
+def planning_outlook(ev: Project, store: Store, items_wanted: int | None) -> dict[str, Any]:
     """Throughput, forecast and lint (cached until history or records change); the forecast
     of `items_wanted` items, or of the open backlog, with `[planning] trials` trials."""
     key = f"planning:{record_version(store)}:{items_wanted}:{dt.date.today()}"
@@ -49,7 +49,7 @@ def planning_outlook(ev: Evidence, store: Store, items_wanted: int | None) -> di
     return dict(result)
 
 
-def _outlook(ev: Evidence, store: Store, items_wanted: int | None) -> dict[str, Any]:
+def _outlook(ev: Project, store: Store, items_wanted: int | None) -> dict[str, Any]:
     settings = ev.settings.planning
     items = stored_items(store)
     completions = _completions(ev, items)
@@ -96,7 +96,7 @@ def _outlook(ev: Evidence, store: Store, items_wanted: int | None) -> dict[str, 
     return result
 
 
-def next_forecast(ev: Evidence, store: Store) -> dict[str, Any] | None:
+def next_forecast(ev: Project, store: Store) -> dict[str, Any] | None:
     """When the open backlog (or the next 10 items) will be done, for the overview."""
     planning = planning_outlook(ev, store, None)
     forecast: dict[str, Any] | None = planning["forecast"]

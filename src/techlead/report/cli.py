@@ -31,7 +31,7 @@ def stakeholder_command(
 ) -> None:
     """The delivery outlook, what shipped, incidents, risks, decisions and what the team
     needs, each in a sentence with the chart behind it."""
-    from techlead.history.evidence import Evidence
+    from techlead.project import Project
     from techlead.report.stakeholder import render_html, stakeholder_context
     from techlead.shell import opened_store
     from techlead.spans import parse_span
@@ -39,7 +39,7 @@ def stakeholder_command(
     span = parse_span(period, "--period")
     _check_out(out, templates, "stakeholder.html")
     with opened_store(ctx, repo) as (root, settings, store):
-        evidence = Evidence(root, settings)
+        evidence = Project(root, settings)
         with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
             evidence.refresh(progress=bar)
         html = render_html(stakeholder_context(evidence, store, span), templates)

@@ -11,26 +11,26 @@ from fastapi.responses import HTMLResponse, Response
 from techlead.debt.charts import complexity_trend_chart
 from techlead.debt.hotspots import ranked_hotspots
 from techlead.debt.trend import complexity_trend
-from techlead.history.evidence import Evidence
 from techlead.pages import api, chart, evidence, page
+from techlead.project import Project
 from techlead.team.offboard import orphaned_files, resolve_people
 from techlead.team.ownership import directory_ownership, file_ownership
 from techlead.team.truck_factor import overall_truck_factor, truck_factor_by_directory
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 PeopleQuery = Annotated[
     list[str], Query(description="Developers leaving (name or e-mail); repeat for several.")
 ]
 
 
-def _team(ev: Evidence) -> dict[str, Any]:
+def _team(ev: Project) -> dict[str, Any]:
     result: dict[str, Any] = ev.derived("team", lambda: _team_now(ev))
     return result
 
 
-def _team_now(ev: Evidence) -> dict[str, Any]:
+def _team_now(ev: Project) -> dict[str, Any]:
     truck = overall_truck_factor(ev)
     directories = ev.derived("truck_by_directory", lambda: truck_factor_by_directory(ev.files()))
     ownership = ev.derived("directory_ownership", lambda: directory_ownership(ev.files()))
@@ -94,7 +94,7 @@ async def team_api(ev: EvidenceDependency) -> Response:
     return api(_team(ev))
 
 
-def _offboard(ev: Evidence, person: list[str]) -> dict[str, Any]:
+def _offboard(ev: Project, person: list[str]) -> dict[str, Any]:
     leaving = resolve_people(ev.files(), person)
     orphans = orphaned_files(ev.files(), leaving, ranked_hotspots(ev))
     return {"leaving": leaving, "orphaned": orphans.to_dicts()}
@@ -115,7 +115,7 @@ async def offboard_api(ev: EvidenceDependency, person: PeopleQuery) -> Response:
     return api(_offboard(ev, person))
 
 
-def _file(ev: Evidence, path: str) -> dict[str, object]:
+def _file(ev: Project, path: str) -> dict[str, object]:
     trend = ev.derived(f"trend:{path}", lambda: complexity_trend(ev.files(), path))
     owners = ev.derived("ownership", lambda: file_ownership(ev.files()))
     changes = ev.files().human_changes.filter(pl.col("file") == path)
