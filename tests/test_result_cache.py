@@ -201,3 +201,13 @@ def test_holds_until_finds_the_last_second_a_change_stays_in_the_window() -> Non
     assert by_months - months <= datetime(2024, 2, 29, 23, tzinfo=UTC)
     assert (by_months + timedelta(seconds=2)) - months > datetime(2024, 2, 29, 23, tzinfo=UTC)
     assert holds_until(lambda t: datetime(2024, 1, 1, tzinfo=UTC), now, now) is None
+
+
+def test_short_options_run_together_are_not_kept(
+    project: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("team", "truck-factor", "-qC", str(project.path))
+    first, second = _run(capsys, *argv), _run(capsys, *argv)
+    assert first == second
+    assert "Truck factor" in first
+    assert _kept(project) == []

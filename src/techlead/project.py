@@ -17,12 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from techlead import result_cache
 from techlead.config import Settings, load_settings, repository_name
 from techlead.history.git import head_commit, open_repository
 
 if TYPE_CHECKING:
     from techlead.history.files import CurrentFiles
-    from techlead.history.scan import ScanProgress, ScanResult
+    from techlead.history.scan import Miner, ScanProgress, ScanResult
     from techlead.store.database import Store
 
 # The history's tables (Polars) and the record store (SQLAlchemy) are imported when they are
@@ -48,6 +49,7 @@ class Project:
         """The repository `path` is in, with `settings` (else those of `config`, else its own
         techlead.toml or pyproject.toml) and its records at `db` (else the configured store)."""
         self.repo = open_repository(path)
+        result_cache.opened(self.repo.root)
         self.settings = settings if settings is not None else load_settings(self.root, config)
         self._db = db
         self._lock = threading.RLock()
@@ -79,12 +81,19 @@ class Project:
 
         return open_store(self.store_url, self.name)
 
-    def refresh(self, progress: ScanProgress | None = None) -> ScanResult:
-        """Scan (incrementally) and forget what was derived from an older history."""
+    def refresh(
+        self,
+        progress: ScanProgress | None = None,
+        *,
+        rebuild: bool = False,
+        miner: Miner | None = None,
+    ) -> ScanResult:
+        """Scan (incrementally; all of it again with `rebuild`, mining with `miner` if given)
+        and forget what was derived from an older history."""
         from techlead.history.scan import scan
 
         with self._lock:
-            result = scan(self.root, self.settings, progress=progress)
+            result = scan(self.root, self.settings, progress=progress, rebuild=rebuild, miner=miner)
             if self._result is None or result.head != self._result.head:
                 self._files = None
                 self._derived.clear()

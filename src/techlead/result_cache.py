@@ -22,7 +22,7 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -57,9 +57,11 @@ class _Run:
 
     expires: float | None = None  # a Unix time after which the answer may be different
     uncacheable: bool = False
+    roots: set[Path] = field(default_factory=set)  # the repositories it opened
 
     def forget(self) -> None:
         self.expires, self.uncacheable = None, False
+        self.roots.clear()
 
 
 _run = _Run()
@@ -69,6 +71,13 @@ def expires(moment: datetime) -> None:
     """The answer being computed holds until `moment` only (a window relative to now)."""
     seconds = moment.timestamp()
     _run.expires = seconds if _run.expires is None else min(_run.expires, seconds)
+
+
+def opened(root: Path) -> None:
+    """The command being run reads the repository at `root` (`techlead.project.Project` says).
+    An answer is kept only when that is the one repository its key was computed for, so that
+    a command line read wrongly here (`-qC PATH`) can never keep an answer under another key."""
+    _run.roots.add(root.resolve())
 
 
 def uncacheable() -> None:
@@ -123,8 +132,10 @@ def _repo_values(tokens: Sequence[str]) -> list[str] | None:
             found.append(tokens[index + 1])
         elif token.startswith("--repo="):
             found.append(token.partition("=")[2])
-        elif token.startswith("-C") and not token.startswith("--"):
+        elif token.startswith("-C"):
             found.append(token[2:])
+        elif not token.startswith("--") and token.startswith("-") and "C" in token:
+            return None  # -qC PATH: short options run together (found again by `opened`)
     return found
 
 
@@ -283,6 +294,8 @@ class Recording:
     def keep(self, exit_code: int) -> None:
         """Store the answer if the run succeeded and what it depends on did not move."""
         if exit_code != 0 or _run.uncacheable or self.progress_shown():
+            return
+        if _run.roots != {self.kept.root.resolve()}:
             return
         out, err = self.copies
         if not (out.complete and err.complete) or out.size + err.size > MAX_ENTRY_BYTES:
