@@ -211,3 +211,27 @@ def test_short_options_run_together_are_not_kept(
     assert first == second
     assert "Truck factor" in first
     assert _kept(project) == []
+
+
+def test_a_configuration_that_is_a_directory_is_an_error_not_a_traceback(
+    project: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project.path / "settings").mkdir()
+    argv = ["--config", str(project.path / "settings"), "team", "truck-factor"]
+    assert main([*argv, "-C", str(project.path)]) == 2
+    assert "configuration file not found" in capsys.readouterr().err
+
+
+def test_the_replay_says_on_stderr_what_the_run_said(
+    project: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["debt", "hotspots", "-C", str(project.path), "--since", "2024-01-01", "-f", "json"]
+    main(argv)
+    capsys.readouterr()
+    assert main(argv) == 0
+    computed = capsys.readouterr()
+    assert _kept(project)
+    assert main(argv) == 0
+    replayed = capsys.readouterr()
+    assert "note: 1 non-code file left out" in computed.err
+    assert (replayed.out, replayed.err) == (computed.out, computed.err)

@@ -154,10 +154,13 @@ def _git(cwd: Path, *args: str) -> str | None:
 
 
 def _read(path: Path) -> str | None:
+    """A digest of the file at `path`; None when there is none (the command says what else)."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         return None
+    except OSError as error:  # a directory, unreadable: the same answer while it stays so
+        return f"unreadable: {type(error).__name__}"
 
 
 def _moves_cache(path: Path, *section: str) -> bool:
@@ -205,6 +208,13 @@ class Lookup:
 
 def lookup(found: Invocation) -> Lookup | None:
     """Where `found`'s answer is kept, None when it is not to be kept at all."""
+    try:
+        return _lookup(found)
+    except OSError:  # the working directory is gone, say: the command will tell
+        return None
+
+
+def _lookup(found: Invocation) -> Lookup | None:
     told = _git(found.repo, "rev-parse", "--show-toplevel", "HEAD")
     lines = told.splitlines() if told else []
     if len(lines) != 2:
@@ -250,10 +260,11 @@ def replayed(found: Lookup) -> bool:
             return False
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    sys.stdout.write(out)
-    sys.stdout.flush()
-    sys.stderr.write(err)
-    sys.stderr.flush()
+    with contextlib.suppress(BrokenPipeError):  # e.g. piped into `head`, which has exited
+        sys.stdout.write(out)
+        sys.stdout.flush()
+        sys.stderr.write(err)
+        sys.stderr.flush()
     return True
 
 
