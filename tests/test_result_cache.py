@@ -235,3 +235,13 @@ def test_the_replay_says_on_stderr_what_the_run_said(
     replayed = capsys.readouterr()
     assert "note: 1 non-code file left out" in computed.err
     assert (replayed.out, replayed.err) == (computed.out, computed.err)
+
+
+def test_a_kept_answer_nested_too_deep_is_ignored(
+    project: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("team", "truck-factor", "-C", str(project.path))
+    fresh = _warm(capsys, *argv)
+    (entry,) = _kept(project)
+    entry.write_text("[" * 100_000 + "]" * 100_000)
+    assert _run(capsys, *argv) == fresh

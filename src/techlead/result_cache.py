@@ -170,7 +170,7 @@ def _moves_cache(path: Path, *section: str) -> bool:
         raw: Any = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return False
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, ValueError, RecursionError):  # not UTF-8, not TOML, nested too deep
         return True
     for name in section:
         raw = raw.get(name) if isinstance(raw, dict) else None
@@ -258,7 +258,7 @@ def replayed(found: Lookup) -> bool:
             return False
         if until is not None and not (isinstance(until, float | int) and time.time() < until):
             return False
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return False
     with contextlib.suppress(BrokenPipeError):  # e.g. piped into `head`, which has exited
         sys.stdout.write(out)
