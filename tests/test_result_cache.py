@@ -245,3 +245,15 @@ def test_a_kept_answer_nested_too_deep_is_ignored(
     (entry,) = _kept(project)
     entry.write_text("[" * 100_000 + "]" * 100_000)
     assert _run(capsys, *argv) == fresh
+
+
+def test_answers_are_not_written_through_a_symlink(
+    project: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    argv = ("team", "truck-factor", "-C", str(project.path))
+    _run(capsys, *argv)  # scans, making .techlead/cache
+    (project.path / DIRECTORY).symlink_to(elsewhere, target_is_directory=True)
+    _run(capsys, *argv)
+    assert list(elsewhere.iterdir()) == []

@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,7 @@ LAYOUT_VARIABLES = (
     "PYTHONIOENCODING",
 )
 OFF_OPTION = "--no-cache"
+_ENTRY = re.compile(r"[0-9a-f]{40}\.json")
 _ROOT_VALUE_OPTIONS = ("--config", "--db")
 _REPO_OPTIONS = ("--repo", "-C")
 
@@ -313,6 +315,8 @@ class Recording:
             return
         if _run.expires is not None and _run.expires <= time.time():
             return
+        if _through_a_link(self.kept.root):
+            return
         with contextlib.suppress(OSError):
             after = lookup(self.found)
             if after is None or after.key != self.kept.key:
@@ -343,6 +347,12 @@ def recording(
         _run.forget()
 
 
+def _through_a_link(root: Path) -> bool:
+    """Whether the answers' folder is reached through a symlink (a repository can commit one
+    under .techlead/): nothing is written or removed there."""
+    return any((root / Path(*DIRECTORY.parts[:depth])).is_symlink() for depth in (1, 2, 3))
+
+
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -360,6 +370,8 @@ def _bound(directory: Path) -> None:
     """Keep at most MAX_ENTRIES answers: the oldest written go first."""
     entries = []
     for path in directory.glob("*.json"):
+        if not _ENTRY.fullmatch(path.name):
+            continue  # not an answer this module wrote
         with contextlib.suppress(OSError):
             entries.append((path.stat().st_mtime, path))
     entries.sort()
