@@ -1,7 +1,8 @@
 """Benchmark warm analyses: `techlead debt hotspots`, `debt coupling` and `team truck-factor`
 over an unchanged HEAD, together, against one `git log --no-merges --name-status HEAD`.
 
-Usage: python benchmarks/bench_warm.py [--repo /work/trials/sqlalchemy] [--runs 7] [--before OLD/src]
+Usage: python benchmarks/bench_warm.py [--repo PATH] [--runs 7] [--before OLD/src]
+(the repository: /work/trials/sqlalchemy unless given)
 
 The repository must have been scanned (`techlead scan`). Each command is its own process, its
 output piped (not a terminal), as in a script or CI. The runs are interleaved (the baseline,

@@ -1,5 +1,5 @@
-"""The `techlead` command: one Typer app; each capability's commands are listed here and
-imported only when invoked."""
+"""The `techlead` command: one Typer app; each capability's commands, listed in
+`techlead.capabilities`, are imported only when invoked."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 
 from techlead import __version__, result_cache, terminal
+from techlead.capabilities import CAPABILITIES
 from techlead.errors import TechleadError
 from techlead.extras import missing_extra
 from techlead.lazy_commands import LazyCommand, LazyGroup
@@ -20,74 +21,9 @@ from techlead.lazy_commands import LazyCommand, LazyGroup
 # Every command, in the order --help lists them: where it lives and the line --help shows for
 # it, so that listing them imports none (tests/test_cli_lazy.py keeps the lines true).
 COMMANDS = {
-    "scan": LazyCommand(
-        "techlead.history.cli:scan_command",
-        "Mine a repository's history into the cache (only new commits after the first time).",
-    ),
-    "review": LazyCommand(
-        "techlead.review.cli:review_command",
-        "Review a change: defect risk of each commit in words, hotspots and coupled files, "
-        "suggested reviewers, decision rules, complexity, tests, security, AI-assisted commits. "
-        "Exit 1 when a gate fails (see the review section of techlead.toml).",
-    ),
-    "serve": LazyCommand(
-        "techlead.web.cli:serve_command",
-        "Open the dashboard: scans the repositories, then serves their pages on 127.0.0.1.",
-    ),
-    "debt": LazyCommand("techlead.debt.cli:app", "Where technical debt slows the team down."),
-    "team": LazyCommand(
-        "techlead.team.cli:app", "Who knows what: ownership, truck factor, off-boarding."
-    ),
-    "adr": LazyCommand(
-        "techlead.decisions.cli:app",
-        "Architecture decision records (MADR and adr-tools compatible).",
-    ),
-    "decide": LazyCommand(
-        "techlead.decisions.cli:decide_app",
-        "Weighted decision matrices with sensitivity analysis.",
-    ),
-    "incident": LazyCommand(
-        "techlead.incidents.cli:app",
-        "Production incidents: open, respond, resolve, learn (post-mortems).",
-    ),
-    "action": LazyCommand(
-        "techlead.incidents.cli:action_app", "Action items from incidents and post-mortems."
-    ),
-    "runbook": LazyCommand(
-        "techlead.incidents.cli:runbook_app",
-        "Runbooks: Markdown with service, alerts, owner, last-reviewed.",
-    ),
-    "plan": LazyCommand(
-        "techlead.planning.cli:app",
-        "Planning: backlog imports, story lint, Monte Carlo forecasts, capacity, calibration.",
-    ),
-    "risk": LazyCommand(
-        "techlead.risk.cli:app",
-        "Defect risk of changes: Kamei's metrics, SZZ labels, a model and its evaluation.",
-    ),
-    "release": LazyCommand(
-        "techlead.release.cli:app",
-        "Release readiness: gates over CI evidence and the records, sign-offs, history.",
-    ),
-    "delivery": LazyCommand(
-        "techlead.delivery.cli:app", "Delivery performance: DORA keys from tags or a deploy log."
-    ),
-    "docs": LazyCommand("techlead.docs.cli:app", "Living documentation: broken links, stale docs."),
-    "report": LazyCommand("techlead.report.cli:app", "Reports for people who do not read code."),
-    "hire": LazyCommand(
-        "techlead.hiring.cli:app",
-        "Technical interviews: competency matrix, kits, scorecards, debriefs, calibration. "
-        "Candidates' data stays in the record store, never in git.",
-    ),
-    "org": LazyCommand(
-        "techlead.org.cli:app",
-        "Many repositories at once on a Dask cluster (a local one by default): scan, hotspots, "
-        "truck factors, delivery.",
-    ),
-    "user": LazyCommand(
-        "techlead.accounts.cli:app",
-        "Users of the team server (techlead serve --team): roles, passwords, API tokens, sessions.",
-    ),
+    command.name: LazyCommand(command.target, command.help)
+    for capability in CAPABILITIES
+    for command in capability.commands
 }
 
 # Read-only analyses whose answers are kept per HEAD and replayed before their module is

@@ -16,8 +16,9 @@ from techlead.errors import TechleadError
 ENVIRONMENT_VARIABLE = "TECHLEAD_CHROMIUM"
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 ON_PATH = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PDF_EXTRA = "pip install 'techlead[pdf]'"  # Playwright comes with the pdf extra
 HOW_TO_GET_ONE = (
-    "apt-get install chromium, or pip install playwright && playwright install chromium, "
+    "apt-get install chromium, or pip install 'techlead[pdf]' && playwright install chromium, "
     f"or set {ENVIRONMENT_VARIABLE} to a Chromium or Chrome executable"
 )
 
@@ -53,7 +54,7 @@ def check_printer() -> None:
 
     chromium = find_chromium()
     if importlib.util.find_spec("playwright") is None:
-        how = "pip install playwright" if chromium else HOW_TO_GET_ONE
+        how = PDF_EXTRA if chromium else HOW_TO_GET_ONE
         raise TechleadError(f"a PDF needs Playwright to drive Chromium: {how}")
     if chromium is None and not _playwright_chromium_downloaded():
         raise _no_browser()
@@ -84,7 +85,7 @@ def write_pdf(html: str, path: Path) -> None:
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
-        how = "pip install playwright" if chromium else HOW_TO_GET_ONE
+        how = PDF_EXTRA if chromium else HOW_TO_GET_ONE
         raise TechleadError(f"a PDF needs Playwright to drive Chromium: {how}") from None
     try:
         with sync_playwright() as p:

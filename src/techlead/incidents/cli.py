@@ -361,7 +361,11 @@ def timeline_command(
 def stats_command(
     ctx: typer.Context,
     since: Annotated[
-        str | None, typer.Option(help="Only incidents detected since this time or date.")
+        str | None,
+        typer.Option(
+            help="Only incidents detected since this time or date, or a span back from now: "
+            "90d, 6w, 3m, 2q, 1y."
+        ),
     ] = None,
     repo: RepoOption = Path("."),
     output: FormatOption = OutputFormat.table,

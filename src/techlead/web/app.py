@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from techlead import __version__
+from techlead.capabilities import on_dashboard
 from techlead.config import Settings
 from techlead.errors import NotFoundError, TechleadError
 from techlead.pages import WEB, api, page
@@ -27,19 +29,8 @@ from techlead.project import Project
 from techlead.store.database import Store
 from techlead.web.schema import document_responses
 
-NAV = [  # under /repos/NAME
-    ("/", "Overview"),
-    ("/hotspots", "Hotspots"),
-    ("/coupling", "Coupling"),
-    ("/team", "Team"),
-    ("/decisions", "Decisions"),
-    ("/incidents", "Incidents"),
-    ("/planning", "Planning"),
-    ("/risk", "Risk"),
-    ("/delivery", "Delivery"),
-    ("/release", "Releases"),
-    ("/hire", "Hiring"),
-]
+# under /repos/NAME: each capability's pages, in the dashboard's order
+NAV = [(page.path, page.label) for capability in on_dashboard() for page in capability.pages]
 _SECURITY_HEADERS = {
     # no inline script anywhere: user text can never run; Vega compiles its expressions
     "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-eval'; "
@@ -94,16 +85,7 @@ def create_app(
 
     from techlead.accounts.web import SignInGate, authorise
     from techlead.accounts.web import router as accounts_router
-    from techlead.debt import web as debt_web
-    from techlead.decisions import web as decisions_web
-    from techlead.delivery import web as delivery_web
-    from techlead.hiring import web as hiring_web
-    from techlead.incidents import web as incidents_web
     from techlead.pages import repository
-    from techlead.planning import web as planning_web
-    from techlead.release import web as release_web
-    from techlead.risk import web as risk_web
-    from techlead.team import web as team_web
     from techlead.web import overview
 
     if not repositories:
@@ -154,18 +136,8 @@ def create_app(
         app.include_router(accounts_router)
     app.include_router(overview.root)
     scoped = [Depends(repository)]
-    for module in (
-        overview,
-        debt_web,
-        team_web,
-        decisions_web,
-        incidents_web,
-        planning_web,
-        risk_web,
-        delivery_web,
-        release_web,
-        hiring_web,
-    ):
+    for shell in (capability.web for capability in on_dashboard() if capability.web):
+        module = importlib.import_module(shell)
         app.include_router(module.router, prefix="/repos/{repository}", dependencies=scoped)
         app.include_router(module.twins, prefix="/api/repos/{repository}", dependencies=scoped)
     _handle_errors(app)
