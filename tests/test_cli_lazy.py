@@ -22,6 +22,7 @@ ROOT_MODULES = {
     "techlead.errors",
     "techlead.extras",
     "techlead.lazy_commands",
+    "techlead.result_cache",
     "techlead.terminal",
 }
 

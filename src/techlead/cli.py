@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from techlead import __version__, terminal
+from techlead import __version__, result_cache, terminal
 from techlead.capabilities import CAPABILITIES
 from techlead.errors import TechleadError
 from techlead.extras import missing_extra
@@ -25,6 +25,11 @@ COMMANDS = {
     for capability in CAPABILITIES
     for command in capability.commands
 }
+
+# Read-only analyses whose answers are kept per HEAD and replayed before their module is
+# imported (techlead.result_cache, ADR 0032). Each must depend only on what the key holds, and
+# say when a window relative to now makes its answer expire (result_cache.expires).
+CACHED_RESULTS = frozenset({("debt", "hotspots"), ("debt", "coupling"), ("team", "truck-factor")})
 
 
 class Commands(LazyGroup):
@@ -68,6 +73,13 @@ def root(
             "(default: $TECHLEAD_DATABASE_URL, else .techlead/techlead.db).",
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            result_cache.OFF_OPTION,
+            help="Compute the answer afresh: do not replay or keep it in .techlead/cache/results.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -79,9 +91,24 @@ def root(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit code (2 for a user error, 1 for a failed check)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    found = result_cache.invocation(args, CACHED_RESULTS)
+    kept = result_cache.lookup(found) if found is not None else None
+    if found is None or kept is None:
+        return _invoked(args)
+    if result_cache.replayed(kept):
+        return 0
+    terminal.forget_progress()
+    with result_cache.recording(found, kept, terminal.progress_was_shown) as run:
+        code = _invoked(args)
+        run.keep(code)
+    return code
+
+
+def _invoked(args: list[str]) -> int:
     try:
         result = app(
-            args=list(sys.argv[1:] if argv is None else argv),
+            args=args,
             prog_name="techlead",
             standalone_mode=False,
         )

@@ -23,8 +23,8 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from techlead.config import REPOSITORY_NAME, Settings
-from techlead.history.evidence import Evidence
 from techlead.output import _cell, to_json
+from techlead.project import Project
 from techlead.store.database import Store
 
 WEB = Path(__file__).parent / "web"
@@ -135,9 +135,9 @@ async def settings_of(request: Request, name: RepositoryName) -> Settings:
     return settings
 
 
-async def evidence(request: Request, name: RepositoryName) -> Evidence:
+async def evidence(request: Request, name: RepositoryName) -> Project:
     """FastAPI dependency: the evidence of the repository the request is about."""
-    found: Evidence = request.app.state.evidence[name]
+    found: Project = request.app.state.evidence[name]
     return found
 
 

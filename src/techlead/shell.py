@@ -1,5 +1,6 @@
-"""What the CLI shells share: the repository, its settings and its record store opened for one
-command; its history mined with a progress bar; a listing with a note on the files left out."""
+"""What the CLI shells share: the command's repository (a `techlead.project.Project`, with its
+settings and its record store opened for one command); its history mined with a progress bar;
+a listing with a note on the files left out."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from techlead import terminal
-from techlead.config import Settings, load_settings, repository_name
-from techlead.history.git import open_repository
+from techlead.config import Settings
 from techlead.output import OutputFormat, render_frame
+from techlead.project import Project
 
 if TYPE_CHECKING:
     import polars as pl
@@ -28,16 +29,20 @@ if TYPE_CHECKING:
 # command opens them, not when the CLI starts: every other command would pay for them.
 
 
+def project(ctx: typer.Context, repo: Path) -> Project:
+    """The repository `repo` is in, with the settings and record store the command line names."""
+    obj: dict[str, Any] = ctx.obj or {}
+    return Project(repo, config=obj.get("config"), db=obj.get("db"))
+
+
 @contextlib.contextmanager
 def opened_store(ctx: typer.Context, repo: Path) -> Iterator[tuple[Path, Settings, Store]]:
     """The repository's root, its settings and its record store (closed afterwards)."""
-    from techlead.store.database import DEFAULT_FILE, database_url, open_store, shown
+    from techlead.store.database import DEFAULT_FILE, shown
 
-    obj: dict[str, Any] = ctx.obj or {}
-    root = open_repository(repo).root
-    settings = load_settings(root, obj.get("config"))
-    name = repository_name(root, settings)
-    store = open_store(database_url(root, obj.get("db"), settings.store.url), name)
+    found = project(ctx, repo)
+    root, settings, name = found.root, found.settings, found.name
+    store = found.open_store()
     own = store.url == f"sqlite:///{root / DEFAULT_FILE}"
     if store.created and not own:
         terminal.stderr.print(
@@ -59,24 +64,25 @@ def opened_store(ctx: typer.Context, repo: Path) -> Iterator[tuple[Path, Setting
 
 def mined(root: Path, settings: Settings, quiet: bool) -> ScanResult:
     """Scan the repository at `root` (incrementally, with a progress bar)."""
-    from techlead.history.scan import scan
+    return refreshed(Project(root, settings), quiet)
 
-    with terminal.ProgressBar(f"Mining {root.name}", quiet, unit="commits") as bar:
-        return scan(root, settings, progress=bar)
+
+def refreshed(found: Project, quiet: bool) -> ScanResult:
+    """Scan `found` (incrementally, with a progress bar)."""
+    with terminal.ProgressBar(f"Mining {found.root.name}", quiet, unit="commits") as bar:
+        return found.refresh(progress=bar)
 
 
 def scanned(ctx: typer.Context, repo_path: Path, quiet: bool) -> ScanResult:
     """The repository `repo_path` is in, with its settings, scanned (see `mined`)."""
-    config_file: Path | None = ctx.obj.get("config") if ctx.obj else None
-    root = open_repository(repo_path).root
-    return mined(root, load_settings(root, config_file), quiet)
+    return refreshed(project(ctx, repo_path), quiet)
 
 
 def load_files(ctx: typer.Context, repo_path: Path, quiet: bool) -> CurrentFiles:
     """Scan (incrementally, with a progress bar) and return the files at HEAD and their changes."""
-    from techlead.history.files import current_files
-
-    return current_files(scanned(ctx, repo_path, quiet))
+    found = project(ctx, repo_path)
+    refreshed(found, quiet)
+    return found.files()
 
 
 def render_selected(

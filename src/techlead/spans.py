@@ -10,8 +10,9 @@ a unit there is none of (`2h`, `6mo`) is an error rather than some other reading
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -94,3 +95,25 @@ def since(value: str, what: str = "--since", now: datetime | None = None) -> dat
             hint=f"use a date like 2024-06-01 or a span like {EXAMPLES}",
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def holds_until(
+    start_at: Callable[[datetime], datetime], now: datetime, boundary: datetime
+) -> datetime | None:
+    """The last whole second, from `now` on, at which the window `start_at(moment)` still
+    starts at or before `boundary` (as time passes the window's start moves on, and a change
+    at `boundary` drops out of it after that). None when the start does not move with time
+    (a date was given) or is already past `boundary`."""
+    if start_at(now + timedelta(days=1)) == start_at(now) or start_at(now) > boundary:
+        return None
+    low, step = now, timedelta(seconds=1)
+    while start_at(low + step) <= boundary:  # calendar months move unevenly: find a bound
+        low, step = low + step, step * 2
+    high = low + step  # start_at(low) <= boundary < start_at(high)
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if start_at(middle) <= boundary:
+            low = middle
+        else:
+            high = middle
+    return low

@@ -42,6 +42,19 @@ stdout = ResultConsole(highlight=False, soft_wrap=True, markup=False, emoji=Fals
 stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
+_shown: list[bool] = []  # whether this command has shown progress (the result cache asks)
+
+
+def progress_was_shown() -> bool:
+    """Whether progress was drawn or written since `forget_progress`: an answer whose run
+    showed progress is not kept, as replaying it would show that progress again."""
+    return bool(_shown)
+
+
+def forget_progress() -> None:
+    _shown.clear()
+
+
 INTERVAL_VARIABLE = "TECHLEAD_PROGRESS_INTERVAL"
 DEFAULT_INTERVAL = 5.0
 
@@ -106,6 +119,8 @@ class ProgressBar:
     def start(self, total: int) -> None:
         with self._lock:
             self._task = self._progress.add_task(self._description, total=total)
+        if self.enabled and total > 0:
+            _shown[:] = [True]
         if self._lines is not None:
             self._lines.start(total)
 
@@ -177,6 +192,7 @@ class PlainProgress:
         self._written = counts
         done, total = counts
         share = f" ({100 * done // total}%)" if total else ""
+        _shown[:] = [True]
         stream = stderr.file
         stream.write(
             f"{self._description}: {done:,}/{total:,} {self._unit}{share} "

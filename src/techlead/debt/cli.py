@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from techlead import result_cache
 from techlead.debt.age import DirectoryAge, FileAge, directory_age, file_age
 from techlead.debt.complexity import measured
 from techlead.debt.coupling import CoupledPair, CouplingOptions, coupling
-from techlead.debt.hotspots import Hotspot, hotspot_window, hotspots
+from techlead.debt.hotspots import Hotspot, hotspot_window, hotspots, window_holds_until
 from techlead.debt.trend import TrendPoint, complexity_trend
+from techlead.history.files import CurrentFiles
 from techlead.history.selection import select_files
 from techlead.options import (
     AllFilesOption,
@@ -32,8 +35,15 @@ from techlead.spans import since as since_moment
 app = typer.Typer(help="Where technical debt slows the team down.", no_args_is_help=True)
 
 
-def _window(since: str | None) -> datetime | None:
-    return since_moment(since) if since is not None else None
+def _window(since: str | None, now: datetime | None = None) -> datetime | None:
+    return since_moment(since, now=now) if since is not None else None
+
+
+def _expires(files: CurrentFiles, start_at: Callable[[datetime], datetime], now: datetime) -> None:
+    """Tell the result cache until when a window relative to now keeps this answer true."""
+    until = window_holds_until(files, start_at, now)
+    if until is not None:
+        result_cache.expires(until)
 
 
 @app.command("hotspots")
@@ -50,7 +60,9 @@ def hotspots_command(
     """Complex files that change often: where debt costs the most (default window: [debt]
     since, 12m)."""
     files = load_files(ctx, repo, quiet)
-    window = hotspot_window(since, files.history.settings.debt)
+    now = datetime.now(UTC)
+    window = hotspot_window(since, files.history.settings.debt, now)
+    _expires(files, lambda moment: hotspot_window(since, files.history.settings.debt, moment), now)
     selection = select_files(files, all_files=all_files, path=path)
     frame = hotspots(selection.files, measured(selection.files, quiet), window, top=top)
     render_selected(frame, output, f"Hotspots since {window:%Y-%m-%d}", selection, record=Hotspot)
@@ -102,7 +114,11 @@ def coupling_command(
     files = load_files(ctx, repo, quiet)
     options = CouplingOptions(min_revs, min_shared, min_degree, max_changeset, window, by_ticket)
     selection = select_files(files, all_files=all_files)
-    start = _window(since)
+    now = datetime.now(UTC)
+    start = _window(since, now)
+    if since is not None:
+        given = since
+        _expires(files, lambda moment: since_moment(given, now=moment), now)
     frame = coupling(files, options, since=start, keep=selection.paths, path=path)
     title = f"Change coupling since {start:%Y-%m-%d}" if start else "Change coupling"
     render_selected(frame, output, title, selection, top, CoupledPair)

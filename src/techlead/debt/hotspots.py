@@ -4,13 +4,14 @@ score = (revisions / most revisions) x (complexity / highest complexity), both m
 the analysed files that changed in the window and have a complexity (prose and data have none),
 so it runs from 0 to 1; a file needs both frequent change and complexity to rank high.
 
-`ranked_hotspots` is the ranking over a repository's `Evidence`, computed once per HEAD: what
-the dashboard, the reports and the analyses built on hotspots (off-boarding, interview kits)
-read.
+`ranked_hotspots` is the ranking over a repository's evidence (a `Project`), computed once per
+HEAD: what the dashboard, the reports and the analyses built on hotspots (off-boarding,
+interview kits) read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import polars as pl
@@ -18,11 +19,12 @@ from pydantic import Field
 
 from techlead.config import DebtSettings
 from techlead.debt.complexity import measure_files
-from techlead.history.evidence import Evidence
 from techlead.history.exclusions import matching
 from techlead.history.files import CurrentFiles
 from techlead.history.selection import Selection, select_files
 from techlead.output import Record
+from techlead.project import Project
+from techlead.spans import holds_until
 from techlead.spans import since as since_moment
 
 HOTSPOT_COLUMNS = (
@@ -59,6 +61,22 @@ def hotspot_window(
     if given:
         return since_moment(given, "--since", now)
     return since_moment(settings.since, "[debt] since", now)
+
+
+def window_holds_until(
+    files: CurrentFiles, start_at: Callable[[datetime], datetime], now: datetime
+) -> datetime | None:
+    """Until when the changes inside a window that starts at `start_at(now)` stay the same as
+    time passes (its start moving on); None while HEAD does not move: a window from a date, or
+    no change at or after its start."""
+    start = start_at(now)
+    later = files.changes.filter(pl.col("author_time") >= start).get_column("author_time")
+    if later.is_empty():
+        return None
+    earliest = later.min()
+    if not isinstance(earliest, datetime):
+        return None
+    return holds_until(start_at, now, earliest)
 
 
 def change_frequency(files: CurrentFiles, since: datetime) -> pl.DataFrame:
@@ -106,14 +124,14 @@ def hotspots(
     return ranked.head(top) if top is not None else ranked
 
 
-def selected(ev: Evidence, all_files: bool = False) -> Selection:
+def selected(ev: Project, all_files: bool = False) -> Selection:
     """The files of the configured kinds (code by default), or every file."""
     return ev.derived(
         f"selection:{all_files}", lambda: select_files(ev.files(), all_files=all_files)
     )
 
 
-def measures(ev: Evidence) -> pl.DataFrame:
+def measures(ev: Project) -> pl.DataFrame:
     """Files at HEAD with their complexity (measured once per blob, cached)."""
     files = ev.files()
     return ev.derived(
@@ -121,9 +139,7 @@ def measures(ev: Evidence) -> pl.DataFrame:
     )
 
 
-def ranked_hotspots(
-    ev: Evidence, since: str | None = None, all_files: bool = False
-) -> pl.DataFrame:
+def ranked_hotspots(ev: Project, since: str | None = None, all_files: bool = False) -> pl.DataFrame:
     """Files at HEAD of the configured kinds (every file with `all_files`) ranked by hotspot
     score, for the configured or given window."""
     window = since or ev.settings.debt.since

@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse, Response
 from techlead.debt.charts import hotspot_scatter
 from techlead.debt.coupling import CoupledPair, coupling
 from techlead.debt.hotspots import HOTSPOT_COLUMNS, Hotspot, ranked_hotspots, selected
-from techlead.history.evidence import Evidence
 from techlead.output import plain, records
 from techlead.pages import api, base_of, chart, evidence, network_spec, page, rows
+from techlead.project import Project
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 SinceQuery = Annotated[
     str | None, Query(description="Count changes since a date or span (90d, 6w, 12m, 2y).")
 ]
@@ -83,7 +83,7 @@ async def hotspots_api(
     return api(plain(records(ranked_hotspots(ev, since, all_files).head(top), Hotspot)))
 
 
-def _coupling(ev: Evidence, all_files: bool = False) -> pl.DataFrame:
+def _coupling(ev: Project, all_files: bool = False) -> pl.DataFrame:
     keep = selected(ev, all_files).paths
     return ev.derived(f"coupling:{all_files}", lambda: coupling(ev.files(), keep=keep))
 

@@ -16,8 +16,8 @@ from techlead.decisions.rules import rules_of
 from techlead.decisions.store import decision_directory, load_decisions
 from techlead.decisions.views import relations
 from techlead.errors import TechleadError
-from techlead.history.evidence import Evidence
 from techlead.output import Record, plain
+from techlead.project import Project
 
 
 class DecisionRow(Record):
@@ -123,7 +123,7 @@ def decision_detail(record: Decision) -> DecisionDetail:
     )
 
 
-def rule_check(ev: Evidence) -> RuleCheck:
+def rule_check(ev: Project) -> RuleCheck:
     """The accepted decisions' rules checked against the working tree (once per HEAD)."""
 
     def run() -> RuleCheck:
@@ -152,7 +152,7 @@ def rule_check(ev: Evidence) -> RuleCheck:
     return found
 
 
-def decision_log_overview(ev: Evidence) -> DecisionLogOverview:
+def decision_log_overview(ev: Project) -> DecisionLogOverview:
     """The repository's decision log, how the records relate and the rule check."""
     records = decision_log(ev.repo.root, ev.settings)
     return DecisionLogOverview(

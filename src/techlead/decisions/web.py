@@ -18,22 +18,22 @@ from techlead.decisions.log import (
 from techlead.decisions.records import Decision
 from techlead.decisions.store import DecisionLogError, find
 from techlead.errors import NotFoundError
-from techlead.history.evidence import Evidence
 from techlead.output import plain
 from techlead.pages import api, base_of, chart, evidence, network_spec, page
+from techlead.project import Project
 from techlead.sanitised_markdown import markdown_html
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 RecordNumber = Annotated[int, Path(ge=0, le=99_999, description="Decision record number.")]
 
 
-def _decisions(ev: Evidence) -> list[Decision]:
+def _decisions(ev: Project) -> list[Decision]:
     return decision_log(ev.repo.root, ev.settings)
 
 
-def _log(ev: Evidence) -> dict[str, Any]:
+def _log(ev: Project) -> dict[str, Any]:
     log: dict[str, Any] = plain(decision_log_overview(ev))
     return log
 
@@ -76,7 +76,7 @@ async def decisions_api(ev: EvidenceDependency) -> Response:
     return api(_log(ev))
 
 
-def _record(ev: Evidence, number: int) -> Decision:
+def _record(ev: Project, number: int) -> Decision:
     try:
         return find(_decisions(ev), number)
     except DecisionLogError as error:

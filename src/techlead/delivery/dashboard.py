@@ -14,8 +14,8 @@ from techlead.delivery.report import (
     deployment_listing,
     keys_record,
 )
-from techlead.history.evidence import Evidence
 from techlead.incidents.service import linked_commits
+from techlead.project import Project
 from techlead.store.changes import record_version
 from techlead.store.database import Store
 
@@ -27,7 +27,7 @@ class DeliveryOverview(DeliveryKeysRecord):
     deployment_list: list[DeploymentRecord]
 
 
-def delivery_overview(ev: Evidence, store: Store, unit: str, every: bool) -> DeliveryOverview:
+def delivery_overview(ev: Project, store: Store, unit: str, every: bool) -> DeliveryOverview:
     """The keys per `unit` (every period with `every`) from the release tags, and every
     deployment; a DeploymentError when there are none (cached until history or records
     change)."""
@@ -36,7 +36,7 @@ def delivery_overview(ev: Evidence, store: Store, unit: str, every: bool) -> Del
     return result
 
 
-def _delivery_overview(ev: Evidence, store: Store, unit: str, every: bool) -> DeliveryOverview:
+def _delivery_overview(ev: Project, store: Store, unit: str, every: bool) -> DeliveryOverview:
     history = ev.result().history
     rules = ev.settings.delivery
     found = find_deployments(history, None, None, None)

@@ -10,14 +10,14 @@ from fastapi.responses import HTMLResponse, Response
 from techlead.delivery.charts import keys_chart
 from techlead.delivery.dashboard import DeliveryOverview, delivery_overview
 from techlead.delivery.deployments import DeploymentError
-from techlead.history.evidence import Evidence
 from techlead.output import plain
 from techlead.pages import api, chart, evidence, page, record_store
+from techlead.project import Project
 from techlead.store.database import Store
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 StoreDependency = Annotated[Store, Depends(record_store)]
 PeriodQuery = Annotated[
     str, Query(pattern="^(week|month|quarter)$", description="week, month or quarter")
@@ -25,7 +25,7 @@ PeriodQuery = Annotated[
 AllQuery = Annotated[bool, Query(alias="all", description="every period, not the newest 12")]
 
 
-def _delivery(ev: Evidence, store: Store, unit: str, every: bool) -> dict[str, Any]:
+def _delivery(ev: Project, store: Store, unit: str, every: bool) -> dict[str, Any]:
     """The page's document: the overview, or why there is none."""
     try:
         found: dict[str, Any] = plain(delivery_overview(ev, store, unit, every))

@@ -40,7 +40,6 @@ from techlead.hiring.scorecards import (
     record_scorecard,
     submitted_scores,
 )
-from techlead.history.evidence import Evidence
 from techlead.pages import (
     api,
     base_of,
@@ -50,6 +49,7 @@ from techlead.pages import (
     record_store,
     settings_of,
 )
+from techlead.project import Project
 from techlead.sanitised_markdown import markdown_html
 from techlead.store.database import Store
 
@@ -57,13 +57,13 @@ router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
 StoreDependency = Annotated[Store, Depends(record_store)]
 SettingsDependency = Annotated[Settings, Depends(settings_of)]
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 CandidateNumber = Annotated[int, Path(ge=1, le=2**31 - 1, description="Candidate number.")]
 Name = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", max_length=100)]
 SeedQuery = Annotated[int, Query(ge=0, le=2**31, description="Which questions are drawn.")]
 
 
-def _matrix(ev: Evidence, settings: Settings) -> Matrix:
+def _matrix(ev: Project, settings: Settings) -> Matrix:
     return load_matrix(ev.repo.root, settings)
 
 
@@ -123,7 +123,7 @@ async def kits_api(settings: SettingsDependency, ev: EvidenceDependency) -> Resp
     return api(_kits(_matrix(ev, settings)))
 
 
-def _kit(ev: Evidence, settings: Settings, role: str, stage: str, seed: int) -> str:
+def _kit(ev: Project, settings: Settings, role: str, stage: str, seed: int) -> str:
     from techlead.debt.hotspots import ranked_hotspots
 
     matrix = _matrix(ev, settings)
@@ -222,7 +222,7 @@ class NewCandidate(BaseModel):
     email: str | None = Field(default=None, max_length=200)
 
 
-def _add(store: Store, ev: Evidence, settings: Settings, new: NewCandidate) -> int:
+def _add(store: Store, ev: Project, settings: Settings, new: NewCandidate) -> int:
     role = _matrix(ev, settings).role(new.role)
     return add_candidate(store, new.name, role, new.email or None).id
 
@@ -292,7 +292,7 @@ def _forms(found: CandidateView, matrix: Matrix, viewer: Viewer) -> list[dict[st
 
 
 def _detail(
-    store: Store, ev: Evidence, settings: Settings, number: int, viewer: Viewer
+    store: Store, ev: Project, settings: Settings, number: int, viewer: Viewer
 ) -> dict[str, Any]:
     found = candidate(store, str(number), viewer)
     matrix = _matrix(ev, settings)
@@ -366,7 +366,7 @@ def _interviewer(viewer: Viewer, given: str | None) -> str:
 
 def _score(
     store: Store,
-    ev: Evidence,
+    ev: Project,
     settings: Settings,
     number: int,
     viewer: Viewer,

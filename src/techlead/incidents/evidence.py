@@ -11,8 +11,8 @@ from techlead import terminal
 from techlead.config import Settings
 from techlead.decisions.store import decision_directory, find, load_decisions
 from techlead.history.git import run_git
-from techlead.history.scan import scan
 from techlead.incidents.service import IncidentError
+from techlead.project import Project
 
 
 def verify_commit(root: Path, settings: Settings, given: str, quiet: bool) -> tuple[str, str]:
@@ -29,7 +29,7 @@ def verify_commit(root: Path, settings: Settings, given: str, quiet: bool) -> tu
             )
         prefix = resolved.stdout.decode().strip()
     with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
-        history = scan(root, settings, progress=bar).history
+        history = Project(root, settings).refresh(progress=bar).history
     found = history.raw_commits.filter(pl.col("commit").str.starts_with(prefix)).select(
         "commit", "subject"
     )

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from techlead.config import Settings
-from techlead.history.evidence import Evidence
 from techlead.incidents import service
 from techlead.incidents.detail import (
     IncidentDetail,
@@ -30,6 +29,7 @@ from techlead.pages import (
     settings_of,
     templates,
 )
+from techlead.project import Project
 from techlead.sanitised_markdown import markdown_html
 from techlead.store.changes import record_version
 from techlead.store.database import Store
@@ -39,7 +39,7 @@ twins = APIRouter()  # their JSON twins, under /api/repos/NAME
 templates.env.filters["duration"] = duration  # MTTR and friends, written as the CLI writes them
 StoreDependency = Annotated[Store, Depends(record_store)]
 SettingsDependency = Annotated[Settings, Depends(settings_of)]
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 PAGE_SIZE = 50
 OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000, description="Skip this many.")]
 LimitQuery = Annotated[int, Query(ge=1, le=1000, description="Show this many, newest first.")]
@@ -67,14 +67,14 @@ class StatusChange(BaseModel):
     status: str = Field(description="investigating, identified, mitigated, resolved or closed")
 
 
-def _listing(store: Store, settings: Settings, ev: Evidence) -> dict[str, Any]:
+def _listing(store: Store, settings: Settings, ev: Project) -> dict[str, Any]:
     """Every incident and the statistics (cached until records change)."""
     key = f"incidents:{record_version(store)}:{dt.date.today()}"
     result: dict[str, Any] = ev.derived(key, lambda: _listing_now(store, settings, ev))
     return result
 
 
-def _listing_now(store: Store, settings: Settings, ev: Evidence) -> dict[str, Any]:
+def _listing_now(store: Store, settings: Settings, ev: Project) -> dict[str, Any]:
     stats = incident_stats(
         store, ev.repo.root, settings.incidents.severities, None, dt.date.today()
     )
@@ -85,7 +85,7 @@ def _listing_now(store: Store, settings: Settings, ev: Evidence) -> dict[str, An
     }
 
 
-def _postmortem(view: IncidentView, ev: Evidence) -> str | None:
+def _postmortem(view: IncidentView, ev: Project) -> str | None:
     """The post-mortem's text; a file outside the repository is refused, never shown."""
     return service.read_postmortem(view.incident, ev.repo.root, lenient=True)
 
@@ -230,7 +230,7 @@ def update_api(store: StoreDependency, number: IncidentNumber, update: Update) -
 
 
 def _status(
-    store: Store, settings: Settings, ev: Evidence, number: IncidentNumber, status: str
+    store: Store, settings: Settings, ev: Project, number: IncidentNumber, status: str
 ) -> None:
     service.change_status(
         store, number, status, settings.incidents.severities, at=None, root=ev.repo.root

@@ -14,12 +14,12 @@ from typing import Any
 
 import polars as pl
 
-from techlead.config import load_settings
 from techlead.errors import TechleadError
 from techlead.history.git import Repository, run_git
 from techlead.history.miner import mine
-from techlead.history.scan import Frames, ScanResult, scan
+from techlead.history.scan import Frames, ScanResult
 from techlead.org.sources import Source
+from techlead.project import Project
 
 CHUNK_COMMITS = 20_000  # a history with more commits to mine is split into tasks of this size
 
@@ -136,10 +136,9 @@ def _worker_name() -> str | None:
 def scanned(source: Source, options: Options) -> tuple[ScanResult, Outcome]:
     """Scan one repository (incrementally) into its own cache."""
     started = time.perf_counter()
-    path = _local(source, options)
-    settings = load_settings(path, options.config)
+    project = Project(_local(source, options), config=options.config)
     miner = ChunkedMiner(options.chunk_commits, here_only=source.is_url)
-    result = scan(path, settings, rebuild=options.rebuild, miner=miner)
+    result = project.refresh(rebuild=options.rebuild, miner=miner)
     repo = result.history.repo
     notes = []
     if repo.is_shallow:

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from pydantic import ConfigDict, Field
 
-from techlead.history.evidence import Evidence
 from techlead.output import Record, plain
 from techlead.planning.backlog import stored_items
 from techlead.planning.forecast import Scope, WhenForecast, forecast_completion
@@ -26,6 +25,7 @@ from techlead.planning.throughput import (
     git_completions,
     history_window,
 )
+from techlead.project import Project
 from techlead.store.changes import record_version
 from techlead.store.database import Store
 
@@ -99,7 +99,7 @@ class Outlook:
     simulation: WhenForecast | None
 
 
-def _completions(ev: Evidence, items: pl.DataFrame) -> Completions:
+def _completions(ev: Project, items: pl.DataFrame) -> Completions:
     def from_git() -> Completions:
         result = ev.result()
         return ev.derived(
@@ -110,7 +110,7 @@ def _completions(ev: Evidence, items: pl.DataFrame) -> Completions:
     return finished_work(items, ev.settings.planning, from_git)
 
 
-def planning_outlook(ev: Evidence, store: Store, items_wanted: int | None) -> Outlook:
+def planning_outlook(ev: Project, store: Store, items_wanted: int | None) -> Outlook:
     """Throughput, forecast and lint (cached until history or records change); the forecast
     of `items_wanted` items, or of the open backlog, with `[planning] trials` trials."""
     key = f"planning:{record_version(store)}:{items_wanted}:{dt.date.today()}"
@@ -118,7 +118,7 @@ def planning_outlook(ev: Evidence, store: Store, items_wanted: int | None) -> Ou
     return result
 
 
-def _outlook(ev: Evidence, store: Store, items_wanted: int | None) -> Outlook:
+def _outlook(ev: Project, store: Store, items_wanted: int | None) -> Outlook:
     settings = ev.settings.planning
     items = stored_items(store)
     completions = _completions(ev, items)
@@ -166,7 +166,7 @@ def _outlook(ev: Evidence, store: Store, items_wanted: int | None) -> Outlook:
     return Outlook(record, simulation)
 
 
-def next_forecast(ev: Evidence, store: Store) -> dict[str, Any] | None:
+def next_forecast(ev: Project, store: Store) -> dict[str, Any] | None:
     """When the open backlog (or the next 10 items) will be done, for the overview."""
     planning = planning_outlook(ev, store, None).record
     if planning.forecast is None:

@@ -8,17 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from techlead.history.evidence import Evidence
 from techlead.output import plain
 from techlead.pages import api, chart, evidence, page, record_store
 from techlead.planning.chart import when_chart
 from techlead.planning.outlook import PlanningOutlook, planning_outlook
+from techlead.project import Project
 from techlead.store.changes import record_version
 from techlead.store.database import Store
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 StoreDependency = Annotated[Store, Depends(record_store)]
 ItemsQuery = Annotated[int | None, Query(ge=1, le=100_000, description="Items to forecast.")]
 

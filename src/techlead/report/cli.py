@@ -31,7 +31,7 @@ def stakeholder_command(
 ) -> None:
     """The delivery outlook, what shipped, incidents, risks, decisions and what the team
     needs, each in a sentence with the chart behind it."""
-    from techlead.history.evidence import Evidence
+    from techlead.project import Project
     from techlead.report.stakeholder import render_html, stakeholder_context
     from techlead.shell import opened_store
     from techlead.spans import parse_span
@@ -39,7 +39,7 @@ def stakeholder_command(
     span = parse_span(period, "--period")
     _check_out(out, templates, "stakeholder.html")
     with opened_store(ctx, repo) as (root, settings, store):
-        evidence = Evidence(root, settings)
+        evidence = Project(root, settings)
         with terminal.ProgressBar(f"Mining {root.name}", quiet=quiet) as bar:
             evidence.refresh(progress=bar)
         html = render_html(stakeholder_context(evidence, store, span), templates)
@@ -83,17 +83,15 @@ def tradeoff_command(
     """One decision on one page for people who do not read code: what was decided and why,
     the options, how they compared (the decision matrix, when `techlead decide` made one),
     and what follows from it."""
-    from techlead.config import load_settings
     from techlead.errors import TechleadError
-    from techlead.history.git import open_repository
     from techlead.report.stakeholder import render_html
     from techlead.report.tradeoff import tradeoff_context
+    from techlead.shell import project
 
     match = re.fullmatch(r"(?:adr-?)?0*(\d{1,6})", decision.strip(), re.IGNORECASE)
     if match is None:
         raise TechleadError(f"{decision!r}: name a decision record by number, e.g. ADR-7")
     _check_out(out, templates, "tradeoff.html")
-    root = open_repository(repo).root
-    settings = load_settings(root, ctx.obj.get("config") if ctx.obj else None)
-    context = tradeoff_context(root, settings, int(match.group(1)))
+    found = project(ctx, repo)
+    context = tradeoff_context(found.root, found.settings, int(match.group(1)))
     _write(render_html(context, templates, "tradeoff.html"), out)

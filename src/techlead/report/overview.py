@@ -10,10 +10,10 @@ from typing import Any
 
 from techlead.debt.hotspots import ranked_hotspots
 from techlead.decisions.log import decision_log, stale_decisions
-from techlead.history.evidence import Evidence
 from techlead.history.summary import ScanSummary, summarize
 from techlead.incidents.detail import open_incident_rows
 from techlead.planning.outlook import next_forecast
+from techlead.project import Project
 from techlead.store.changes import record_version
 from techlead.store.database import Store
 from techlead.team.truck_factor import overall_truck_factor
@@ -21,14 +21,14 @@ from techlead.team.truck_factor import overall_truck_factor
 STALE_PROPOSAL_DAYS = 30
 
 
-def overview(ev: Evidence, store: Store) -> dict[str, Any]:
+def overview(ev: Project, store: Store) -> dict[str, Any]:
     """Everything the overview shows, as plain data (cached until history or records change)."""
     key = f"overview:{record_version(store)}:{dt.date.today()}"
     result: dict[str, Any] = ev.derived(key, lambda: _overview(ev, store))
     return result
 
 
-def _overview(ev: Evidence, store: Store) -> dict[str, Any]:
+def _overview(ev: Project, store: Store) -> dict[str, Any]:
     summary = repository_summary(ev)
     truck = overall_truck_factor(ev)
     records = decision_log(ev.repo.root, ev.settings)
@@ -46,7 +46,7 @@ def _overview(ev: Evidence, store: Store) -> dict[str, Any]:
     }
 
 
-def repository_summary(ev: Evidence) -> ScanSummary:
+def repository_summary(ev: Project) -> ScanSummary:
     """The history in numbers, without where the server keeps the repository and its cache."""
 
     def shown() -> ScanSummary:

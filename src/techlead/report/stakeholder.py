@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from techlead.history.evidence import Evidence
+from techlead.project import Project
 from techlead.spans import Span
 from techlead.store.database import Store
 
@@ -28,7 +28,7 @@ def _svg(spec: dict[str, Any]) -> str:
     return svg
 
 
-def _shipped(ev: Evidence, since: dt.datetime) -> dict[str, Any]:
+def _shipped(ev: Project, since: dt.datetime) -> dict[str, Any]:
     import polars as pl
 
     history = ev.result().history
@@ -64,7 +64,7 @@ def _incidents(store: Store, since: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _decisions(ev: Evidence, since: dt.date) -> list[dict[str, Any]]:
+def _decisions(ev: Project, since: dt.date) -> list[dict[str, Any]]:
     from techlead.decisions.store import decision_directory, load_decisions
 
     directory = decision_directory(ev.repo.root, ev.settings.decisions.directory)
@@ -81,7 +81,7 @@ def _decisions(ev: Evidence, since: dt.date) -> list[dict[str, Any]]:
     return found
 
 
-def stakeholder_context(ev: Evidence, store: Store, period: Span) -> dict[str, Any]:
+def stakeholder_context(ev: Project, store: Store, period: Span) -> dict[str, Any]:
     """Everything the template shows (documented in docs/reports.md), for the `period` up to
     today (from midnight, UTC, that span before today)."""
     from techlead.debt.charts import hotspot_scatter

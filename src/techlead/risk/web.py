@@ -8,18 +8,18 @@ import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from techlead.history.evidence import Evidence
 from techlead.pages import api, chart, evidence, page
+from techlead.project import Project
 from techlead.risk.features import METRICS, cached_metrics, risk_cache
 from techlead.risk.model import EVALUATION_FILE, MODEL_FILE, load_evaluation, load_model
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 TopQuery = Annotated[int, Query(ge=1, le=1000, description="Latest changes to show.")]
 
 
-def _risk(ev: Evidence, top: int) -> dict[str, Any]:
+def _risk(ev: Project, top: int) -> dict[str, Any]:
     """Cached per HEAD and per kept model: `risk train` while the server runs shows at once."""
     cache = risk_cache(ev.result())
     kept = [
@@ -29,7 +29,7 @@ def _risk(ev: Evidence, top: int) -> dict[str, Any]:
     return ev.derived(f"risk:{top}:{kept}", lambda: _risk_now(ev, top))
 
 
-def _risk_now(ev: Evidence, top: int) -> dict[str, Any]:
+def _risk_now(ev: Project, top: int) -> dict[str, Any]:
     result = ev.result()
     cache = risk_cache(result)
     metrics = cached_metrics(result, ev.settings.risk, cache)

@@ -8,8 +8,8 @@ from pydantic import Field
 
 from techlead.debt.hotspots import Hotspot, ranked_hotspots
 from techlead.debt.trend import TrendPoint, complexity_trend
-from techlead.history.evidence import Evidence
 from techlead.output import Record, records
+from techlead.project import Project
 from techlead.team.ownership import FileOwnership, file_ownership
 
 
@@ -37,7 +37,7 @@ class FileDetail(Record):
     trend: list[TrendPoint] = Field(description="Sampled versions, oldest first.")
 
 
-def file_detail(ev: Evidence, path: str) -> FileDetail:
+def file_detail(ev: Project, path: str) -> FileDetail:
     """The file at HEAD named `path` (UnknownFileError if there is none)."""
     trend = ev.derived(f"trend:{path}", lambda: complexity_trend(ev.files(), path))
     owners = ev.derived("ownership", lambda: file_ownership(ev.files()))

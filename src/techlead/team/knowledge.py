@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from techlead.history.evidence import Evidence
 from techlead.output import Record, records
+from techlead.project import Project
 from techlead.team.ownership import DirectoryOwnership, directory_ownership
 from techlead.team.truck_factor import (
     TruckFactorRecord,
@@ -32,14 +32,14 @@ class TeamKnowledge(Record):
     people: list[Contributor]
 
 
-def team_knowledge(ev: Evidence) -> TeamKnowledge:
+def team_knowledge(ev: Project) -> TeamKnowledge:
     """The repository's truck factor, per top-level directory, ownership by directory and its
     people, most revisions first (computed once per HEAD)."""
     result: TeamKnowledge = ev.derived("team", lambda: _team_knowledge(ev))
     return result
 
 
-def _team_knowledge(ev: Evidence) -> TeamKnowledge:
+def _team_knowledge(ev: Project) -> TeamKnowledge:
     directories = ev.derived("truck_by_directory", lambda: truck_factor_by_directory(ev.files()))
     ownership = ev.derived("directory_ownership", lambda: directory_ownership(ev.files()))
     people = ev.files().human_changes.group_by("author").agg(revisions=pl.col("commit").n_unique())

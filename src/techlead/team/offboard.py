@@ -9,9 +9,9 @@ from pydantic import Field
 
 from techlead.debt.hotspots import ranked_hotspots
 from techlead.errors import NotFoundError
-from techlead.history.evidence import Evidence
 from techlead.history.files import CurrentFiles
 from techlead.output import Record, records
+from techlead.project import Project
 from techlead.team.truck_factor import authors_by_file, degree_of_authorship
 
 
@@ -69,7 +69,7 @@ def orphaned_files(files: CurrentFiles, leaving: list[str], hotspots: pl.DataFra
     return frame.join(ranks, on="path", how="left").sort(["hotspot_rank", "path"], nulls_last=True)
 
 
-def offboarding(ev: Evidence, names: list[str]) -> Offboarding:
+def offboarding(ev: Project, names: list[str]) -> Offboarding:
     """Files (and hotspots) of the repository's evidence left without an author if these
     people left."""
     leaving = resolve_people(ev.files(), names)

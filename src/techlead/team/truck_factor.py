@@ -16,9 +16,9 @@ import polars as pl
 from pydantic import Field
 
 from techlead.debt.age import directory_of
-from techlead.history.evidence import Evidence
 from techlead.history.files import CurrentFiles
 from techlead.output import Record
+from techlead.project import Project
 
 DOA_BASE = 3.293
 NORMALISED_THRESHOLD = 0.75
@@ -124,7 +124,7 @@ def truck_factor(files: CurrentFiles) -> TruckFactor:
     return greedy_truck_factor(files.files.get_column("path").to_list(), authors)
 
 
-def overall_truck_factor(ev: Evidence) -> TruckFactor:
+def overall_truck_factor(ev: Project) -> TruckFactor:
     """The repository's truck factor over its evidence (computed once per HEAD)."""
     return ev.derived("truck_factor", lambda: truck_factor(ev.files()))
 

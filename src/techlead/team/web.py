@@ -9,16 +9,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from techlead.debt.charts import complexity_trend_chart
 from techlead.debt.trend import complexity_trend
-from techlead.history.evidence import Evidence
 from techlead.output import plain
 from techlead.pages import api, chart, evidence, page
+from techlead.project import Project
 from techlead.team.file_detail import FileDetail, file_detail
 from techlead.team.knowledge import TeamKnowledge, team_knowledge
 from techlead.team.offboard import Offboarding, offboarding
 
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 PeopleQuery = Annotated[
     list[str], Query(description="Developers leaving (name or e-mail); repeat for several.")
 ]

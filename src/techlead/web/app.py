@@ -22,10 +22,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from techlead import __version__
 from techlead.capabilities import on_dashboard
-from techlead.config import Settings, repository_name
+from techlead.config import Settings
 from techlead.errors import NotFoundError, TechleadError
-from techlead.history.evidence import Evidence
 from techlead.pages import WEB, api, page
+from techlead.project import Project
 from techlead.store.database import Store
 from techlead.web.schema import document_responses
 
@@ -48,10 +48,10 @@ _PERSONAL = re.compile(r"^(/api)?/repos/[^/]+/hire/(candidates|calibration)(/|$)
 @dataclass(frozen=True)
 class Served:
     """One repository on the dashboard: its name (in addresses and in the record store), its
-    evidence and its record store (scoped to its records)."""
+    evidence (the `Project`) and its record store (scoped to its records)."""
 
     name: str
-    evidence: Evidence
+    evidence: Project
     store: Store
 
     @property
@@ -61,8 +61,12 @@ class Served:
 
 def served(root: Path, settings: Settings, store: Store) -> Served:
     """`root`'s repository over `store` (scoped here to its records)."""
-    name = repository_name(root, settings)
-    return Served(name, Evidence(root, settings), store.scoped(name))
+    return serving(Project(root, settings), store)
+
+
+def serving(project: Project, store: Store) -> Served:
+    """`project` over `store` (scoped here to its records)."""
+    return Served(project.name, project, store.scoped(project.name))
 
 
 def create_app(
@@ -189,9 +193,7 @@ ENVIRONMENT = "TECHLEAD_SERVE"  # how `serve --workers N` tells each worker what
 def open_repositories(paths: Sequence[Path], config: Path | None, db: str | None) -> list[Served]:
     """The repositories at `paths` (each with its settings and record store; repositories whose
     stores are the same database share one open store). Not yet scanned."""
-    from techlead.config import load_settings
     from techlead.history.git import open_repository
-    from techlead.store.database import database_url, open_store
 
     stores: dict[str, Store] = {}
     found: list[Served] = []
@@ -202,11 +204,11 @@ def open_repositories(paths: Sequence[Path], config: Path | None, db: str | None
             if root in roots:
                 continue  # the same repository given twice (or a path inside it)
             roots.add(root)
-            settings = load_settings(root, config)
-            url = database_url(root, db, settings.store.url)
+            project = Project(root, config=config, db=db)
+            url = project.store_url
             if url not in stores:
-                stores[url] = open_store(url, repository_name(root, settings))
-            found.append(served(root, settings, stores[url]))
+                stores[url] = project.open_store()
+            found.append(serving(project, stores[url]))
     except BaseException:
         for store in stores.values():  # every one opened, served yet or not
             store.close()

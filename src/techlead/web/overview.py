@@ -7,23 +7,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from techlead.history.evidence import Evidence
 from techlead.incidents.detail import open_incident_rows
 from techlead.pages import api, evidence, page, record_store, visible_repositories
+from techlead.project import Project
 from techlead.report.overview import overview, repository_summary
 from techlead.store.database import Store
 
 root = APIRouter()  # the list of repositories
 router = APIRouter()  # pages, under /repos/NAME
 twins = APIRouter()  # their JSON twins, under /api/repos/NAME
-EvidenceDependency = Annotated[Evidence, Depends(evidence)]
+EvidenceDependency = Annotated[Project, Depends(evidence)]
 StoreDependency = Annotated[Store, Depends(record_store)]
 
 
 def _repositories(request: Request) -> list[dict[str, Any]]:
     found = []
     for name in visible_repositories(request):
-        ev: Evidence = request.app.state.evidence[name]
+        ev: Project = request.app.state.evidence[name]
         summary = repository_summary(ev)
         found.append(
             {
