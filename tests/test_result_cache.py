@@ -17,7 +17,7 @@ import techlead
 from analysis_fixtures import BOB, build_small_project, day
 from gitrepo import GitRepo
 from techlead.cli import main
-from techlead.result_cache import DIRECTORY, MAX_ENTRIES
+from techlead.result_cache import DIRECTORY, MAX_ENTRIES, code_fingerprint
 from techlead.spans import holds_until
 
 TAMPERED = "an answer only the cache could give\n"
@@ -257,3 +257,23 @@ def test_answers_are_not_written_through_a_symlink(
     (project.path / DIRECTORY).symlink_to(elsewhere, target_is_directory=True)
     _run(capsys, *argv)
     assert list(elsewhere.iterdir()) == []
+
+
+def test_edited_code_changes_the_key(tmp_path: Path) -> None:
+    """A development checkout keeps its version while its modules change: the key follows the
+    modules' files, so an answer from older code is not replayed."""
+    package = tmp_path / "package"
+    (package / "inner").mkdir(parents=True)
+    module = package / "inner" / "module.py"
+    module.write_text("ANSWER = 1\n")
+    before = code_fingerprint(package)
+    assert code_fingerprint(package) == before
+    module.write_text("ANSWER = 22\n")
+    assert code_fingerprint(package) != before
+    edited = code_fingerprint(package)
+    os.utime(module, ns=(1, 1))
+    touched = code_fingerprint(package)
+    assert touched != edited
+    (package / "inner" / "__pycache__").mkdir()
+    (package / "inner" / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"compiled")
+    assert code_fingerprint(package) == touched  # compiling a module is no edit
