@@ -259,3 +259,22 @@ def test_a_decision_record_has_one_shape_in_the_cli_and_the_decisions_twins(
     answer = answer_of(schema, "/decisions/{number}")
     assert answer == {"$ref": "#/components/schemas/DecisionWithText"}
     assert fields_of(schema, "DecisionWithText") == [*shown, "text"]
+
+
+def test_the_overview_twin_is_made_of_the_records_the_cli_writes(shells: Shells) -> None:
+    shells.run("incident", "open", "Checkout fails", "-s", "SEV2", "--at", "2026-11-20 14:03 UTC")
+    hotspots = shells.cli("debt", "hotspots", "--top", "5", "-q")
+    incidents = shells.cli("incident", "list")
+    truck = shells.cli("team", "truck-factor", "-q")
+    for client in shells.web():
+        overview = client.get("/api/repos/repo/overview").json()
+        schema = client.get("/openapi.json").json()
+    assert overview["hotspots"] == hotspots
+    assert overview["open_incidents"] == incidents
+    assert overview["truck_factor"]["truck_factor"] == truck["truck_factor"]
+    assert overview["truck_factor"]["would_have_to_leave"] == truck["removed"]
+    assert answer_of(schema, "/overview") == {"$ref": "#/components/schemas/Overview"}
+    assert fields_of(schema, "Overview") == list(overview)
+    assert fields_of(schema, "OverviewTruckFactor") == list(overview["truck_factor"])
+    assert fields_of(schema, "ScanSummary") == list(overview["summary"])
+    assert overview["summary"]["cache_dir"] == ""

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from techlead.incidents.detail import open_incident_rows
+from techlead.output import plain
 from techlead.pages import api, evidence, page, record_store, visible_repositories
 from techlead.project import Project
-from techlead.report.overview import overview, repository_summary
+from techlead.report.overview import Overview, overview, overview_record, repository_summary
 from techlead.store.database import Store
 
 root = APIRouter()  # the list of repositories
@@ -58,6 +59,8 @@ async def overview_page(
     return page(request, "overview.html", "Overview", data=overview(ev, store))
 
 
-@twins.get("/overview", tags=["overview"], summary="The repository at a glance")
+@twins.get(
+    "/overview", tags=["overview"], summary="The repository at a glance", response_model=Overview
+)
 async def overview_api(ev: EvidenceDependency, store: StoreDependency) -> Response:
-    return api(overview(ev, store))
+    return api(plain(overview_record(ev, store)))
