@@ -105,3 +105,24 @@ def test_completion_of_a_command_name_imports_no_capability() -> None:
     completing = {"_TECHLEAD_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "techlead d"}
     modules = imported_after(env=completing)
     assert {name for name in modules if name.startswith("techlead")} == ROOT_MODULES
+
+
+def _imported_by_program(*argv: str, cwd: str | None = None) -> tuple[str, set[str]]:
+    """What `python -m techlead ARGV` prints, and every module it imports (-X importtime)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "techlead", *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
+    )
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
+    return done.stdout, imported
+
+
+def test_the_version_is_said_before_the_cli_framework_is_imported() -> None:
+    out, imported = _imported_by_program("--version")
+    assert out.startswith("techlead ")
+    assert out.count("\n") == 1
+    assert "techlead.launch" in imported
+    assert not {name for name in imported if name.split(".")[0] in ("typer", "rich", "click")}

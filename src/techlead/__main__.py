@@ -1,3 +1,3 @@
-from techlead.cli import run
+from techlead.launch import run
 
 run()

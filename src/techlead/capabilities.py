@@ -14,11 +14,13 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Command:
     """A command of `techlead`: its name, where it lives ("package.module:attribute", a Typer
-    app or a command function) and the line `techlead --help` shows for it."""
+    app or a command function), the line `techlead --help` shows for it, and its read-only
+    subcommands whose answers the result cache may replay over an unchanged HEAD (ADR 0032)."""
 
     name: str
     target: str
     help: str
+    replayed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,12 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "debt",
         commands=(
-            Command("debt", "techlead.debt.cli:app", "Where technical debt slows the team down."),
+            Command(
+                "debt",
+                "techlead.debt.cli:app",
+                "Where technical debt slows the team down.",
+                replayed=("hotspots", "coupling"),
+            ),
         ),
         web="techlead.debt.web",
         pages=(Page("/hotspots", "Hotspots"), Page("/coupling", "Coupling")),
@@ -101,6 +108,7 @@ CAPABILITIES: tuple[Capability, ...] = (
                 "team",
                 "techlead.team.cli:app",
                 "Who knows what: ownership, truck factor, off-boarding.",
+                replayed=("truck-factor",),
             ),
         ),
         web="techlead.team.web",
@@ -284,3 +292,13 @@ def on_dashboard() -> tuple[Capability, ...]:
     """The capabilities with pages, in the dashboard's order."""
     by_name = {capability.name: capability for capability in CAPABILITIES}
     return tuple(by_name[name] for name in DASHBOARD)
+
+
+def replayed_answers() -> frozenset[tuple[str, str]]:
+    """(command, subcommand) of every answer the result cache may replay."""
+    return frozenset(
+        (command.name, sub)
+        for capability in CAPABILITIES
+        for command in capability.commands
+        for sub in command.replayed
+    )

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from techlead import __version__, result_cache, terminal
-from techlead.capabilities import CAPABILITIES
+from techlead.capabilities import CAPABILITIES, replayed_answers
 from techlead.errors import TechleadError
 from techlead.extras import missing_extra
 from techlead.lazy_commands import LazyCommand, LazyGroup
@@ -29,7 +28,7 @@ COMMANDS = {
 # Read-only analyses whose answers are kept per HEAD and replayed before their module is
 # imported (techlead.result_cache, ADR 0032). Each must depend only on what the key holds, and
 # say when a window relative to now makes its answer expire (result_cache.expires).
-CACHED_RESULTS = frozenset({("debt", "hotspots"), ("debt", "coupling"), ("team", "truck-factor")})
+CACHED_RESULTS = replayed_answers()
 
 
 class Commands(LazyGroup):
@@ -94,10 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     found = result_cache.invocation(args, CACHED_RESULTS)
     kept = result_cache.lookup(found) if found is not None else None
+    if kept is not None and result_cache.replayed(kept):
+        return 0
+    return computed(args, found, kept)
+
+
+def computed(
+    args: list[str], found: result_cache.Invocation | None, kept: result_cache.Lookup | None
+) -> int:
+    """Run the command the cache did not answer; keep its answer when `kept` says where."""
     if found is None or kept is None:
         return _invoked(args)
-    if result_cache.replayed(kept):
-        return 0
     terminal.forget_progress()
     with result_cache.recording(found, kept, terminal.progress_was_shown) as run:
         code = _invoked(args)
@@ -151,16 +157,3 @@ def _usage_error(error: typer.TyperException) -> int:
         terminal.stderr.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, markup=True)
         terminal.stderr.print(f"hint: see {command} --help", soft_wrap=True)
     return code if isinstance(code, int) else 2
-
-
-def run() -> None:
-    """Console-script entry point."""
-    code = main()
-    # Interpreter teardown (freeing Polars' and pydantic's objects) takes 0.1-0.2 s and has
-    # nothing left to do: files are closed and pools joined by now. Flush and leave at once.
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # e.g. stdout piped into `head`, which has exited
-        code = code or 1
-    os._exit(code)
