@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from techlead.atomic_files import atomic_write
 from techlead.errors import TechleadError
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -82,8 +83,6 @@ def check_target(path: Path) -> None:
 
 def write(path: Path, sarif_log: dict[str, Any]) -> None:
     """Write the log to `path` whole or not at all, making its directory if need be."""
-    from techlead.history.cache import atomic_write  # (which imports Polars)
-
     check_target(path)
     content = text(sarif_log)
     try:

@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from techlead.history.files import CurrentFiles
+from techlead.atomic_files import atomic_write
 from techlead.errors import CacheError, GitError
-from techlead.history.cache import atomic_write
 from techlead.history.git import Repository, git_command, git_environment
-from techlead.history.miner import default_workers
+from techlead.workers import default_workers
 
 SUMMARY = pl.Schema(
     {

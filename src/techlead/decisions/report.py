@@ -11,10 +11,10 @@ from typing import Any
 import polars as pl
 
 from techlead import sarif as sarif_format
+from techlead.atomic_files import atomic_write
 from techlead.decisions.check import Violation
 from techlead.decisions.rules import BoundRule
 from techlead.errors import TechleadError
-from techlead.history.cache import atomic_write
 from techlead.inputs.files import read_text
 from techlead.inputs.formats import parse_json
 

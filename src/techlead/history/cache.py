@@ -11,9 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import secrets
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from techlead.atomic_files import atomic_write
 from techlead.errors import CacheError
 from techlead.history import schema
 
@@ -56,28 +55,6 @@ class CachedHistory:
     manifest: Manifest
     commits: pl.DataFrame
     file_changes: pl.DataFrame
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-_FILE_MODE = 0o666 & ~_umask()
-
-
-def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(temporary))
-        os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; cache files follow the umask
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 class HistoryCache:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from techlead.history.cache import atomic_write
+from techlead.atomic_files import atomic_write
 from techlead.history.exclusions import keep_included
 from techlead.history.lineage import changes_by_file, files_at_head
 from techlead.history.scan import History, ScanResult

@@ -24,15 +24,12 @@ from techlead.errors import GitError
 from techlead.history import schema
 from techlead.history.git import Repository, git_command, git_environment
 from techlead.history.log_format import DIFF_TREE_ARGS, MinedColumns, parse, tokens
+from techlead.workers import default_workers
 
 ProgressCallback = Callable[[int], None]
 
 _BLOCK = 1 << 20
 _MIN_SEGMENT = 64
-
-
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class _Segment:

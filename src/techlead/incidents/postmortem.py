@@ -13,9 +13,9 @@ import os
 import re
 from pathlib import Path
 
+from techlead.atomic_files import atomic_write
 from techlead.config import Severity
 from techlead.decisions.store import slugify
-from techlead.history.cache import atomic_write
 from techlead.incidents.service import IncidentError, IncidentView
 from techlead.incidents.template import PROMPTS
 from techlead.incidents.times import duration, show

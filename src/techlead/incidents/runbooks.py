@@ -11,11 +11,11 @@ from typing import Any
 
 import yaml
 
+from techlead.atomic_files import atomic_write
 from techlead.config import Settings
 from techlead.decisions.records import RecordError, split_front_matter
 from techlead.decisions.store import shortened
 from techlead.errors import TechleadError
-from techlead.history.cache import atomic_write
 from techlead.inputs.files import decode, folder, read_bytes, read_text
 
 REQUIRED = ("service", "owner", "last-reviewed")

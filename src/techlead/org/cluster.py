@@ -29,7 +29,7 @@ def cluster(scheduler: str | None, workers: int | None) -> Iterator[Client]:
     import dask
     from distributed import Client, LocalCluster
 
-    from techlead.history.miner import default_workers
+    from techlead.workers import default_workers
 
     if scheduler is not None:
         try:

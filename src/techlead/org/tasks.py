@@ -15,8 +15,8 @@ from typing import Any
 import polars as pl
 
 from techlead.errors import TechleadError
+from techlead.history import mine
 from techlead.history.git import Repository, run_git
-from techlead.history.miner import mine
 from techlead.history.scan import Frames, ScanResult
 from techlead.org.sources import Source
 from techlead.project import Project
